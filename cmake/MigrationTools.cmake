@@ -1,0 +1,241 @@
+#[=======================================================================[.rst:
+MigrationTools
+--------------
+
+Database migrations as part of the build: discovers migration files,
+validates their revision graph at configure time, and builds a runner
+executable with every migration embedded, plus targets that run it.
+
+.. command:: add_migrations
+
+  ::
+
+    add_migrations(<name>
+                   [DIRECTORY <dir>]
+                   [DATABASE_URL <url>]
+                   [SCHEMA <schema>]
+                   [VERSION_TABLE <table>]
+                   [ALLOW_MULTIPLE_HEADS])
+
+  ``DIRECTORY``
+    Where the migrations are; every ``*.sql`` and ``*.cpp`` below it
+    (recursively) is one. Default: ``${CMAKE_CURRENT_SOURCE_DIR}/migrations``.
+  ``DATABASE_URL``
+    Database of the targets when neither ``--url`` nor the ``DATABASE_URL``
+    environment variable names one. Without any, the runner uses the
+    embedded development database under the build tree.
+  ``SCHEMA``
+    Schema of the bookkeeping tables. Default: ``public``.
+  ``VERSION_TABLE``
+    The version table; the history table is ``<table>_history``.
+    Default: ``<name>_version``.
+  ``ALLOW_MULTIPLE_HEADS``
+    Several heads are intended (labelled branches): no warning, no error.
+
+  Configure fails with ``file:line: error: ...`` diagnostics for malformed
+  headers, duplicate revisions, missing parents and cycles. Several heads are
+  an error when the cache variable ``MIGRATIONS_FAIL_ON_MULTIPLE_HEADS`` is
+  ``ON``, a warning when it is ``OFF``; its default, ``AUTO``, means ``ON``
+  exactly when the environment variable ``CI`` is set (as CI services do).
+
+  Creates the executable ``<name>`` and the targets ``<name>_upgrade``,
+  ``<name>_downgrade``, ``<name>_current``, ``<name>_history``,
+  ``<name>_heads``, ``<name>_check``, ``<name>_new``, ``<name>_merge`` and
+  ``<name>_stamp``, which read ``MIGRATE_TARGET``, ``MIGRATE_MESSAGE`` and
+  ``DATABASE_URL`` from the environment::
+
+    add_migrations(migrate DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
+    # cmake --build build --target migrate_upgrade
+    # MIGRATE_MESSAGE="add users" cmake --build build --target migrate_new
+
+#]=======================================================================]
+include_guard(GLOBAL)
+
+include(${CMAKE_CURRENT_LIST_DIR}/MigrationToolsSources.cmake)
+
+set(MIGRATIONS_FAIL_ON_MULTIPLE_HEADS "AUTO" CACHE STRING
+    "Fail configure on divergent migration heads: ON, OFF, or AUTO (ON when the CI environment variable is set)")
+set_property(CACHE MIGRATIONS_FAIL_ON_MULTIPLE_HEADS PROPERTY STRINGS AUTO ON OFF)
+set(MIGRATION_TOOLS_SCANNER "" CACHE FILEPATH
+    "A prebuilt migration_tools_scan; empty: build it from the MigrationTools sources")
+mark_as_advanced(MIGRATION_TOOLS_SCANNER)
+
+# Whether divergent heads fail this configure run.
+function(_migration_tools_fail_on_heads out_var)
+  set(mode "${MIGRATIONS_FAIL_ON_MULTIPLE_HEADS}")
+  string(TOUPPER "${mode}" mode)
+  if(mode STREQUAL "AUTO" OR mode STREQUAL "")
+    set(ci "$ENV{CI}")
+    string(TOLOWER "${ci}" ci)
+    if(ci STREQUAL "" OR ci STREQUAL "0" OR ci STREQUAL "false" OR ci STREQUAL "no" OR ci STREQUAL "off")
+      set(${out_var} OFF PARENT_SCOPE)
+    else()
+      set(${out_var} ON PARENT_SCOPE)
+    endif()
+  elseif(mode)
+    set(${out_var} ON PARENT_SCOPE)
+  else()
+    set(${out_var} OFF PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Builds the scanner once per configure run (an up-to-date build is a no-op).
+function(_migration_tools_scanner out_var)
+  if(MIGRATION_TOOLS_SCANNER)
+    set(${out_var} "${MIGRATION_TOOLS_SCANNER}" PARENT_SCOPE)
+    return()
+  endif()
+  get_property(built GLOBAL PROPERTY _MIGRATION_TOOLS_SCANNER_PATH)
+  if(built)
+    set(${out_var} "${built}" PARENT_SCOPE)
+    return()
+  endif()
+  set(bin "${CMAKE_BINARY_DIR}/_migration_tools/scanner")
+  if(NOT EXISTS "${bin}/CMakeCache.txt")
+    set(args -S "${_MIGRATION_TOOLS_ROOT}/cmake/scanner" -B "${bin}" -G "${CMAKE_GENERATOR}"
+        -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}")
+    if(CMAKE_MAKE_PROGRAM)
+      list(APPEND args "-DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
+    endif()
+    execute_process(COMMAND ${CMAKE_COMMAND} ${args}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "Internal error: configuring the migration scanner failed.\n"
+                          "  Directory: ${bin}\n  Output:\n${out}")
+    endif()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --build "${bin}" --config Release
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "Internal error: building the migration scanner failed.\n"
+                        "  Directory: ${bin}\n  Output:\n${out}")
+  endif()
+  set(path "${bin}/migration_tools_scan")
+  if(NOT EXISTS "${path}" AND EXISTS "${bin}/Release/migration_tools_scan")
+    set(path "${bin}/Release/migration_tools_scan")
+  endif()
+  set_property(GLOBAL PROPERTY _MIGRATION_TOOLS_SCANNER_PATH "${path}")
+  set(${out_var} "${path}" PARENT_SCOPE)
+endfunction()
+
+# A CMake string as a C++ string literal.
+function(_migration_tools_c_string out_var value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "\n" "\\n" value "${value}")
+  set(${out_var} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+function(add_migrations name)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "add_migrations")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS"
+                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE" "")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+    message(FATAL_ERROR "add_migrations(${name}): the name must be a C identifier "
+                        "([A-Za-z_][A-Za-z0-9_]*); it names the runner and its targets")
+  endif()
+  if(NOT TARGET migration_tools::runner)
+    message(FATAL_ERROR "add_migrations(${name}): the target migration_tools::runner does not "
+                        "exist; add MigrationTools with add_subdirectory() first")
+  endif()
+  if(NOT arg_DIRECTORY)
+    set(arg_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/migrations")
+  endif()
+  get_filename_component(directory "${arg_DIRECTORY}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT IS_DIRECTORY "${directory}")
+    message(FATAL_ERROR "add_migrations(${name}): the migrations directory does not exist.\n"
+                        "  DIRECTORY: ${directory}\n"
+                        "Create it (it may start empty).")
+  endif()
+  if(NOT arg_SCHEMA)
+    set(arg_SCHEMA public)
+  endif()
+  if(NOT arg_VERSION_TABLE)
+    set(arg_VERSION_TABLE "${name}_version")
+  endif()
+
+  # Discovery: CONFIGURE_DEPENDS re-runs configure when a file is added or
+  # removed, and each file in CMAKE_CONFIGURE_DEPENDS when one is edited.
+  file(GLOB_RECURSE files CONFIGURE_DEPENDS "${directory}/*.sql" "${directory}/*.cpp")
+  list(SORT files)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files})
+
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations")
+  file(MAKE_DIRECTORY "${out}")
+  list(JOIN files "\n" listing)
+  file(WRITE "${out}/files.txt" "${listing}\n")
+
+  _migration_tools_scanner(scanner)
+  _migration_tools_fail_on_heads(fail_on_heads)
+  set(scan_args --name "${name}" --list "${out}/files.txt" --out-dir "${out}"
+      --source-root "${CMAKE_SOURCE_DIR}"
+      --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${CMAKE_BINARY_DIR} --target ${name}_merge")
+  if(fail_on_heads)
+    list(APPEND scan_args --fail-on-multiple-heads)
+  endif()
+  if(arg_ALLOW_MULTIPLE_HEADS)
+    list(APPEND scan_args --allow-multiple-heads)
+  endif()
+  execute_process(COMMAND "${scanner}" ${scan_args}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE diagnostics ERROR_VARIABLE diagnostics)
+  string(STRIP "${diagnostics}" diagnostics)
+  if(NOT rc EQUAL 0)
+    # Diagnostics go out unindented so that IDEs and CI link `file:line:`.
+    message(NOTICE "${diagnostics}")
+    message(FATAL_ERROR "add_migrations(${name}): the migrations in ${directory} are invalid "
+                        "(see the errors above).")
+  elseif(diagnostics)
+    message(NOTICE "${diagnostics}")
+    message(WARNING "add_migrations(${name}): the migrations have several heads. Merge them, "
+                    "or pass ALLOW_MULTIPLE_HEADS if the branches are intended. With the "
+                    "environment variable CI set, this is an error.")
+  endif()
+  include("${out}/scan.cmake")
+
+  # The runner: generated main, embedded files, and the C++ migrations, each
+  # compiled on its own with its revision as namespace.
+  _migration_tools_c_string(_mt_c_name "${name}")
+  _migration_tools_c_string(_mt_c_url "${arg_DATABASE_URL}")
+  _migration_tools_c_string(_mt_c_schema "${arg_SCHEMA}")
+  _migration_tools_c_string(_mt_c_version_table "${arg_VERSION_TABLE}")
+  _migration_tools_c_string(_mt_c_directory "${directory}")
+  _migration_tools_c_string(_mt_c_source_root "${CMAKE_SOURCE_DIR}")
+  _migration_tools_c_string(_mt_c_dev_db_dir "${CMAKE_BINARY_DIR}/_migration_tools/dev-db")
+  _migration_tools_c_string(_mt_c_build_dir "${CMAKE_BINARY_DIR}")
+  set(_mt_name "${name}")
+  if(arg_ALLOW_MULTIPLE_HEADS)
+    set(_mt_allow_multiple_heads true)
+  else()
+    set(_mt_allow_multiple_heads false)
+  endif()
+  configure_file("${_MIGRATION_TOOLS_ROOT}/cmake/templates/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
+
+  add_executable(${name} "${out}/main.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
+  target_link_libraries(${name} PRIVATE migration_tools::runner)
+  # The .incbin'd files are dependencies the compiler cannot report.
+  set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${files}")
+  foreach(file revision IN ZIP_LISTS _mt_cpp_files _mt_cpp_revisions)
+    set_source_files_properties("${file}" PROPERTIES COMPILE_DEFINITIONS
+      "MIGRATION_TOOLS_REVISION=\"${revision}\";MIGRATION_TOOLS_NAMESPACE=migration_tools_cpp_${revision}")
+  endforeach()
+  set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}")
+
+  set(commands upgrade downgrade current history heads check new merge stamp)
+  set(comment_upgrade "Upgrading the database to \$MIGRATE_TARGET (default head)")
+  set(comment_downgrade "Downgrading the database to \$MIGRATE_TARGET (default -1)")
+  foreach(command IN LISTS commands)
+    set(comment "${comment_${command}}")
+    if(NOT comment)
+      set(comment "Running ${name} ${command}")
+    endif()
+    add_custom_target(${name}_${command}
+      COMMAND ${name} --from-env ${command}
+      WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
+      COMMENT "${comment}"
+      USES_TERMINAL VERBATIM)
+    set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
+  endforeach()
+endfunction()

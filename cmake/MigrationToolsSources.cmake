@@ -1,0 +1,46 @@
+# The source lists of the libraries, shared by the main build and by the
+# configure-time scanner build (cmake/scanner), so that both compile the same
+# parser and graph code.
+include_guard(GLOBAL)
+
+set(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_LIST_DIR}/..")
+get_filename_component(_MIGRATION_TOOLS_ROOT "${_MIGRATION_TOOLS_ROOT}" ABSOLUTE)
+
+# The core: parsing, the revision graph, identifiers and planning. No PostgreSQL.
+set(MIGRATION_TOOLS_CORE_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/core/diagnostic.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/text.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/file_io.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/migration_parser.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/revision_graph.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/revision_resolver.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/planner.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp)
+# Needs OpenSSL's libcrypto; kept apart so the scanner does not.
+set(MIGRATION_TOOLS_CHECKSUM_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/core/checksum.cpp)
+
+# The PostgreSQL layer on libpqxx.
+set(MIGRATION_TOOLS_POSTGRES_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp)
+
+# The runner's command line.
+set(MIGRATION_TOOLS_CLI_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp)
+
+# The configure-time scanner (core + its own main).
+set(MIGRATION_TOOLS_SCANNER_SOURCES
+  ${MIGRATION_TOOLS_CORE_SOURCES}
+  ${_MIGRATION_TOOLS_ROOT}/src/scanner/catalog_writer.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/scanner/main.cpp)

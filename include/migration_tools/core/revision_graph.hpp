@@ -1,0 +1,91 @@
+// The revision graph: migrations as nodes, down_revision edges to parents and
+// depends_on edges to dependencies. Built once, validated, then read-only.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "migration_tools/core/migration.hpp"
+
+namespace migration_tools {
+
+using node_id = int;
+
+class revision_graph {
+ public:
+  revision_graph() = default;
+  // Move-only: the lookup maps hold views into the nodes' strings.
+  revision_graph(revision_graph&&) = default;
+  revision_graph& operator=(revision_graph&&) = default;
+  revision_graph(const revision_graph&) = delete;
+  revision_graph& operator=(const revision_graph&) = delete;
+
+  // Validates and builds. Problems (duplicate revision, missing parent,
+  // self-loop, cycle, dependency cycle, label used twice) are appended to
+  // `diagnostics`; with any error the graph is empty.
+  static revision_graph build(std::vector<migration> migrations,
+                              std::vector<diagnostic>& diagnostics);
+  // Builds or throws migration_file_error.
+  static revision_graph build_or_throw(std::vector<migration> migrations);
+
+  size_t size() const { return nodes_.size(); }
+  bool empty() const { return nodes_.empty(); }
+  const migration& at(node_id id) const { return nodes_[static_cast<size_t>(id)].m; }
+  const std::string& revision(node_id id) const { return at(id).revision; }
+
+  // -1 when absent. Exact revision id only.
+  node_id find(std::string_view revision) const;
+  // Node carrying this branch label, or -1.
+  node_id find_label(std::string_view label) const;
+
+  const std::vector<node_id>& parents(node_id id) const { return node(id).parents; }
+  const std::vector<node_id>& children(node_id id) const { return node(id).children; }
+  // depends_on after normalisation: dependencies implied by an ancestor are dropped.
+  const std::vector<node_id>& dependencies(node_id id) const { return node(id).dependencies; }
+  const std::vector<node_id>& dependents(node_id id) const { return node(id).dependents; }
+
+  // Revisions that are no one's parent, in file order.
+  const std::vector<node_id>& heads() const { return heads_; }
+  // Heads that no other revision depends on (what `upgrade heads` must reach).
+  std::vector<node_id> real_heads() const;
+  bool is_effective_head(node_id id) const;  // a head that something depends on
+  const std::vector<node_id>& bases() const { return bases_; }
+  bool is_branch_point(node_id id) const { return children(id).size() > 1; }
+  bool is_merge_point(node_id id) const { return parents(id).size() > 1; }
+
+  // Every node in an order where parents and dependencies come before a node:
+  // depth-first from the heads in file order, parents in the order they are
+  // listed in down_revision, dependencies before parents. Each branch is
+  // finished before the merge that joins it.
+  const std::vector<node_id>& topological_order() const { return topo_; }
+  // Position of a node in topological_order().
+  int topo_index(node_id id) const { return node(id).topo_index; }
+
+  // `ids` and all their ancestors (parents and dependencies), as a membership mask.
+  std::vector<char> closure_down(const std::vector<node_id>& ids) const;
+  // `ids` and all their descendants (children and dependents), as a membership mask.
+  std::vector<char> closure_up(const std::vector<node_id>& ids) const;
+  // Nodes in `mask` that nothing else in `mask` has as parent or dependency.
+  std::vector<node_id> heads_of(const std::vector<char>& mask) const;
+
+ private:
+  struct node_data {
+    migration m;
+    std::vector<node_id> parents, children, dependencies, dependents;
+    int topo_index = -1;
+  };
+  const node_data& node(node_id id) const { return nodes_[static_cast<size_t>(id)]; }
+  void link(std::vector<diagnostic>& ds);
+  bool find_cycles(bool with_dependencies, std::vector<diagnostic>& ds) const;
+  void compute_order();
+  void normalise_dependencies();
+
+  std::vector<node_data> nodes_;
+  std::unordered_map<std::string_view, node_id> by_revision_;
+  std::unordered_map<std::string_view, node_id> by_label_;
+  std::vector<node_id> heads_, bases_, topo_;
+};
+
+}  // namespace migration_tools

@@ -1,0 +1,21 @@
+// Splits SQL text into statements the way PostgreSQL's lexer would see them:
+// `--` and nested `/* */` comments, '' strings, E'' strings with backslash
+// escapes, "" identifiers, $tag$ dollar quoting and BEGIN ATOMIC ... END bodies.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace migration_tools {
+
+struct sql_statement {
+  std::string_view text;  // from its first token up to, not including, the ';'
+  size_t offset = 0;      // of the first token in the input
+  int line = 1;           // 1-based line of the first token in the input
+};
+
+// Statements that hold only comments or white space are dropped. Text after
+// the last ';' counts as a statement of its own.
+std::vector<sql_statement> split_sql(std::string_view sql);
+
+}  // namespace migration_tools

@@ -1,0 +1,25 @@
+// Errors from the database side (exit code 1).
+#pragma once
+
+#include <string>
+
+#include "migration_tools/core/diagnostic.hpp"
+
+namespace migration_tools {
+
+class database_error : public error {
+ public:
+  using error::error;
+};
+
+// A migration's statement failed; what() is `file:line: error: message (SQLSTATE x)`.
+class migration_failed : public database_error {
+ public:
+  using database_error::database_error;
+};
+
+// The first line of a libpq error without its "ERROR:  " prefix, plus DETAIL
+// and HINT lines, which say what to do.
+std::string postgres_message(const std::string& what);
+
+}  // namespace migration_tools

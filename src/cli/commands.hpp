@@ -1,0 +1,34 @@
+// The runner's commands. Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runner_context.hpp"
+
+namespace migration_tools::cli {
+
+// Exit codes of the contract.
+enum exit_code : int { ok = 0, database_failure = 1, bad_input = 2, check_failed = 3 };
+
+int upgrade_command(runner_context& ctx, const std::string& target);
+int downgrade_command(runner_context& ctx, const std::string& target);
+int stamp_command(runner_context& ctx, const std::vector<std::string>& targets);
+int current_command(runner_context& ctx, bool verbose);
+int history_command(runner_context& ctx, bool verbose);
+int heads_command(runner_context& ctx, bool verbose);
+int check_command(runner_context& ctx);
+
+struct new_options {
+  std::string message;
+  std::string rev_id;
+  std::string head;
+  bool cpp = false;
+};
+int new_command(runner_context& ctx, const new_options& options);
+int merge_command(runner_context& ctx, const std::vector<std::string>& revisions,
+                  const std::string& message, const std::string& rev_id);
+
+int dev_db_command(runner_context& ctx, const std::string& action);
+
+}  // namespace migration_tools::cli

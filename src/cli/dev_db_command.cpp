@@ -1,0 +1,29 @@
+// dev-db start|stop|status|url: the embedded development database.
+#include <iostream>
+
+#include "commands.hpp"
+#include "migration_tools/postgres/dev_database.hpp"
+
+namespace migration_tools::cli {
+
+int dev_db_command(runner_context& ctx, const std::string& action) {
+  dev_database dev(ctx.config().dev_db_dir, ctx.config().name);
+  if (action == "start") {
+    std::cout << dev.ensure_running() << "\n";
+    ctx.info("the development database is running (cluster in " + dev.directory() + ")");
+  } else if (action == "stop") {
+    ctx.info(dev.stop() ? "stopped the development database in " + dev.directory()
+                        : "the development database in " + dev.directory() + " was not running");
+  } else if (action == "status") {
+    bool up = dev.running();
+    std::cout << (up ? "running" : "stopped") << " " << dev.directory() << "\n";
+    return up ? ok : check_failed;
+  } else if (action == "url") {
+    std::cout << dev.url() << "\n";
+  } else {
+    throw usage_error("unknown dev-db action '" + action + "' (expected start, stop, status or url)");
+  }
+  return ok;
+}
+
+}  // namespace migration_tools::cli

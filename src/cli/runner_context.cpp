@@ -1,0 +1,118 @@
+#include "runner_context.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "migration_tools/core/checksum.hpp"
+#include "migration_tools/core/url.hpp"
+#include "migration_tools/postgres/dev_database.hpp"
+#include "migration_tools/postgres/errors.hpp"
+
+namespace migration_tools::cli {
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+runner_context::runner_context(const runner_config& config, const embedded_catalog& catalog,
+                               global_options options)
+    : config_(config), catalog_(catalog), options_(std::move(options)) {
+  std::vector<diagnostic> ds;
+  std::vector<migration> ms;
+  ms.reserve(catalog.count);
+  for (size_t i = 0; i < catalog.count; ++i)
+    ms.push_back(parse_migration(catalog.files[i].path, catalog.files[i].text(), ds));
+  if (has_errors(ds)) throw migration_file_error(std::move(ds));
+  // Revisions are unique once the graph is valid, so a map from revision to
+  // file index survives the graph's own reordering of nodes.
+  std::vector<std::string> revisions;
+  for (const auto& m : ms) revisions.push_back(m.revision);
+  graph_ = revision_graph::build_or_throw(std::move(ms));
+  file_of_node_.resize(graph_.size());
+  for (size_t i = 0; i < revisions.size(); ++i)
+    file_of_node_[static_cast<size_t>(graph_.find(revisions[i]))] = i;
+
+  if (options_.color == "always") {
+    color_ = true;
+  } else if (options_.color == "auto") {
+    color_ = ::isatty(STDOUT_FILENO) && env("NO_COLOR").empty() && env("TERM") != "dumb";
+  }
+}
+
+std::string runner_context::checksum(node_id id) const {
+  return migration_checksum(catalog_.files[file_of_node_[static_cast<size_t>(id)]].text());
+}
+
+void runner_context::info(const std::string& message) const {
+  if (!options_.quiet) std::cerr << message << "\n";
+}
+
+std::string runner_context::style(const std::string& text, const char* code) const {
+  if (!color_) return text;
+  return std::string("\033[") + code + "m" + text + "\033[0m";
+}
+
+std::string runner_context::resolve_url() {
+  if (!options_.url.empty()) {
+    info("using database " + redact_url(options_.url) + " (--url)");
+    return options_.url;
+  }
+  if (auto url = env("DATABASE_URL"); !url.empty()) {
+    info("using database " + redact_url(url) + " (DATABASE_URL)");
+    return url;
+  }
+  if (*config_.default_url) {
+    info("using database " + redact_url(config_.default_url) + " (add_migrations DATABASE_URL)");
+    return config_.default_url;
+  }
+  dev_database dev(config_.dev_db_dir, config_.name);
+  std::string url = dev.ensure_running();
+  info("using the development database " + url + " (cluster in " + dev.directory() +
+       "; stop it with '" + config_.name + " dev-db stop')");
+  return url;
+}
+
+pqxx::connection& runner_context::connection() {
+  if (!connection_) {
+    std::string url = resolve_url();
+    try {
+      connection_ = std::make_unique<pqxx::connection>(url);
+    } catch (const pqxx::broken_connection& e) {
+      throw database_error("cannot connect to " + redact_url(url) + ": " +
+                           postgres_message(e.what()));
+    }
+  }
+  return *connection_;
+}
+
+bookkeeping& runner_context::books() {
+  if (!books_)
+    books_ = std::make_unique<bookkeeping>(connection(),
+                                           bookkeeping_names{config_.schema, config_.version_table});
+  return *books_;
+}
+
+std::vector<std::string> runner_context::version_rows() {
+  if (!books().exists()) return {};
+  return books().version_rows();
+}
+
+applied_state runner_context::current_state() {
+  return state_from_version_rows(graph_, version_rows());
+}
+
+std::string describe_revisions(const revision_graph& graph, const std::vector<node_id>& ids) {
+  if (ids.empty()) return "base";
+  std::string out;
+  for (node_id id : ids) out += (out.empty() ? "" : ", ") + graph.revision(id);
+  return out;
+}
+
+}  // namespace migration_tools::cli

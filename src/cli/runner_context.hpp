@@ -1,0 +1,66 @@
+// What every command needs: the embedded migrations as a graph, the output
+// settings, and (for commands that touch it) the database connection.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "migration_tools/core/planner.hpp"
+#include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/postgres/bookkeeping.hpp"
+#include "migration_tools/runner.hpp"
+
+namespace migration_tools::cli {
+
+struct global_options {
+  std::string url;
+  std::string color = "auto";
+  std::string format = "text";
+  bool quiet = false;
+  bool verbose = false;
+  bool from_env = false;
+};
+
+class runner_context {
+ public:
+  runner_context(const runner_config& config, const embedded_catalog& catalog,
+                 global_options options);
+
+  const runner_config& config() const { return config_; }
+  const global_options& options() const { return options_; }
+  const revision_graph& graph() const { return graph_; }
+  // Checksum of a migration's embedded file.
+  std::string checksum(node_id id) const;
+
+  // Connects on first use, saying once which database it uses.
+  pqxx::connection& connection();
+  bookkeeping& books();
+  // Version rows, or none when the bookkeeping tables do not exist yet.
+  std::vector<std::string> version_rows();
+  applied_state current_state();
+
+  // Messages to stderr, unless --quiet.
+  void info(const std::string& message) const;
+  bool color() const { return color_; }
+  std::string style(const std::string& text, const char* code) const;
+
+ private:
+  std::string resolve_url();
+
+  const runner_config& config_;
+  const embedded_catalog& catalog_;
+  global_options options_;
+  revision_graph graph_;
+  std::vector<size_t> file_of_node_;
+  bool color_ = false;
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<bookkeeping> books_;
+};
+
+// `-q` aside, commands print results to stdout and progress to stderr.
+std::string describe_revisions(const revision_graph& graph, const std::vector<node_id>& ids);
+
+}  // namespace migration_tools::cli

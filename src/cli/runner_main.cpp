@@ -1,0 +1,144 @@
+// The runner's command line (CLI11) and the mapping of errors to exit codes.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "commands.hpp"
+#include "migration_tools/core/url.hpp"
+#include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/runner.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+void print_error(const char* runner, const std::string& message) {
+  // Diagnostics that already name a file stand alone; everything else is
+  // prefixed with the runner's name, the way compilers do.
+  bool located = message.find(": error: ") != std::string::npos &&
+                 message.find(": error: ") < message.find('\n');
+  std::cerr << (located ? "" : std::string(runner) + ": error: ") << redact_url(message) << "\n";
+}
+
+}  // namespace
+
+int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
+               char** argv) {
+  using namespace cli;
+  CLI::App app{std::string("Database migrations of '") + config.name + "' (MigrationTools)",
+               config.name};
+  app.require_subcommand(1);
+  app.fallthrough();
+  global_options g;
+  app.add_option("--url", g.url, "database URL (default: $DATABASE_URL, else the development database)");
+  app.add_option("--color", g.color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--format", g.format, "text (json comes with the listing commands' JSON output)")
+      ->check(CLI::IsMember({"text"}));
+  app.add_flag("-q,--quiet", g.quiet, "print results only");
+  app.add_flag("-v,--verbose", g.verbose, "print more");
+  app.add_flag("--from-env", g.from_env,
+               "take a missing TARGET from MIGRATE_TARGET and -m from MIGRATE_MESSAGE "
+               "(used by the CMake targets)");
+
+  std::string upgrade_target, downgrade_target, dev_action;
+  bool current_verbose = false, history_verbose = false, heads_verbose = false;
+  new_options new_opts;
+  std::vector<std::string> merge_revisions;
+  std::string merge_message, merge_rev_id;
+
+  auto* upgrade = app.add_subcommand("upgrade", "apply migrations up to TARGET (default head)");
+  upgrade->add_option("target", upgrade_target, "head, heads, <rev>, +N, <rev>+N");
+  auto* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
+  downgrade->add_option("target", downgrade_target, "-N, base, <rev>, <rev>-N");
+  std::vector<std::string> stamp_targets;
+  auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
+  stamp->add_option("revisions", stamp_targets, "revisions to stamp (base empties the table)");
+  auto* current = app.add_subcommand("current", "show the database's current revisions");
+  current->add_flag("--verbose", current_verbose);
+  auto* history = app.add_subcommand("history", "list the migrations, newest first");
+  history->add_flag("--verbose", history_verbose);
+  auto* heads = app.add_subcommand("heads", "list the heads of the graph");
+  heads->add_flag("--verbose", heads_verbose);
+  auto* check = app.add_subcommand(
+      "check", "exit 0 only when the graph has one head and the database is at it (else 3)");
+  auto* create = app.add_subcommand("new", "write a new migration file");
+  create->add_option("-m,--message", new_opts.message, "what the migration does");
+  create->add_option("--rev-id", new_opts.rev_id, "revision id (default: 12 random hex digits)");
+  create->add_option("--head", new_opts.head, "parent revision, or base (default: the head)");
+  create->add_flag("--cpp", new_opts.cpp, "a C++ migration instead of SQL");
+  auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
+  merge->add_option("revisions", merge_revisions, "revisions to merge, or heads");
+  merge->add_option("-m,--message", merge_message, "message of the merge migration");
+  merge->add_option("--rev-id", merge_rev_id, "revision id (default: 12 random hex digits)");
+  auto* dev = app.add_subcommand("dev-db", "the embedded development database");
+  dev->add_option("action", dev_action, "start, stop, status or url")
+      ->required()
+      ->check(CLI::IsMember({"start", "stop", "status", "url"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? ok : bad_input;
+  }
+
+  try {
+    if (g.from_env) {
+      if (upgrade_target.empty()) upgrade_target = env_or("MIGRATE_TARGET", "");
+      if (downgrade_target.empty()) downgrade_target = env_or("MIGRATE_TARGET", "");
+      if (new_opts.message.empty()) new_opts.message = env_or("MIGRATE_MESSAGE", "");
+      if (merge_message.empty()) merge_message = env_or("MIGRATE_MESSAGE", "");
+      if (stamp_targets.empty() && !env_or("MIGRATE_TARGET", "").empty())
+        stamp_targets = {env_or("MIGRATE_TARGET", "")};
+      if (merge_revisions.empty()) {
+        std::string target = env_or("MIGRATE_TARGET", "heads");
+        merge_revisions = {target};
+      }
+    }
+    runner_context ctx(config, catalog, g);
+    bool verbose = g.verbose;
+    if (*upgrade) return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target);
+    if (*downgrade) {
+      if (downgrade_target.empty() && !g.from_env)
+        throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
+      return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target);
+    }
+    if (*stamp) {
+      if (stamp_targets.empty())
+        throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
+      return stamp_command(ctx, stamp_targets);
+    }
+    if (*current) return current_command(ctx, verbose || current_verbose);
+    if (*history) return history_command(ctx, verbose || history_verbose);
+    if (*heads) return heads_command(ctx, verbose || heads_verbose);
+    if (*check) return check_command(ctx);
+    if (*create) return new_command(ctx, new_opts);
+    if (*merge) return merge_command(ctx, merge_revisions, merge_message, merge_rev_id);
+    if (*dev) return dev_db_command(ctx, dev_action);
+    return bad_input;
+  } catch (const usage_error& e) {
+    print_error(config.name, e.what());
+    return bad_input;
+  } catch (const database_error& e) {
+    print_error(config.name, e.what());
+    return database_failure;
+  } catch (const pqxx::broken_connection& e) {
+    print_error(config.name, "lost the connection to the database: " + postgres_message(e.what()));
+    return database_failure;
+  } catch (const pqxx::sql_error& e) {
+    print_error(config.name, postgres_message(e.what()) + " (SQLSTATE " + e.sqlstate() + ")");
+    return database_failure;
+  } catch (const std::exception& e) {
+    print_error(config.name, e.what());
+    return database_failure;
+  }
+}
+
+}  // namespace migration_tools

@@ -1,0 +1,294 @@
+// Header and section parser for migration files.
+//
+// A file starts with a comment block (`--` in SQL, `//` in C++). Lines of the
+// form `-- migrate:KEY VALUE` in it are header keys; other comments are free
+// text. In SQL files the markers `-- migrate:upgrade` and `-- migrate:downgrade`
+// open the two sections.
+#include <algorithm>
+#include <array>
+
+#include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/text.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+constexpr std::string_view key_prefix = "migrate:";
+constexpr std::array<std::string_view, 7> known_keys = {
+    "revision", "down_revision", "message", "created", "branch_labels", "depends_on",
+    "transactional"};
+
+bool is_known_key(std::string_view key) {
+  return std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end();
+}
+
+// Date, optionally followed by a time with optional seconds, fraction and zone:
+// 2026-11-22, 2026-11-22T10:00, 2026-11-22T10:00:00.5+01:00. Hand-written
+// because std::regex costs microseconds per file, and the runner parses
+// every migration at start-up.
+bool is_iso8601(std::string_view v) {
+  size_t i = 0;
+  auto digits = [&](size_t n) {
+    for (size_t k = 0; k < n; ++k, ++i)
+      if (i >= v.size() || v[i] < '0' || v[i] > '9') return false;
+    return true;
+  };
+  auto lit = [&](char c) { return i < v.size() && v[i] == c ? (++i, true) : false; };
+  if (!(digits(4) && lit('-') && digits(2) && lit('-') && digits(2))) return false;
+  if (i == v.size()) return true;
+  if (!(lit('T') || lit(' '))) return false;
+  if (!(digits(2) && lit(':') && digits(2))) return false;
+  if (lit(':')) {
+    if (!digits(2)) return false;
+    if (lit('.')) {
+      size_t start = i;
+      while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+      if (i == start) return false;
+    }
+  }
+  if (i == v.size() || (lit('Z') && i == v.size())) return i == v.size();
+  if (!(lit('+') || lit('-'))) return false;
+  if (!digits(2)) return false;
+  if (i == v.size()) return true;
+  lit(':');
+  return digits(2) && i == v.size();
+}
+
+class parser {
+ public:
+  parser(std::string_view path, std::string_view text, std::vector<diagnostic>& ds)
+      : text_(strip_bom(text)), ds_(ds) {
+    m_.path = std::string(path);
+    m_.kind = kind_of_path(path);
+    comment_ = m_.kind == migration_kind::sql ? "--" : "//";
+  }
+
+  migration run() {
+    line_reader lines(text_);
+    std::string_view line;
+    int number = 0;
+    while (lines.next(line, number)) {
+      if (state_ == state::header) {
+        header_line(line, number);
+        if (state_ == state::done) break;
+      } else {
+        section_line(line, number);
+      }
+    }
+    finish_section();
+    check_required();
+    return std::move(m_);
+  }
+
+ private:
+  enum class state { header, upgrade, downgrade, done };
+
+  void error(int line, std::string message) {
+    ds_.push_back({m_.path, line, severity::error, std::move(message)});
+  }
+
+  // `-- migrate:key value` -> key, value. False if the line is not a key line.
+  bool split_key_line(std::string_view line, std::string_view& key, std::string_view& value) const {
+    std::string_view t = trim(line);
+    if (!starts_with(t, comment_)) return false;
+    t = trim_left(t.substr(comment_.size()));
+    if (!starts_with(t, key_prefix)) return false;
+    t.remove_prefix(key_prefix.size());
+    auto end = t.find_first_of(" \t");
+    key = t.substr(0, end);
+    value = end == std::string_view::npos ? std::string_view{} : trim(t.substr(end));
+    return true;
+  }
+
+  void header_line(std::string_view line, int number) {
+    std::string_view t = trim(line);
+    if (t.empty()) return;
+    std::string_view key, value;
+    if (split_key_line(line, key, value)) {
+      if (m_.kind == migration_kind::sql && (key == "upgrade" || key == "downgrade")) {
+        open_section(key, value, number);
+        return;
+      }
+      header_key(key, value, number);
+      return;
+    }
+    if (starts_with(t, comment_)) return;  // free-text comment
+    if (m_.kind == migration_kind::cpp) {
+      state_ = state::done;  // the C++ code starts here
+      return;
+    }
+    error(number, "SQL before the '-- migrate:upgrade' marker");
+    state_ = state::done;
+  }
+
+  void open_section(std::string_view which, std::string_view trailing, int number) {
+    if (!trailing.empty())
+      error(number, "unexpected text after '" + std::string(comment_) + " migrate:" +
+                        std::string(which) + "'");
+    finish_section();
+    if (which == "upgrade") {
+      if (m_.upgrade.present) error(number, "second '-- migrate:upgrade' marker");
+      if (m_.downgrade.present)
+        error(number, "'-- migrate:upgrade' must come before '-- migrate:downgrade'");
+      current_ = &m_.upgrade;
+      state_ = state::upgrade;
+    } else {
+      if (!m_.upgrade.present)
+        error(number, "'-- migrate:downgrade' before any '-- migrate:upgrade' marker");
+      if (m_.downgrade.present) error(number, "second '-- migrate:downgrade' marker");
+      current_ = &m_.downgrade;
+      state_ = state::downgrade;
+    }
+    current_->present = true;
+    current_->first_line = number + 1;
+    section_begin_ = nullptr;
+    section_end_ = nullptr;
+  }
+
+  void section_line(std::string_view line, int number) {
+    std::string_view key, value;
+    if (split_key_line(line, key, value)) {
+      if (key == "upgrade" || key == "downgrade") {
+        open_section(key, value, number);
+        return;
+      }
+      if (is_known_key(key)) {
+        error(number, "header key '" + std::string(key) +
+                          "' after the header; move it above '-- migrate:upgrade'");
+      } else {
+        error(number, "unknown marker '-- migrate:" + std::string(key) +
+                          "' (expected 'upgrade' or 'downgrade')");
+      }
+      return;
+    }
+    // Sections are kept as contiguous slices of the (BOM-stripped) text; CR is
+    // dropped when the section is materialised.
+    if (!section_begin_) section_begin_ = line.data();
+    section_end_ = line.data() + line.size();
+  }
+
+  void finish_section() {
+    if (current_ && section_begin_) {
+      current_->text = strip_carriage_returns(
+          std::string_view(section_begin_, static_cast<size_t>(section_end_ - section_begin_)));
+    }
+    section_begin_ = nullptr;
+    section_end_ = nullptr;
+  }
+
+  void header_key(std::string_view key, std::string_view value, int number) {
+    if (!is_known_key(key)) {
+      error(number, "unknown header key '" + std::string(key) +
+                        "' (known keys: revision, down_revision, message, created, "
+                        "branch_labels, depends_on, transactional)");
+      return;
+    }
+    if (m_.key_lines.count(key)) {
+      error(number, "header key '" + std::string(key) + "' given twice (first on line " +
+                        std::to_string(m_.line_of(key)) + ")");
+      return;
+    }
+    m_.key_lines.emplace(std::string(key), number);
+    if (key == "revision") {
+      if (!is_valid_revision_id(value))
+        error(number, "malformed revision '" + std::string(value) +
+                          "': expected 1 to 64 characters of [A-Za-z0-9_]");
+      m_.revision = std::string(value);
+    } else if (key == "down_revision") {
+      if (value.empty()) {
+        error(number, "down_revision needs a value: a revision, several for a merge, or 'none'");
+      } else if (value != "none") {
+        m_.down_revisions = revision_list(value, "down_revision", number);
+      }
+    } else if (key == "message") {
+      m_.message = std::string(value);
+    } else if (key == "created") {
+      if (!is_iso8601(value))
+        error(number, "malformed created timestamp '" + std::string(value) +
+                          "': expected ISO-8601, e.g. 2026-11-22T10:00:00Z");
+      m_.created = std::string(value);
+    } else if (key == "branch_labels") {
+      m_.branch_labels = revision_list(value, "branch label", number);
+    } else if (key == "depends_on") {
+      m_.depends_on = revision_list(value, "depends_on", number);
+    } else if (key == "transactional") {
+      if (value == "true") {
+        m_.transactional = true;
+      } else if (value == "false") {
+        m_.transactional = false;
+      } else {
+        error(number, "malformed transactional value '" + std::string(value) +
+                          "': expected 'true' or 'false'");
+      }
+    }
+  }
+
+  std::vector<std::string> revision_list(std::string_view value, const char* what, int number) {
+    std::vector<std::string> out;
+    for (auto item : split_list(value)) {
+      if (!is_valid_revision_id(item)) {
+        error(number, std::string("malformed ") + what + " '" + std::string(item) +
+                          "': expected 1 to 64 characters of [A-Za-z0-9_]");
+        continue;
+      }
+      if (std::find(out.begin(), out.end(), item) != out.end()) {
+        error(number, std::string(what) + " '" + std::string(item) + "' listed twice");
+        continue;
+      }
+      out.emplace_back(item);
+    }
+    if (out.empty() && value.empty())
+      error(number, std::string(what) + " needs at least one value");
+    return out;
+  }
+
+  void check_required() {
+    for (const char* key : {"revision", "down_revision"}) {
+      if (!m_.key_lines.count(std::string_view(key)))
+        error(1, std::string("missing required header key '") + std::string(comment_) +
+                     " migrate:" + key + "'");
+    }
+    if (m_.kind == migration_kind::sql && !m_.upgrade.present) {
+      error(0, "missing '-- migrate:upgrade' marker before the migration's SQL");
+    }
+  }
+
+  std::string_view text_;
+  std::vector<diagnostic>& ds_;
+  migration m_;
+  std::string_view comment_;
+  state state_ = state::header;
+  sql_section* current_ = nullptr;
+  const char* section_begin_ = nullptr;
+  const char* section_end_ = nullptr;
+};
+
+}  // namespace
+
+int migration::line_of(std::string_view key) const {
+  auto it = key_lines.find(key);
+  return it == key_lines.end() ? 1 : it->second;
+}
+
+bool is_migration_path(std::string_view path) {
+  return ends_with(path, ".sql") || ends_with(path, ".cpp");
+}
+
+migration_kind kind_of_path(std::string_view path) {
+  return ends_with(path, ".cpp") ? migration_kind::cpp : migration_kind::sql;
+}
+
+bool is_valid_revision_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+migration parse_migration(std::string_view path, std::string_view text,
+                          std::vector<diagnostic>& diagnostics) {
+  return parser(path, text, diagnostics).run();
+}
+
+}  // namespace migration_tools

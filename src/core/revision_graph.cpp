@@ -1,0 +1,301 @@
+#include "migration_tools/core/revision_graph.hpp"
+
+#include <algorithm>
+
+namespace migration_tools {
+
+namespace {
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+}  // namespace
+
+revision_graph revision_graph::build(std::vector<migration> migrations,
+                                     std::vector<diagnostic>& ds) {
+  revision_graph g;
+  g.nodes_.reserve(migrations.size());
+  size_t errors_before = ds.size();
+  for (auto& m : migrations) g.nodes_.push_back(node_data{std::move(m), {}, {}, {}, {}, -1});
+  g.link(ds);
+  bool failed = std::any_of(ds.begin() + static_cast<long>(errors_before), ds.end(),
+                            [](const diagnostic& d) { return d.level == severity::error; });
+  if (!failed) failed = g.find_cycles(false, ds) || g.find_cycles(true, ds);
+  if (failed) return revision_graph{};
+  g.normalise_dependencies();
+  for (node_id id = 0; id < static_cast<node_id>(g.nodes_.size()); ++id) {
+    if (g.children(id).empty()) g.heads_.push_back(id);
+    if (g.parents(id).empty()) g.bases_.push_back(id);
+  }
+  g.compute_order();
+  return g;
+}
+
+revision_graph revision_graph::build_or_throw(std::vector<migration> migrations) {
+  std::vector<diagnostic> ds;
+  auto g = build(std::move(migrations), ds);
+  if (has_errors(ds)) throw migration_file_error(std::move(ds));
+  return g;
+}
+
+void revision_graph::link(std::vector<diagnostic>& ds) {
+  // Duplicates are dropped from the graph so that later checks see one node per revision.
+  std::vector<node_data> unique;
+  unique.reserve(nodes_.size());
+  std::unordered_map<std::string, size_t> first;
+  for (auto& n : nodes_) {
+    auto [it, inserted] = first.emplace(n.m.revision, unique.size());
+    if (!inserted) {
+      const auto& other = unique[it->second].m;
+      ds.push_back({n.m.path, n.m.line_of("revision"), severity::error,
+                    "duplicate revision " + quoted(n.m.revision) + " (also defined at " +
+                        other.path + ":" + std::to_string(other.line_of("revision")) + ")"});
+      continue;
+    }
+    unique.push_back(std::move(n));
+  }
+  nodes_ = std::move(unique);
+  by_revision_.reserve(nodes_.size());
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id)
+    by_revision_.emplace(nodes_[static_cast<size_t>(id)].m.revision, id);
+
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    const auto& m = at(id);
+    for (const auto& label : m.branch_labels) {
+      auto [it, inserted] = by_label_.emplace(label, id);
+      if (!inserted) {
+        const auto& other = at(it->second);
+        ds.push_back({m.path, m.line_of("branch_labels"), severity::error,
+                      "branch label " + quoted(label) + " is already used by revision " +
+                          quoted(other.revision) + " (" + other.path + ":" +
+                          std::to_string(other.line_of("branch_labels")) + ")"});
+      }
+    }
+  }
+
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    auto& n = nodes_[static_cast<size_t>(id)];
+    for (const auto& parent : n.m.down_revisions) {
+      if (parent == n.m.revision) {
+        ds.push_back({n.m.path, n.m.line_of("down_revision"), severity::error,
+                      "revision " + quoted(parent) + " lists itself as its down_revision"});
+        continue;
+      }
+      node_id p = find(parent);
+      if (p < 0) {
+        ds.push_back({n.m.path, n.m.line_of("down_revision"), severity::error,
+                      "revision " + quoted(parent) + " referenced from " +
+                          quoted(n.m.revision) + " is not present"});
+        continue;
+      }
+      n.parents.push_back(p);
+    }
+    for (const auto& dep : n.m.depends_on) {
+      node_id d = find(dep);
+      if (d < 0) d = find_label(dep);
+      if (d == id) {
+        ds.push_back({n.m.path, n.m.line_of("depends_on"), severity::error,
+                      "revision " + quoted(dep) + " depends on itself"});
+        continue;
+      }
+      if (d < 0) {
+        ds.push_back({n.m.path, n.m.line_of("depends_on"), severity::error,
+                      "dependency " + quoted(dep) + " of " + quoted(n.m.revision) +
+                          " is not present"});
+        continue;
+      }
+      n.dependencies.push_back(d);
+    }
+  }
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    for (node_id p : nodes_[static_cast<size_t>(id)].parents)
+      nodes_[static_cast<size_t>(p)].children.push_back(id);
+    for (node_id d : nodes_[static_cast<size_t>(id)].dependencies)
+      nodes_[static_cast<size_t>(d)].dependents.push_back(id);
+  }
+}
+
+// Iterative depth-first search (a chain of ten thousand migrations must not
+// exhaust the stack). Each cycle is reported once, at the file of the revision
+// where the search closed it, listing the revisions in order.
+bool revision_graph::find_cycles(bool with_dependencies, std::vector<diagnostic>& ds) const {
+  enum : char { white, grey, black };
+  std::vector<char> colour(nodes_.size(), white);
+  bool found = false;
+  struct frame {
+    node_id id;
+    size_t next;
+  };
+  auto edges = [&](node_id id, size_t i) -> node_id {
+    const auto& n = node(id);
+    if (i < n.parents.size()) return n.parents[i];
+    i -= n.parents.size();
+    if (with_dependencies && i < n.dependencies.size()) return n.dependencies[i];
+    return -1;
+  };
+  for (node_id root = 0; root < static_cast<node_id>(nodes_.size()); ++root) {
+    if (colour[static_cast<size_t>(root)] != white) continue;
+    std::vector<frame> stack{{root, 0}};
+    colour[static_cast<size_t>(root)] = grey;
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      node_id next = edges(f.id, f.next++);
+      if (next < 0) {
+        colour[static_cast<size_t>(f.id)] = black;
+        stack.pop_back();
+        continue;
+      }
+      if (colour[static_cast<size_t>(next)] == grey) {
+        // The cycle is the part of the stack from `next` to the top, walked
+        // child -> parent; list it parent-first, as the revisions would apply.
+        std::vector<std::string> names;
+        auto start = std::find_if(stack.begin(), stack.end(),
+                                  [&](const frame& s) { return s.id == next; });
+        for (auto it = start; it != stack.end(); ++it) names.push_back(revision(it->id));
+        std::reverse(names.begin(), names.end());
+        std::string list;
+        for (const auto& nm : names) list += (list.empty() ? "" : " -> ") + quoted(nm);
+        list += " -> " + quoted(names.front());
+        const auto& m = at(next);
+        ds.push_back({m.path, m.line_of(with_dependencies ? "depends_on" : "down_revision"),
+                      severity::error,
+                      std::string(with_dependencies ? "dependency cycle" : "cycle") +
+                          " between revisions " + list});
+        found = true;
+        continue;
+      }
+      if (colour[static_cast<size_t>(next)] == white) {
+        colour[static_cast<size_t>(next)] = grey;
+        stack.push_back({next, 0});
+      }
+    }
+  }
+  return found;
+}
+
+void revision_graph::normalise_dependencies() {
+  // A dependency that an ancestor already implies adds nothing: drop it so that
+  // version rows and heads follow Alembic's normalised view.
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    auto& n = nodes_[static_cast<size_t>(id)];
+    if (n.dependencies.empty()) continue;
+    std::vector<node_id> kept;
+    for (node_id d : n.dependencies) {
+      std::vector<node_id> others = n.parents;
+      for (node_id e : n.dependencies)
+        if (e != d) others.push_back(e);
+      auto mask = closure_down(others);
+      if (!mask[static_cast<size_t>(d)]) kept.push_back(d);
+    }
+    if (kept.size() != n.dependencies.size()) {
+      for (node_id d : n.dependencies) {
+        if (std::find(kept.begin(), kept.end(), d) != kept.end()) continue;
+        auto& deps = nodes_[static_cast<size_t>(d)].dependents;
+        deps.erase(std::remove(deps.begin(), deps.end(), id), deps.end());
+      }
+      n.dependencies = std::move(kept);
+    }
+  }
+}
+
+void revision_graph::compute_order() {
+  topo_.clear();
+  topo_.reserve(nodes_.size());
+  std::vector<char> done(nodes_.size(), 0);
+  struct frame {
+    node_id id;
+    size_t next;
+  };
+  auto visit = [&](node_id root) {
+    if (done[static_cast<size_t>(root)]) return;
+    std::vector<frame> stack{{root, 0}};
+    done[static_cast<size_t>(root)] = 1;
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      const auto& n = node(f.id);
+      size_t i = f.next++;
+      node_id next = -1;
+      if (i < n.dependencies.size()) {
+        next = n.dependencies[i];
+      } else if (i - n.dependencies.size() < n.parents.size()) {
+        next = n.parents[i - n.dependencies.size()];
+      } else {
+        nodes_[static_cast<size_t>(f.id)].topo_index = static_cast<int>(topo_.size());
+        topo_.push_back(f.id);
+        stack.pop_back();
+        continue;
+      }
+      if (!done[static_cast<size_t>(next)]) {
+        done[static_cast<size_t>(next)] = 1;
+        stack.push_back({next, 0});
+      }
+    }
+  };
+  for (node_id h : heads_) visit(h);
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) visit(id);
+}
+
+node_id revision_graph::find(std::string_view revision) const {
+  auto it = by_revision_.find(revision);
+  return it == by_revision_.end() ? -1 : it->second;
+}
+
+node_id revision_graph::find_label(std::string_view label) const {
+  auto it = by_label_.find(label);
+  return it == by_label_.end() ? -1 : it->second;
+}
+
+std::vector<node_id> revision_graph::real_heads() const {
+  std::vector<node_id> out;
+  for (node_id h : heads_)
+    if (dependents(h).empty()) out.push_back(h);
+  return out;
+}
+
+bool revision_graph::is_effective_head(node_id id) const {
+  return children(id).empty() && !dependents(id).empty();
+}
+
+std::vector<char> revision_graph::closure_down(const std::vector<node_id>& ids) const {
+  std::vector<char> mask(nodes_.size(), 0);
+  std::vector<node_id> work;
+  for (node_id id : ids)
+    if (!mask[static_cast<size_t>(id)]) mask[static_cast<size_t>(id)] = 1, work.push_back(id);
+  while (!work.empty()) {
+    node_id id = work.back();
+    work.pop_back();
+    for (const auto* edges : {&parents(id), &dependencies(id)})
+      for (node_id p : *edges)
+        if (!mask[static_cast<size_t>(p)]) mask[static_cast<size_t>(p)] = 1, work.push_back(p);
+  }
+  return mask;
+}
+
+std::vector<char> revision_graph::closure_up(const std::vector<node_id>& ids) const {
+  std::vector<char> mask(nodes_.size(), 0);
+  std::vector<node_id> work;
+  for (node_id id : ids)
+    if (!mask[static_cast<size_t>(id)]) mask[static_cast<size_t>(id)] = 1, work.push_back(id);
+  while (!work.empty()) {
+    node_id id = work.back();
+    work.pop_back();
+    for (const auto* edges : {&children(id), &dependents(id)})
+      for (node_id c : *edges)
+        if (!mask[static_cast<size_t>(c)]) mask[static_cast<size_t>(c)] = 1, work.push_back(c);
+  }
+  return mask;
+}
+
+std::vector<node_id> revision_graph::heads_of(const std::vector<char>& mask) const {
+  std::vector<node_id> out;
+  for (node_id id : topo_) {
+    if (!mask[static_cast<size_t>(id)]) continue;
+    bool covered = false;
+    for (const auto* edges : {&children(id), &dependents(id)})
+      for (node_id c : *edges)
+        if (mask[static_cast<size_t>(c)]) covered = true;
+    if (!covered) out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace migration_tools

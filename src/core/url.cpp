@@ -1,0 +1,54 @@
+#include "migration_tools/core/url.hpp"
+
+#include <cctype>
+
+namespace migration_tools {
+
+namespace {
+
+// Masks the value after every `password=` (query parameter or keyword form).
+std::string redact_password_parameters(std::string s) {
+  const std::string key = "password=";
+  size_t pos = 0;
+  while ((pos = s.find(key, pos)) != std::string::npos) {
+    bool at_start = pos == 0 || s[pos - 1] == '&' || s[pos - 1] == '?' ||
+                    std::isspace(static_cast<unsigned char>(s[pos - 1]));
+    size_t value = pos + key.size();
+    if (!at_start) {
+      pos = value;
+      continue;
+    }
+    size_t end = value;
+    if (end < s.size() && s[end] == '\'') {
+      ++end;
+      while (end < s.size() && s[end] != '\'') end += (s[end] == '\\') ? 2 : 1;
+      end = end < s.size() ? end + 1 : s.size();
+    } else {
+      while (end < s.size() && s[end] != '&' && !std::isspace(static_cast<unsigned char>(s[end])))
+        ++end;
+    }
+    s.replace(value, end - value, "***");
+    pos = value + 3;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string redact_url(std::string_view url) {
+  std::string s(url);
+  auto scheme = s.find("://");
+  if (scheme != std::string::npos) {
+    size_t authority = scheme + 3;
+    size_t end = s.find_first_of("/?#", authority);
+    if (end == std::string::npos) end = s.size();
+    size_t at = s.rfind('@', end);
+    if (at != std::string::npos && at >= authority) {
+      size_t colon = s.find(':', authority);
+      if (colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  return redact_password_parameters(std::move(s));
+}
+
+}  // namespace migration_tools

@@ -1,0 +1,70 @@
+#include "migration_tools/postgres/advisory_lock.hpp"
+
+#include <thread>
+
+#include "migration_tools/postgres/errors.hpp"
+
+namespace migration_tools {
+
+long long advisory_lock::key_for(const std::string& key_text) {
+  // FNV-1a: stable across runs, platforms and versions of this tool.
+  unsigned long long h = 1469598103934665603ULL;
+  for (unsigned char c : key_text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<long long>(h);
+}
+
+advisory_lock::advisory_lock(pqxx::connection& connection, const std::string& key_text,
+                             std::chrono::milliseconds timeout,
+                             const std::function<void(const std::string&)>& waiting,
+                             std::chrono::milliseconds report_every)
+    : connection_(connection), key_(key_for(key_text)) {
+  auto start = std::chrono::steady_clock::now();
+  auto next_report = start + report_every;
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    {
+      pqxx::nontransaction tx(connection_);
+      if (tx.exec_params("SELECT pg_try_advisory_lock($1)", key_)[0][0].as<bool>()) return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - start >= timeout)
+      throw database_error("gave up waiting for the migration lock after " +
+                           std::to_string(timeout.count() / 1000) + " s; it is held by " +
+                           holder());
+    if (now >= next_report) {
+      waiting(holder());
+      next_report = now + report_every;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(200));
+  }
+}
+
+advisory_lock::~advisory_lock() {
+  try {
+    pqxx::nontransaction tx(connection_);
+    tx.exec_params("SELECT pg_advisory_unlock($1)", key_);
+  } catch (...) {
+    // The connection is gone, and the session's lock with it.
+  }
+}
+
+std::string advisory_lock::holder() {
+  pqxx::nontransaction tx(connection_);
+  auto r = tx.exec_params(
+      "SELECT a.pid, coalesce(nullif(a.application_name, ''), '(no application_name)'),"
+      " coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?')"
+      " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+      " WHERE l.locktype = 'advisory' AND l.granted"
+      "   AND l.classid = (($1::bigint >> 32) & 4294967295)::oid"
+      "   AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1",
+      key_);
+  if (r.empty()) return "another session (it could not be identified)";
+  return "pid " + std::string(r[0][0].c_str()) + " (" + r[0][1].c_str() + "), connected since " +
+         r[0][2].c_str();
+}
+
+}  // namespace migration_tools

@@ -1,0 +1,25 @@
+// Writes what a runner build needs from the scan: the embedding source and a
+// CMake fragment listing the C++ migrations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "migration_tools/core/migration.hpp"
+
+namespace migration_tools::scanner {
+
+struct scanned_file {
+  std::string absolute_path;
+  std::string display_path;
+  migration parsed;
+};
+
+// The C++ source that embeds every file's bytes (with the assembler's .incbin,
+// so a 10 MB migration costs no compiler time) and the table that lists them.
+std::string embedding_source(const std::string& runner_name, const std::vector<scanned_file>& files);
+
+// set(<prefix>_CPP_FILES ...) and set(<prefix>_CPP_REVISIONS ...) for CMake.
+std::string cmake_fragment(const std::vector<scanned_file>& files);
+
+}  // namespace migration_tools::scanner

@@ -1,0 +1,146 @@
+// migration_tools_scan: the configure-time half of add_migrations().
+//
+// CMake globs the migration files and hands the list to this tool, which
+// parses every header with the same code the runner uses, validates the
+// graph, reports problems as `file:line: error: ...`, and writes the sources
+// the runner is built from. Exit codes: 0 valid, 2 invalid.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "catalog_writer.hpp"
+#include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/core/text.hpp"
+
+namespace mt = migration_tools;
+
+namespace {
+
+struct options {
+  std::string name;
+  std::string list_file;
+  std::string out_dir;
+  std::string source_root;
+  std::string merge_command;
+  bool fail_on_multiple_heads = false;
+  bool allow_multiple_heads = false;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::cerr << "migration_tools_scan: " << why
+            << "\nusage: migration_tools_scan --name NAME --list FILE --out-dir DIR "
+               "--source-root DIR [--merge-command CMD] [--fail-on-multiple-heads] "
+               "[--allow-multiple-heads]\n";
+  std::exit(2);
+}
+
+options parse_options(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage("missing value for " + a);
+      return argv[++i];
+    };
+    if (a == "--name") o.name = value();
+    else if (a == "--list") o.list_file = value();
+    else if (a == "--out-dir") o.out_dir = value();
+    else if (a == "--source-root") o.source_root = value();
+    else if (a == "--merge-command") o.merge_command = value();
+    else if (a == "--fail-on-multiple-heads") o.fail_on_multiple_heads = true;
+    else if (a == "--allow-multiple-heads") o.allow_multiple_heads = true;
+    else usage("unknown argument '" + a + "'");
+  }
+  if (o.name.empty() || o.list_file.empty() || o.out_dir.empty()) usage("missing arguments");
+  return o;
+}
+
+std::string display_path(const std::string& absolute, const std::string& root) {
+  if (!root.empty() && mt::starts_with(absolute, root + "/")) return absolute.substr(root.size() + 1);
+  return absolute;
+}
+
+std::vector<std::string> read_list(const std::string& path) {
+  std::vector<std::string> out;
+  std::string text = mt::read_file(path);
+  mt::line_reader lines(text);
+  std::string_view line;
+  int number = 0;
+  while (lines.next(line, number))
+    if (!line.empty()) out.emplace_back(line);
+  return out;
+}
+
+// Every head on a line of its own, at its file, then how to merge them.
+void report_heads(const mt::revision_graph& graph, const options& o, std::vector<mt::diagnostic>& ds) {
+  auto heads = graph.real_heads();
+  if (heads.size() < 2 || o.allow_multiple_heads) return;
+  auto level = o.fail_on_multiple_heads ? mt::severity::error : mt::severity::warning;
+  for (mt::node_id h : heads) {
+    const auto& m = graph.at(h);
+    std::string message = m.message.empty() ? "" : " (" + m.message + ")";
+    ds.push_back({m.path, m.line_of("revision"), level,
+                  "divergent heads: revision '" + m.revision + "'" + message + " is one of " +
+                      std::to_string(heads.size()) + " heads"});
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  options o = parse_options(argc, argv);
+  std::vector<mt::diagnostic> ds;
+  std::vector<mt::scanner::scanned_file> files;
+  std::vector<std::string> texts;
+  try {
+    for (const auto& path : read_list(o.list_file)) {
+      mt::scanner::scanned_file f;
+      f.absolute_path = path;
+      f.display_path = display_path(path, o.source_root);
+      if (path.find(';') != std::string::npos) {
+        ds.push_back({f.display_path, 0, mt::severity::error,
+                      "migration file names cannot contain ';' (CMake's list separator)"});
+        continue;
+      }
+      std::string text = mt::read_file(path);
+      f.parsed = mt::parse_migration(f.display_path, text, ds);
+      files.push_back(std::move(f));
+    }
+  } catch (const std::exception& e) {
+    std::cout << "error: " << e.what() << "\n";
+    return 2;
+  }
+
+  if (!mt::has_errors(ds)) {
+    std::vector<mt::migration> ms;
+    ms.reserve(files.size());
+    for (const auto& f : files) ms.push_back(f.parsed);
+    auto graph = mt::revision_graph::build(std::move(ms), ds);
+    if (!mt::has_errors(ds)) report_heads(graph, o, ds);
+  }
+
+  if (!ds.empty()) std::cout << mt::format_diagnostics(ds) << "\n";
+  if (mt::has_errors(ds)) {
+    bool heads_only = std::all_of(ds.begin(), ds.end(), [](const mt::diagnostic& d) {
+      return d.level != mt::severity::error || mt::starts_with(d.message, "divergent heads");
+    });
+    if (heads_only && !o.merge_command.empty())
+      std::cout << "note: merge the heads with: " << o.merge_command << "\n";
+    return 2;
+  }
+  if (!ds.empty() && !o.merge_command.empty())
+    std::cout << "note: merge the heads with: " << o.merge_command << "\n";
+
+  try {
+    mt::write_file_if_different(o.out_dir + "/embedded.cpp", mt::scanner::embedding_source(o.name, files));
+    mt::write_file_if_different(o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files));
+  } catch (const std::exception& e) {
+    std::cout << "error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
