@@ -7,7 +7,7 @@
 namespace migration_tools::cli {
 
 int dev_db_command(runner_context& ctx, const std::string& action) {
-  dev_database dev(ctx.config().dev_db_dir, ctx.config().name);
+  dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
   if (action == "start") {
     std::cout << dev.ensure_running() << "\n";
     ctx.info("the development database is running (cluster in " + dev.directory() + ")");

@@ -72,7 +72,7 @@ std::string runner_context::resolve_url() {
     info("using database " + redact_url(config_.default_url) + " (add_migrations DATABASE_URL)");
     return config_.default_url;
   }
-  dev_database dev(config_.dev_db_dir, config_.name);
+  dev_database dev(dev_db_directory(config_), config_.name);
   std::string url = dev.ensure_running();
   info("using the development database " + url + " (cluster in " + dev.directory() +
        "; stop it with '" + config_.name + " dev-db stop')");
@@ -106,6 +106,11 @@ std::vector<std::string> runner_context::version_rows() {
 
 applied_state runner_context::current_state() {
   return state_from_version_rows(graph_, version_rows());
+}
+
+std::string dev_db_directory(const runner_config& config) {
+  std::string override_dir = env("MIGRATION_TOOLS_DEV_DB_DIR");
+  return override_dir.empty() ? config.dev_db_dir : override_dir;
 }
 
 std::string describe_revisions(const revision_graph& graph, const std::vector<node_id>& ids) {

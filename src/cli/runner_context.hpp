@@ -60,6 +60,10 @@ class runner_context {
   std::unique_ptr<bookkeeping> books_;
 };
 
+// Where the development cluster lives: $MIGRATION_TOOLS_DEV_DB_DIR, else the
+// build tree's directory baked in by add_migrations().
+std::string dev_db_directory(const runner_config& config);
+
 // `-q` aside, commands print results to stdout and progress to stderr.
 std::string describe_revisions(const revision_graph& graph, const std::vector<node_id>& ids);
 

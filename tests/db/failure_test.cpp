@@ -1,0 +1,44 @@
+#include <catch2/catch.hpp>
+
+#include "runners.hpp"
+#include "test_database.hpp"
+
+using namespace migration_tools::test;
+
+TEST_CASE("a failing migration leaves no trace, exits 1 and names file, line and SQLSTATE", "[db]") {
+  auto url = fresh_database("fail_statement");
+  auto r = run_runner(FAILING_RUNNER, url, {"upgrade"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("tests/db/fixtures/failing/002_fail_b.sql:9: error: relation \"no_such_table\" "
+                   "does not exist (SQLSTATE 42P01)") != std::string::npos);
+  // The first migration stays; nothing of the failing one does.
+  CHECK(column(url, "SELECT version_num FROM mt_failing_version") == std::vector<std::string>{"fail_a"});
+  CHECK(table_exists(url, "kept"));
+  CHECK_FALSE(table_exists(url, "half_done"));
+  auto failures = column(url, "SELECT revision || ' ' || error FROM mt_failing_version_history "
+                              "WHERE direction = 'failure'");
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].find("fail_b tests/db/fixtures/failing/002_fail_b.sql:9: error:") == 0);
+
+  SECTION("check reports the database behind (exit 3)") {
+    CHECK(run_runner(FAILING_RUNNER, url, {"check"}).exit_code == 3);
+  }
+}
+
+TEST_CASE("an unknown target exits 2 and changes nothing", "[db]") {
+  auto url = fresh_database("fail_unknown_target");
+  auto r = linear(url, {"upgrade", "zzz"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no revision or branch label matches 'zzz'") != std::string::npos);
+  CHECK_FALSE(table_exists(url, "mt_linear_version"));
+}
+
+TEST_CASE("a database at a revision the runner does not know is reported, not guessed", "[db]") {
+  auto url = fresh_database("fail_unknown_row");
+  REQUIRE(linear(url, {"upgrade", "rev_a"}).exit_code == 0);
+  column(url, "UPDATE mt_linear_version SET version_num = 'from_the_future' RETURNING 1");
+  auto r = linear(url, {"upgrade"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("'from_the_future', which this runner does not contain") != std::string::npos);
+}
