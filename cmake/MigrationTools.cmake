@@ -128,10 +128,14 @@ endfunction()
 
 function(add_migrations name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "add_migrations")
+  # The caller's directory may not see _MIGRATION_TOOLS_ROOT (it is a directory
+  # variable of MigrationTools' own CMakeLists.txt after add_subdirectory()).
+  get_filename_component(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS"
                         "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE" "")
   if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+    list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
+    message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${unknown}")
   endif()
   if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
     message(FATAL_ERROR "add_migrations(${name}): the name must be a C identifier "

@@ -1,10 +1,12 @@
 # Finds the libraries MigrationTools builds on. On Debian/Ubuntu:
-#   apt-get install libpqxx-dev libfmt-dev libcli11-dev libssl-dev catch2 postgresql
+#   apt-get install libpqxx-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev catch2 postgresql
 include_guard(GLOBAL)
 
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(CLI11 CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(nlohmann_json 3 CONFIG REQUIRED)
 
 # libpqxx: its CMake package where it has one, else pkg-config (Debian's 6.4
 # ships only a .pc file).

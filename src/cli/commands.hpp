@@ -15,7 +15,14 @@ int upgrade_command(runner_context& ctx, const std::string& target);
 int downgrade_command(runner_context& ctx, const std::string& target);
 int stamp_command(runner_context& ctx, const std::vector<std::string>& targets);
 int current_command(runner_context& ctx, bool verbose);
-int history_command(runner_context& ctx, bool verbose);
+struct history_options {
+  std::string range;  // START:END, either side may be empty
+  bool verbose = false;
+  bool indicate_current = false;
+};
+int history_command(runner_context& ctx, const history_options& options);
+int branches_command(runner_context& ctx, bool verbose);
+int show_command(runner_context& ctx, const std::string& revision);
 int heads_command(runner_context& ctx, bool verbose);
 int check_command(runner_context& ctx);
 

@@ -1,54 +1,56 @@
-// current, history, heads and check: read-only views of the graph and the database.
+// current, history, heads, branches, show and check: read-only views of the
+// graph and the database, as text or (--format json) as JSON.
 #include <algorithm>
 #include <iostream>
 
 #include "commands.hpp"
+#include "migration_tools/core/revision_resolver.hpp"
+#include "revision_view.hpp"
 
 namespace migration_tools::cli {
 
 namespace {
 
-bool contains(const std::vector<node_id>& v, node_id id) {
-  return std::find(v.begin(), v.end(), id) != v.end();
+bool json_output(const runner_context& ctx) { return ctx.options().format == "json"; }
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+// A mask of the database's current heads.
+std::vector<char> current_mask(runner_context& ctx) {
+  std::vector<char> mask(ctx.graph().size(), 0);
+  for (node_id id : ctx.current_state().heads) mask[static_cast<size_t>(id)] = 1;
+  return mask;
 }
 
-// Alembic's one-line form: `parent -> rev (label) (head) (current) (branchpoint) (mergepoint), message`.
-std::string revision_line(const revision_graph& g, node_id id, const std::vector<node_id>* current) {
-  std::string parents;
-  for (node_id p : g.parents(id)) parents += (parents.empty() ? "" : ", ") + g.revision(p);
-  std::string out = (parents.empty() ? "<base>" : parents) + " -> " + g.revision(id);
-  for (const auto& label : g.at(id).branch_labels) out += " (" + label + ")";
-  if (g.children(id).empty()) out += g.is_effective_head(id) ? " (effective head)" : " (head)";
-  if (current && contains(*current, id)) out += " (current)";
-  if (g.is_branch_point(id)) out += " (branchpoint)";
-  if (g.is_merge_point(id)) out += " (mergepoint)";
-  if (!g.at(id).message.empty()) out += ", " + g.at(id).message;
-  return out;
+bool needs_database(const std::string& spec) {
+  return spec.find("current") != std::string::npos ||
+         (!spec.empty() && (spec[0] == '+' || spec[0] == '-'));
 }
 
-std::string revision_block(const revision_graph& g, node_id id) {
-  const auto& m = g.at(id);
-  std::string parents, children;
-  for (node_id p : g.parents(id)) parents += (parents.empty() ? "" : ", ") + g.revision(p);
-  for (node_id c : g.children(id)) children += (children.empty() ? "" : ", ") + g.revision(c);
-  std::string out = "Rev: " + m.revision;
-  if (g.children(id).empty()) out += " (head)";
-  out += "\nParent: " + (parents.empty() ? std::string("<base>") : parents);
-  if (!children.empty()) out += "\nChildren: " + children;
-  if (!m.depends_on.empty()) {
-    std::string deps;
-    for (node_id d : g.dependencies(id)) deps += (deps.empty() ? "" : ", ") + g.revision(d);
-    out += "\nDepends on: " + deps;
+// The revisions of `history -r START:END`: descendants of START (inclusive)
+// that are ancestors of END (inclusive); an empty side is open.
+std::vector<char> history_range(runner_context& ctx, const std::string& range) {
+  const auto& g = ctx.graph();
+  auto colon = range.find(':');
+  if (colon == std::string::npos)
+    throw usage_error("history range '" + range + "' needs the form START:END (either may be empty)");
+  std::string start = range.substr(0, colon), end = range.substr(colon + 1);
+  revision_set current;
+  if (needs_database(start) || needs_database(end)) current = ctx.current_state().heads;
+  revision_resolver resolver(g, current);
+  auto resolve = [&](const std::string& spec) {
+    return spec == "current" ? current : resolver.resolve(spec);
+  };
+  std::vector<char> mask(g.size(), 1);
+  if (!start.empty()) {
+    auto from = resolve(start);
+    if (!from.empty()) mask = g.closure_up(from);
   }
-  if (!m.branch_labels.empty()) {
-    std::string labels;
-    for (const auto& l : m.branch_labels) labels += (labels.empty() ? "" : ", ") + l;
-    out += "\nBranch names: " + labels;
+  if (!end.empty()) {
+    auto to = g.closure_down(resolve(end));
+    for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] && to[i];
   }
-  out += "\nPath: " + m.path;
-  if (!m.created.empty()) out += "\nCreated: " + m.created;
-  out += "\n\n    " + (m.message.empty() ? std::string("(no message)") : m.message) + "\n";
-  return out;
+  return mask;
 }
 
 }  // namespace
@@ -56,38 +58,100 @@ std::string revision_block(const revision_graph& g, node_id id) {
 int current_command(runner_context& ctx, bool verbose) {
   const auto& g = ctx.graph();
   auto state = ctx.current_state();
+  if (json_output(ctx)) {
+    nlohmann::json list = nlohmann::json::array();
+    for (node_id id : state.heads) list.push_back(revision_json(g, id, nullptr));
+    print_json({{"current", list}});
+    return ok;
+  }
   if (state.heads.empty()) ctx.info("no migrations are applied (the database is at base)");
   for (node_id id : state.heads) {
     if (verbose) {
-      std::cout << revision_block(g, id) << "\n";
+      std::cout << revision_block(g, id, nullptr) << "\n";
       continue;
     }
     std::cout << g.revision(id);
-    if (g.children(id).empty()) std::cout << (g.is_effective_head(id) ? " (effective head)" : " (head)");
+    if (g.children(id).empty())
+      std::cout << (g.is_effective_head(id) ? " (effective head)" : " (head)");
     std::cout << "\n";
   }
   return ok;
 }
 
-int history_command(runner_context& ctx, bool verbose) {
+int history_command(runner_context& ctx, const history_options& o) {
   const auto& g = ctx.graph();
+  std::vector<char> current;
+  if (o.indicate_current) current = current_mask(ctx);
+  const std::vector<char>* cur = o.indicate_current ? &current : nullptr;
+  std::vector<char> in_range = o.range.empty() ? std::vector<char>(g.size(), 1)
+                                               : history_range(ctx, o.range);
   const auto& order = g.topological_order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it)
-    std::cout << (verbose ? revision_block(g, *it) + "\n" : revision_line(g, *it, nullptr) + "\n");
+  nlohmann::json list = nlohmann::json::array();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    if (!in_range[static_cast<size_t>(*it)]) continue;
+    if (json_output(ctx)) {
+      list.push_back(revision_json(g, *it, cur));
+    } else {
+      std::cout << (o.verbose ? revision_block(g, *it, cur) + "\n" : revision_line(g, *it, cur) + "\n");
+    }
+  }
+  if (json_output(ctx)) print_json({{"revisions", list}});
   return ok;
 }
 
 int heads_command(runner_context& ctx, bool verbose) {
   const auto& g = ctx.graph();
+  nlohmann::json list = nlohmann::json::array();
   for (node_id id : g.heads()) {
-    if (verbose) {
-      std::cout << revision_block(g, id) << "\n";
+    if (json_output(ctx)) {
+      list.push_back(revision_json(g, id, nullptr));
+    } else if (verbose) {
+      std::cout << revision_block(g, id, nullptr) << "\n";
+    } else {
+      std::cout << g.revision(id);
+      for (const auto& label : g.at(id).branch_labels) std::cout << " (" << label << ")";
+      std::cout << (g.is_effective_head(id) ? " (effective head)" : " (head)") << "\n";
+    }
+  }
+  if (json_output(ctx)) print_json({{"heads", list}});
+  return ok;
+}
+
+int branches_command(runner_context& ctx, bool verbose) {
+  const auto& g = ctx.graph();
+  nlohmann::json list = nlohmann::json::array();
+  for (node_id id : g.topological_order()) {
+    if (!g.is_branch_point(id)) continue;
+    if (json_output(ctx)) {
+      nlohmann::json children = nlohmann::json::array();
+      for (node_id c : g.children(id)) children.push_back(revision_json(g, c, nullptr));
+      auto j = revision_json(g, id, nullptr);
+      j["children"] = children;
+      list.push_back(j);
       continue;
     }
-    std::cout << g.revision(id);
-    for (const auto& label : g.at(id).branch_labels) std::cout << " (" << label << ")";
-    std::cout << (g.is_effective_head(id) ? " (effective head)" : " (head)") << "\n";
+    std::cout << (verbose ? revision_block(g, id, nullptr) : revision_line(g, id, nullptr) + "\n");
+    for (node_id c : g.children(id)) std::cout << "    -> " << revision_line(g, c, nullptr) << "\n";
   }
+  if (json_output(ctx)) print_json({{"branches", list}});
+  return ok;
+}
+
+int show_command(runner_context& ctx, const std::string& spec) {
+  const auto& g = ctx.graph();
+  revision_set current;
+  if (needs_database(spec)) current = ctx.current_state().heads;
+  auto ids = spec == "current" ? current : revision_resolver(g, current).resolve(spec);
+  if (ids.empty()) throw usage_error("'" + spec + "' names no revision (base)");
+  nlohmann::json list = nlohmann::json::array();
+  for (node_id id : ids) {
+    if (json_output(ctx)) {
+      list.push_back(revision_json(g, id, nullptr));
+    } else {
+      std::cout << revision_block(g, id, nullptr);
+    }
+  }
+  if (json_output(ctx)) print_json(ids.size() == 1 ? list[0] : nlohmann::json{{"revisions", list}});
   return ok;
 }
 
@@ -116,12 +180,12 @@ int check_command(runner_context& ctx) {
     std::string list;
     for (node_id id : pending) list += "\n  " + g.revision(id) + "  " + g.at(id).path;
     problem("the database is behind: it is at " + describe_revisions(g, state.heads) + ", and " +
-            std::to_string(pending.size()) + " migration" + (pending.size() == 1 ? " is" : "s are") +
-            " not applied:" + list);
+            std::to_string(pending.size()) + " migration" +
+            (pending.size() == 1 ? " is" : "s are") + " not applied:" + list);
   }
   if (result == ok)
-    std::cout << "ok: the graph is valid and the database is at " << describe_revisions(g, state.heads)
-              << "\n";
+    std::cout << "ok: the graph is valid and the database is at "
+              << describe_revisions(g, state.heads) << "\n";
   return result;
 }
 

@@ -1,5 +1,7 @@
 // upgrade and downgrade: plan over the whole graph, check that every step can
 // run, then take the lock and run each step in its own transaction.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <iostream>
 
@@ -81,11 +83,10 @@ int migrate(runner_context& ctx, const std::string& target, direction dir) {
     executor.run(m, dir, change, ctx.checksum(id));
   }
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  char timing[32];
-  std::snprintf(timing, sizeof timing, "%.2f", seconds);
-  ctx.info(std::string(dir == direction::upgrade ? "upgraded" : "downgraded") + " " +
-           std::to_string(p.steps.size()) + " migration" + (p.steps.size() == 1 ? "" : "s") +
-           " in " + timing + " s; the database is at " + describe_revisions(graph, state.heads));
+  ctx.info(fmt::format(FMT_STRING("{} {} migration{} in {:.2f} s; the database is at {}"),
+                       dir == direction::upgrade ? "upgraded" : "downgraded", p.steps.size(),
+                       p.steps.size() == 1 ? "" : "s", seconds,
+                       describe_revisions(graph, state.heads)));
   return ok;
 }
 

@@ -39,8 +39,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   app.add_option("--url", g.url, "database URL (default: $DATABASE_URL, else the development database)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_option("--format", g.format, "text (json comes with the listing commands' JSON output)")
-      ->check(CLI::IsMember({"text"}));
+  app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", g.quiet, "print results only");
   app.add_flag("-v,--verbose", g.verbose, "print more");
   app.add_flag("--from-env", g.from_env,
@@ -62,10 +62,19 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   stamp->add_option("revisions", stamp_targets, "revisions to stamp (base empties the table)");
   auto* current = app.add_subcommand("current", "show the database's current revisions");
   current->add_flag("--verbose", current_verbose);
+  history_options history_opts;
   auto* history = app.add_subcommand("history", "list the migrations, newest first");
+  history->add_option("-r,--rev-range", history_opts.range, "START:END, e.g. base:head, rev_a:, -3:current");
   history->add_flag("--verbose", history_verbose);
+  history->add_flag("-i,--indicate-current", history_opts.indicate_current, "mark the database's current revisions");
   auto* heads = app.add_subcommand("heads", "list the heads of the graph");
   heads->add_flag("--verbose", heads_verbose);
+  bool branches_verbose = false;
+  auto* branches = app.add_subcommand("branches", "list the branch points and their children");
+  branches->add_flag("--verbose", branches_verbose);
+  std::string show_revision;
+  auto* show = app.add_subcommand("show", "show one revision");
+  show->add_option("revision", show_revision, "any revision identifier")->required();
   auto* check = app.add_subcommand(
       "check", "exit 0 only when the graph has one head and the database is at it (else 3)");
   auto* create = app.add_subcommand("new", "write a new migration file");
@@ -116,7 +125,12 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       return stamp_command(ctx, stamp_targets);
     }
     if (*current) return current_command(ctx, verbose || current_verbose);
-    if (*history) return history_command(ctx, verbose || history_verbose);
+    if (*history) {
+      history_opts.verbose = verbose || history_verbose;
+      return history_command(ctx, history_opts);
+    }
+    if (*branches) return branches_command(ctx, verbose || branches_verbose);
+    if (*show) return show_command(ctx, show_revision);
     if (*heads) return heads_command(ctx, verbose || heads_verbose);
     if (*check) return check_command(ctx);
     if (*create) return new_command(ctx, new_opts);

@@ -1,0 +1,489 @@
+# Driver of the CMake-level tests: copies a fixture project from
+# tests/cmake/projects/<name>/ into a fresh work directory, configures and
+# builds it the way a user would, and checks exit codes and output.
+#
+#   cmake -DCASE=<case> -DPROJECTS_DIR=<tests/cmake/projects> -DWORK_ROOT=<dir>
+#         -DMIGRATION_TOOLS_ROOT=<repository root>
+#         [-DSCANNER=<prebuilt migration_tools_scan>] [-DMAKE_PROGRAM=<ninja>]
+#         [-DCXX_COMPILER=<c++>] [-DPSQL=<psql>]
+#         -P run_fixture.cmake
+#
+# Every step states the CI environment variable it runs with (the suite itself
+# often runs under CI=true, which turns divergent heads into errors), and
+# DATABASE_URL, MIGRATE_TARGET and MIGRATE_MESSAGE are unset unless a step sets
+# them. The output of every step is kept in <work dir>/logs/. Cases needing a
+# database read MIGRATION_TOOLS_TEST_PG_SCRIPT and MIGRATION_TOOLS_TEST_PG_DIR
+# from the environment (set by migration_tools_database_tests()).
+cmake_minimum_required(VERSION 3.18)
+
+foreach(var IN ITEMS CASE PROJECTS_DIR WORK_ROOT MIGRATION_TOOLS_ROOT)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "run_fixture.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+set(WORK "${WORK_ROOT}/${CASE}")
+set(_mt_step 0)
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+# mt_copy_project(<project> <out_var>): a fresh copy of projects/<project>
+# under the work directory; sets <out_var> to its path.
+function(mt_copy_project project out_var)
+  if(NOT IS_DIRECTORY "${PROJECTS_DIR}/${project}")
+    message(FATAL_ERROR "no fixture project '${project}' in ${PROJECTS_DIR}")
+  endif()
+  file(COPY "${PROJECTS_DIR}/${project}" DESTINATION "${WORK}")
+  set(${out_var} "${WORK}/${project}" PARENT_SCOPE)
+endfunction()
+
+# mt_run(<prefix> STEP <title> CI <unset|value> [ENV NAME=VALUE...] COMMAND ...)
+# Runs the command with a controlled environment; sets <prefix>_rc,
+# <prefix>_out (stdout and stderr together) and <prefix>_step.
+function(mt_run prefix)
+  cmake_parse_arguments(PARSE_ARGV 1 a "" "STEP;CI" "ENV;COMMAND")
+  if(NOT DEFINED a_CI)
+    message(FATAL_ERROR "mt_run(${prefix}): say CI unset or CI <value>")
+  endif()
+  set(env_args)
+  foreach(name IN ITEMS CI DATABASE_URL MIGRATE_TARGET MIGRATE_MESSAGE CLICOLOR_FORCE)
+    list(APPEND env_args "--unset=${name}")
+  endforeach()
+  if(NOT a_CI STREQUAL "unset")
+    list(APPEND env_args "CI=${a_CI}")
+  endif()
+  list(APPEND env_args ${a_ENV})
+
+  math(EXPR step "${_mt_step} + 1")
+  set(_mt_step ${step} PARENT_SCOPE)
+  string(MAKE_C_IDENTIFIER "${a_STEP}" slug)
+  set(log "${WORK}/logs/${step}_${slug}.log")
+  list(JOIN a_COMMAND " " shown)
+  message(STATUS "[${step}] ${a_STEP} (CI ${a_CI})\n      ${shown}")
+  string(TIMESTAMP started "%s")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E env ${env_args} ${a_COMMAND}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  string(TIMESTAMP finished "%s")
+  math(EXPR seconds "${finished} - ${started}")
+  file(WRITE "${log}" "# ${a_STEP}\n# CI: ${a_CI}; env: ${a_ENV}\n# ${shown}\n# exit code: ${rc}\n${out}")
+  message(STATUS "    -> exit code ${rc} after ${seconds} s (log: ${log})")
+  set(${prefix}_rc "${rc}" PARENT_SCOPE)
+  set(${prefix}_out "${out}" PARENT_SCOPE)
+  set(${prefix}_step "[${step}] ${a_STEP}" PARENT_SCOPE)
+endfunction()
+
+# Passes mt_run's results up one more scope.
+macro(_mt_forward prefix)
+  set(_mt_step ${_mt_step} PARENT_SCOPE)
+  set(${prefix}_rc "${${prefix}_rc}" PARENT_SCOPE)
+  set(${prefix}_out "${${prefix}_out}" PARENT_SCOPE)
+  set(${prefix}_step "${${prefix}_step}" PARENT_SCOPE)
+endmacro()
+
+# mt_configure(<prefix> <source dir> <build dir> STEP <title> CI <..>
+#              [OWN_SCANNER] [ARGS -D...])
+# OWN_SCANNER: do not pass the prebuilt scanner; the fixture builds its own.
+function(mt_configure prefix source binary)
+  cmake_parse_arguments(PARSE_ARGV 3 a "OWN_SCANNER" "STEP;CI" "ARGS")
+  set(args -S "${source}" -B "${binary}" -G Ninja
+      "-DMIGRATION_TOOLS_ROOT=${MIGRATION_TOOLS_ROOT}")
+  if(SCANNER AND NOT a_OWN_SCANNER)
+    list(APPEND args "-DMIGRATION_TOOLS_SCANNER=${SCANNER}")
+  endif()
+  if(MAKE_PROGRAM)
+    list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+  endif()
+  if(CXX_COMPILER)
+    list(APPEND args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+  endif()
+  mt_run(${prefix} STEP "${a_STEP}" CI "${a_CI}" COMMAND "${CMAKE_COMMAND}" ${args} ${a_ARGS})
+  _mt_forward(${prefix})
+endfunction()
+
+# mt_build(<prefix> <build dir> <target> STEP <title> CI <..> [ENV NAME=VALUE...])
+function(mt_build prefix binary target)
+  cmake_parse_arguments(PARSE_ARGV 3 a "" "STEP;CI" "ENV")
+  mt_run(${prefix} STEP "${a_STEP}" CI "${a_CI}" ENV ${a_ENV}
+         COMMAND "${CMAKE_COMMAND}" --build "${binary}" --target "${target}")
+  _mt_forward(${prefix})
+endfunction()
+
+function(mt_fail prefix why)
+  # NOTICE prints the output verbatim (FATAL_ERROR would re-wrap it).
+  message(NOTICE "----- output of ${${prefix}_step} (exit code ${${prefix}_rc}): -----\n"
+                 "${${prefix}_out}\n----- end of output -----")
+  message(FATAL_ERROR "FAILED at ${${prefix}_step}: ${why}")
+endfunction()
+
+# mt_expect_rc(<prefix> <code>|nonzero)
+function(mt_expect_rc prefix expected)
+  set(rc "${${prefix}_rc}")
+  if(expected STREQUAL "nonzero")
+    if(rc STREQUAL "0")
+      mt_fail(${prefix} "expected a failure (non-zero exit code), got success")
+    endif()
+  elseif(NOT rc STREQUAL expected)
+    mt_fail(${prefix} "expected exit code ${expected}, got '${rc}'")
+  endif()
+endfunction()
+
+# mt_expect_contains(<prefix> <text>...): each text occurs in the output.
+function(mt_expect_contains prefix)
+  foreach(text IN LISTS ARGN)
+    string(FIND "${${prefix}_out}" "${text}" pos)
+    if(pos EQUAL -1)
+      mt_fail(${prefix} "the output does not contain:\n  ${text}")
+    endif()
+  endforeach()
+endfunction()
+
+# mt_expect_line(<prefix> <text>...): each text starts a line of the output
+# (diagnostics are unindented so that IDEs and CI link them).
+function(mt_expect_line prefix)
+  foreach(text IN LISTS ARGN)
+    string(FIND "\n${${prefix}_out}" "\n${text}" pos)
+    if(pos EQUAL -1)
+      mt_fail(${prefix} "no line of the output starts with:\n  ${text}")
+    endif()
+  endforeach()
+endfunction()
+
+# mt_expect_message(<prefix> <text>...): each text occurs in the output with
+# any run of whitespace matching any other; for CMake's own messages, which
+# it wraps and indents.
+function(mt_expect_message prefix)
+  string(REGEX REPLACE "[ \t\r\n]+" " " out "${${prefix}_out}")
+  foreach(text IN LISTS ARGN)
+    string(REGEX REPLACE "[ \t\r\n]+" " " text "${text}")
+    string(FIND "${out}" "${text}" pos)
+    if(pos EQUAL -1)
+      mt_fail(${prefix} "the output does not contain (whitespace aside):\n  ${text}")
+    endif()
+  endforeach()
+endfunction()
+
+# mt_expect_not_contains(<prefix> <text>...)
+function(mt_expect_not_contains prefix)
+  foreach(text IN LISTS ARGN)
+    string(FIND "${${prefix}_out}" "${text}" pos)
+    if(NOT pos EQUAL -1)
+      mt_fail(${prefix} "the output should not contain:\n  ${text}")
+    endif()
+  endforeach()
+endfunction()
+
+# mt_check(<what> <condition>...): the if() condition holds.
+function(mt_check what)
+  if(${ARGN})
+  else()
+    message(FATAL_ERROR "FAILED: ${what}")
+  endif()
+endfunction()
+
+# The URL of database <name> in the test cluster (pg_cluster.sh creates it).
+function(_mt_pg_url name out_var)
+  foreach(var IN ITEMS MIGRATION_TOOLS_TEST_PG_SCRIPT MIGRATION_TOOLS_TEST_PG_DIR)
+    if("$ENV{${var}}" STREQUAL "")
+      message(FATAL_ERROR "${CASE} needs the PostgreSQL fixture: ${var} is not set "
+                          "(register the test with migration_tools_database_tests())")
+    endif()
+  endforeach()
+  execute_process(COMMAND "$ENV{MIGRATION_TOOLS_TEST_PG_SCRIPT}" url "$ENV{MIGRATION_TOOLS_TEST_PG_DIR}" "${name}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE url ERROR_VARIABLE err
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0 OR NOT url MATCHES "^postgresql://")
+    message(FATAL_ERROR "pg_cluster.sh url failed (${rc}): ${url}\n${err}")
+  endif()
+  set(${out_var} "${url}" PARENT_SCOPE)
+endfunction()
+
+# The URL of an empty database <name> (dropped first: the cluster outlives an
+# interrupted ctest run).
+function(mt_fresh_database_url name out_var)
+  if(PSQL)
+    _mt_pg_url(postgres admin)
+    execute_process(COMMAND "${PSQL}" "${admin}" -qc "DROP DATABASE IF EXISTS \"${name}\""
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "cannot drop the database ${name}: ${out}")
+    endif()
+  endif()
+  _mt_pg_url(${name} url)
+  set(${out_var} "${url}" PARENT_SCOPE)
+endfunction()
+
+# The diagnostics of one fixture whose configure must fail: configure without
+# CI, expect failure, every expected line unindented, and the summary.
+function(mt_expect_invalid_project project)
+  mt_copy_project(${project} src)
+  mt_configure(cfg "${src}" "${src}/build" STEP "configure ${project}" CI unset)
+  mt_expect_rc(cfg nonzero)
+  mt_expect_line(cfg ${ARGN})
+  mt_expect_message(cfg
+    "add_migrations(migrate): the migrations in ${src}/migrations are invalid (see the errors above)."
+    "-- Configuring incomplete, errors occurred!")
+  # A failed configure must not leave a runner build behind.
+  mt_check("no build.ninja after a failed configure" NOT EXISTS "${src}/build/build.ninja")
+endfunction()
+
+# ---------------------------------------------------------------------------
+# Cases
+
+# A valid project: configure, build the runner, upgrade a real database, and
+# pick up a new migration on the next build without a manual re-configure.
+function(case_valid_project)
+  mt_copy_project(valid src)
+  set(bin "${src}/build")
+  mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
+  mt_expect_rc(cfg 0)
+  mt_expect_not_contains(cfg "error:" "warning:" "divergent heads")
+  mt_check("the scanner wrote embedded.cpp" EXISTS "${bin}/migrate_migrations/embedded.cpp")
+
+  mt_fresh_database_url(mt_cmake_valid_project url)
+  set(db_env "DATABASE_URL=${url}")
+
+  mt_build(up "${bin}" migrate_upgrade STEP "build migrate_upgrade (builds the runner)" CI 1 ENV ${db_env})
+  mt_expect_rc(up 0)
+  mt_expect_contains(up
+    "<base> -> c0ffee000001, create widgets"
+    "c0ffee000001 -> c0ffee000002, seed widgets"
+    "c0ffee000002 -> c0ffee000003, add widgets.colour"
+    "upgraded 3 migrations")
+
+  mt_run(cur COMMAND "${bin}/migrate" current STEP "migrate current" CI unset ENV ${db_env})
+  mt_expect_rc(cur 0)
+  mt_expect_line(cur "c0ffee000003 (head)")
+  mt_expect_not_contains(cur "c0ffee000002")
+
+  # The C++ migration ran inside the consumer's runner.
+  if(PSQL)
+    mt_run(rows COMMAND "${PSQL}" "${url}" -tAc "SELECT string_agg(name || ':' || colour, ',' ORDER BY name) FROM widgets"
+           STEP "psql: the widgets the C++ migration inserted" CI unset)
+    mt_expect_rc(rows 0)
+    mt_expect_contains(rows "flange:grey,sprocket:grey")
+  endif()
+
+  mt_build(chk "${bin}" migrate_check STEP "build migrate_check" CI 1 ENV ${db_env})
+  mt_expect_rc(chk 0)
+  mt_expect_contains(chk "ok: the graph is valid and the database is at c0ffee000003")
+
+  # A new migration on top of the head: the next build re-runs configure by
+  # itself (CONFIGURE_DEPENDS), embeds the file and applies it.
+  file(WRITE "${src}/migrations/0004_add_widget_price.sql"
+    "-- migrate:revision c0ffee000004\n"
+    "-- migrate:down_revision c0ffee000003\n"
+    "-- migrate:message add widgets.price\n"
+    "\n"
+    "-- migrate:upgrade\n"
+    "ALTER TABLE widgets ADD COLUMN price numeric;\n"
+    "\n"
+    "-- migrate:downgrade\n"
+    "ALTER TABLE widgets DROP COLUMN price;\n")
+  mt_build(up2 "${bin}" migrate_upgrade STEP "build migrate_upgrade after adding a migration" CI 1 ENV ${db_env})
+  mt_expect_rc(up2 0)
+  mt_expect_contains(up2 "c0ffee000003 -> c0ffee000004, add widgets.price" "upgraded 1 migration")
+  mt_expect_not_contains(up2 "c0ffee000002 -> c0ffee000003")
+
+  mt_run(cur2 COMMAND "${bin}/migrate" current STEP "migrate current after the new migration" CI unset ENV ${db_env})
+  mt_expect_rc(cur2 0)
+  mt_expect_line(cur2 "c0ffee000004 (head)")
+
+  # Editing a header re-runs configure too, and a bad header fails the build
+  # with the same file:line diagnostic.
+  file(READ "${src}/migrations/0004_add_widget_price.sql" text)
+  string(REPLACE "-- migrate:message add widgets.price\n"
+                 "-- migrate:message add widgets.price\n-- migrate:reviewer bob\n" text "${text}")
+  file(WRITE "${src}/migrations/0004_add_widget_price.sql" "${text}")
+  mt_build(bad "${bin}" migrate STEP "build migrate after a header edit" CI unset)
+  mt_expect_rc(bad nonzero)
+  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+endfunction()
+
+# Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
+# builds the scanner from MigrationTools' sources in a nested build.
+function(case_scanner_from_sources)
+  mt_copy_project(unknown_header_key src)
+  set(bin "${src}/build")
+  set(scanner "${bin}/_migration_tools/scanner/migration_tools_scan")
+  mt_configure(cfg "${src}" "${bin}" STEP "configure, building the scanner" CI unset OWN_SCANNER)
+  mt_expect_rc(cfg nonzero)
+  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+  mt_expect_not_contains(cfg "Internal error")
+  mt_check("the nested build made ${scanner}" EXISTS "${scanner}")
+  # Fixed, the project configures with that scanner; it is not rebuilt.
+  file(WRITE "${src}/migrations/0002_users.sql"
+    "-- migrate:revision unk000000002\n-- migrate:down_revision unk000000001\n\n"
+    "-- migrate:upgrade\nCREATE TABLE users (id int);\n")
+  file(TIMESTAMP "${scanner}" built)
+  mt_configure(ok "${src}" "${bin}" STEP "configure after the fix" CI 1 OWN_SCANNER)
+  mt_expect_rc(ok 0)
+  mt_expect_not_contains(ok "error:")
+  file(TIMESTAMP "${scanner}" again)
+  mt_check("the scanner was not rebuilt (${built} -> ${again})" built STREQUAL again)
+endfunction()
+
+function(case_duplicate_revision)
+  mt_expect_invalid_project(duplicate_revision
+    "migrations/0003_second.sql:2: error: duplicate revision 'dup000000002' (also defined at migrations/0002_first.sql:1)")
+endfunction()
+
+function(case_missing_parent)
+  mt_expect_invalid_project(missing_parent
+    "migrations/0002_orphan.sql:3: error: revision 'deadbeef0000' referenced from 'mis000000002' is not present")
+endfunction()
+
+function(case_cycle)
+  mt_expect_invalid_project(cycle
+    "migrations/0001_a.sql:2: error: cycle between revisions 'cyc00000000b' -> 'cyc00000000c' -> 'cyc00000000a' -> 'cyc00000000b'")
+endfunction()
+
+function(case_unknown_header_key)
+  mt_expect_invalid_project(unknown_header_key
+    "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+endfunction()
+
+# Two heads: a warning without CI, an error with it, and a merge through the
+# migrate_merge target that makes a CI configure clean again.
+function(case_two_heads)
+  mt_copy_project(two_heads src)
+  set(local "${src}/build")
+  set(ci "${src}/build-ci")
+  set(head_a "migrations/0002_add_orders.sql:1")
+  set(head_b "migrations/0003_add_invoices.sql:1")
+  set(what_a "divergent heads: revision 'orders000002' (add orders) is one of 2 heads")
+  set(what_b "divergent heads: revision 'invoices0003' (add invoices) is one of 2 heads")
+
+  mt_configure(w "${src}" "${local}" STEP "configure without CI" CI unset)
+  mt_expect_rc(w 0)
+  mt_expect_line(w
+    "${head_a}: warning: ${what_a}"
+    "${head_b}: warning: ${what_b}"
+    "note: merge the heads with: MIGRATE_MESSAGE=\"merge heads\" cmake --build ${local} --target migrate_merge")
+  mt_expect_message(w "CMake Warning" "add_migrations(migrate): the migrations have several heads.")
+  mt_expect_not_contains(w "error:")
+
+  # AUTO: CI=false is "not CI".
+  mt_configure(f "${src}" "${local}" STEP "re-configure with CI=false" CI false)
+  mt_expect_rc(f 0)
+  mt_expect_line(f "${head_a}: warning: ${what_a}")
+  mt_expect_not_contains(f "error:")
+
+  mt_configure(e "${src}" "${ci}" STEP "configure with CI=1 (fresh build dir)" CI 1)
+  mt_expect_rc(e nonzero)
+  mt_expect_line(e
+    "${head_a}: error: ${what_a}"
+    "${head_b}: error: ${what_b}"
+    "note: merge the heads with: MIGRATE_MESSAGE=\"merge heads\" cmake --build ${ci} --target migrate_merge")
+  mt_expect_message(e "add_migrations(migrate): the migrations in ${src}/migrations are invalid")
+  mt_expect_not_contains(e "warning: divergent heads")
+
+  # The cache variable overrides CI both ways.
+  mt_configure(off "${src}" "${ci}" STEP "CI=1 with MIGRATIONS_FAIL_ON_MULTIPLE_HEADS=OFF" CI 1
+               ARGS -DMIGRATIONS_FAIL_ON_MULTIPLE_HEADS=OFF)
+  mt_expect_rc(off 0)
+  mt_expect_line(off "${head_b}: warning: ${what_b}")
+  mt_configure(on "${src}" "${ci}" STEP "no CI with MIGRATIONS_FAIL_ON_MULTIPLE_HEADS=ON" CI unset
+               ARGS -DMIGRATIONS_FAIL_ON_MULTIPLE_HEADS=ON)
+  mt_expect_rc(on nonzero)
+  mt_expect_line(on "${head_b}: error: ${what_b}")
+
+  # ALLOW_MULTIPLE_HEADS: intended branches, silent even under CI.
+  mt_configure(allow "${src}" "${ci}" STEP "CI=1 with ALLOW_MULTIPLE_HEADS" CI 1
+               ARGS -DMIGRATIONS_FAIL_ON_MULTIPLE_HEADS=AUTO -DFIXTURE_ALLOW_MULTIPLE_HEADS=ON)
+  mt_expect_rc(allow 0)
+  mt_expect_not_contains(allow "divergent heads" "CMake Warning")
+
+  # Merge through the target the note names (builds the runner; no database).
+  file(GLOB before "${src}/migrations/*")
+  mt_build(merge "${local}" migrate_merge STEP "build migrate_merge" CI unset
+           ENV "MIGRATE_MESSAGE=merge heads")
+  mt_expect_rc(merge 0)
+  file(GLOB after "${src}/migrations/*")
+  list(REMOVE_ITEM after ${before})
+  list(LENGTH after count)
+  if(NOT count EQUAL 1)
+    mt_fail(merge "expected one new file in ${src}/migrations, found ${count}: ${after}")
+  endif()
+  mt_expect_contains(merge "${after}")
+  if(NOT after MATCHES "/[0-9]+_[0-9]+_[0-9a-f]+_merge_heads\\.sql$")
+    mt_fail(merge "the merge migration is not named <date>_<time>_<revision>_merge_heads.sql: ${after}")
+  endif()
+  file(READ "${after}" merge_text)
+  if(NOT merge_text MATCHES "-- migrate:revision ([A-Za-z0-9_]+)\n")
+    message(FATAL_ERROR "FAILED: no revision in the merge migration:\n${merge_text}")
+  endif()
+  set(merge_rev "${CMAKE_MATCH_1}")
+  string(FIND "${merge_text}" "-- migrate:down_revision orders000002, invoices0003\n" pos)
+  mt_check("the merge migration's down_revision lists both heads:\n${merge_text}" NOT pos EQUAL -1)
+  string(FIND "${merge_text}" "-- migrate:message merge heads\n" pos)
+  mt_check("the merge migration has the message of MIGRATE_MESSAGE:\n${merge_text}" NOT pos EQUAL -1)
+
+  # Now a CI configure (the one that failed above) is clean.
+  mt_configure(clean "${src}" "${ci}" STEP "configure with CI=1 after the merge" CI 1
+               ARGS -DMIGRATIONS_FAIL_ON_MULTIPLE_HEADS=AUTO -DFIXTURE_ALLOW_MULTIPLE_HEADS=OFF)
+  mt_expect_rc(clean 0)
+  mt_expect_not_contains(clean "divergent heads" "error:" "warning:")
+
+  # The runner picks the merge up on the next build (re-configure under CI=1).
+  mt_build(heads "${local}" migrate_heads STEP "build migrate_heads after the merge" CI 1)
+  mt_expect_rc(heads 0)
+  mt_expect_line(heads "${merge_rev} (head)")
+  mt_run(heads2 COMMAND "${local}/migrate" heads STEP "migrate heads" CI 1)
+  mt_expect_rc(heads2 0)
+  if(NOT heads2_out STREQUAL "${merge_rev} (head)\n")
+    mt_fail(heads2 "expected exactly one head, '${merge_rev} (head)'")
+  endif()
+endfunction()
+
+# add_migrations() with an unknown argument names the function and the argument.
+function(case_add_migrations_unknown_argument)
+  mt_copy_project(bad_arguments src)
+  set(bin "${src}/build")
+  # The fixture is valid when called right, so the failure below is the argument's.
+  mt_configure(ok "${src}" "${bin}" STEP "configure, called right" CI unset ARGS -DFIXTURE_VARIANT=ok)
+  mt_expect_rc(ok 0)
+  mt_configure(bad "${src}" "${bin}" STEP "configure with an unknown argument" CI unset
+               ARGS -DFIXTURE_VARIANT=unknown_argument)
+  mt_expect_rc(bad nonzero)
+  mt_expect_message(bad
+    "CMake Error at "
+    "add_migrations(migrate): unknown arguments: ALLOW_MULTIPLE_HEAD"
+    "CMakeLists.txt:9 (add_migrations)")
+endfunction()
+
+# A DIRECTORY that does not exist (given, or the default migrations/) is a
+# clear error naming the directory.
+function(case_add_migrations_missing_directory)
+  mt_copy_project(bad_arguments src)
+  set(bin "${src}/build")
+  mt_configure(given "${src}" "${bin}" STEP "configure with a missing DIRECTORY" CI unset
+               ARGS -DFIXTURE_VARIANT=missing_directory)
+  mt_expect_rc(given nonzero)
+  mt_expect_message(given
+    "add_migrations(migrate): the migrations directory does not exist."
+    "DIRECTORY: ${src}/db/migrations"
+    "Create it (it may start empty).")
+  mt_configure(default "${src}" "${bin}" STEP "configure without DIRECTORY and no migrations/" CI unset
+               ARGS -DFIXTURE_VARIANT=missing_default_directory)
+  mt_expect_rc(default nonzero)
+  mt_expect_message(default
+    "add_migrations(migrate): the migrations directory does not exist."
+    "DIRECTORY: ${src}/migrations")
+  # Creating the directory is all it takes: an empty one is valid.
+  file(MAKE_DIRECTORY "${src}/migrations")
+  mt_configure(empty "${src}" "${bin}" STEP "configure with an empty migrations/" CI 1
+               ARGS -DFIXTURE_VARIANT=missing_default_directory)
+  mt_expect_rc(empty 0)
+  mt_expect_not_contains(empty "error:")
+endfunction()
+
+# ---------------------------------------------------------------------------
+
+if(NOT COMMAND case_${CASE})
+  message(FATAL_ERROR "run_fixture.cmake: unknown CASE '${CASE}'")
+endif()
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}/logs")
+cmake_language(CALL case_${CASE})
+message(STATUS "${CASE}: all checks passed")
