@@ -47,7 +47,8 @@ bool is_iso8601(std::string_view v) {
       if (i == start) return false;
     }
   }
-  if (i == v.size() || (lit('Z') && i == v.size())) return i == v.size();
+  if (i == v.size()) return true;
+  if (lit('Z')) return i == v.size();
   if (!(lit('+') || lit('-'))) return false;
   if (!digits(2)) return false;
   if (i == v.size()) return true;
@@ -69,6 +70,7 @@ class parser {
     std::string_view line;
     int number = 0;
     while (lines.next(line, number)) {
+      last_line_ = number;
       if (state_ == state::header) {
         header_line(line, number);
         if (state_ == state::done) break;
@@ -119,6 +121,7 @@ class parser {
       return;
     }
     error(number, "SQL before the '-- migrate:upgrade' marker");
+    sql_before_marker_ = true;
     state_ = state::done;
   }
 
@@ -249,8 +252,11 @@ class parser {
         error(1, std::string("missing required header key '") + std::string(comment_) +
                      " migrate:" + key + "'");
     }
-    if (m_.kind == migration_kind::sql && !m_.upgrade.present) {
-      error(0, "missing '-- migrate:upgrade' marker before the migration's SQL");
+    // Reported at the end of the header, where the marker belongs; not again
+    // when SQL before the marker was already reported.
+    if (m_.kind == migration_kind::sql && !m_.upgrade.present && !sql_before_marker_) {
+      error(std::max(1, last_line_),
+            "missing '-- migrate:upgrade' marker before the migration's SQL");
     }
   }
 
@@ -259,6 +265,8 @@ class parser {
   migration m_;
   std::string_view comment_;
   state state_ = state::header;
+  int last_line_ = 0;
+  bool sql_before_marker_ = false;
   sql_section* current_ = nullptr;
   const char* section_begin_ = nullptr;
   const char* section_end_ = nullptr;

@@ -39,6 +39,11 @@ plan plan_upgrade(const revision_graph& graph, const applied_state& state,
   revision_set targets = resolver.resolve(target);
   plan p;
   p.dir = direction::upgrade;
+  // `base` (also reached by a downward walk such as `-2`) is below anything applied.
+  if (targets.empty() && !state.heads.empty()) {
+    std::string from = "the current heads (" + describe(graph, state.heads) + ")";
+    throw revision_error("destination base is not a valid upgrade target from " + from);
+  }
   for (node_id t : targets) {
     if (state.applied[static_cast<size_t>(t)] && !contains(state.heads, t))
       throw revision_error("destination " + quoted(graph.revision(t)) +

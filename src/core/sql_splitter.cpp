@@ -48,6 +48,16 @@ class splitter {
       } else if (c == ';') {
         end_statement(i_);
         ++i_;
+      } else if (c == '(' || c == ')') {
+        // As in psql, ';' inside parentheses (a rule's action list) does not end
+        // the statement; a stray ')' does not make the depth negative.
+        mark_token();
+        if (c == '(') {
+          ++paren_depth_;
+        } else if (paren_depth_ > 0) {
+          --paren_depth_;
+        }
+        ++i_;
       } else if (is_ident_char(c) && !prev_is_ident()) {
         mark_token();
         word();
@@ -72,7 +82,8 @@ class splitter {
   }
 
   void end_statement(size_t end) {
-    if (atomic_depth_ > 0 && end < s_.size()) return;  // ';' inside BEGIN ATOMIC
+    // ';' inside BEGIN ATOMIC or parentheses
+    if ((atomic_depth_ > 0 || paren_depth_ > 0) && end < s_.size()) return;
     if (in_statement_) {
       sql_statement st;
       st.offset = start_;
@@ -86,6 +97,7 @@ class splitter {
     }
     in_statement_ = false;
     atomic_depth_ = 0;
+    paren_depth_ = 0;
     last_word_ = {};
   }
 
@@ -170,6 +182,7 @@ class splitter {
   bool in_statement_ = false;
   size_t start_ = 0;
   int atomic_depth_ = 0;
+  int paren_depth_ = 0;
   std::string_view last_word_;
   size_t line_pos_ = 0;
   int line_ = 1;

@@ -6,26 +6,32 @@ namespace migration_tools {
 
 namespace {
 
-// Masks the value after every `password=` (query parameter or keyword form).
+bool is_blank(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+// Masks the value after every `password=` (query parameter or keyword form;
+// libpq allows white space around the '=' of the keyword form).
 std::string redact_password_parameters(std::string s) {
-  const std::string key = "password=";
+  const std::string key = "password";
   size_t pos = 0;
   while ((pos = s.find(key, pos)) != std::string::npos) {
-    bool at_start = pos == 0 || s[pos - 1] == '&' || s[pos - 1] == '?' ||
-                    std::isspace(static_cast<unsigned char>(s[pos - 1]));
-    size_t value = pos + key.size();
-    if (!at_start) {
-      pos = value;
+    bool at_start = pos == 0 || s[pos - 1] == '&' || s[pos - 1] == '?' || is_blank(s[pos - 1]);
+    size_t eq = pos + key.size();
+    while (eq < s.size() && is_blank(s[eq])) ++eq;
+    if (!at_start || eq >= s.size() || s[eq] != '=') {
+      pos += key.size();
       continue;
     }
+    size_t value = eq + 1;
+    while (value < s.size() && is_blank(s[value])) ++value;
     size_t end = value;
     if (end < s.size() && s[end] == '\'') {
       ++end;
       while (end < s.size() && s[end] != '\'') end += (s[end] == '\\') ? 2 : 1;
       end = end < s.size() ? end + 1 : s.size();
     } else {
-      while (end < s.size() && s[end] != '&' && !std::isspace(static_cast<unsigned char>(s[end])))
-        ++end;
+      while (end < s.size() && s[end] != '&' && !is_blank(s[end])) ++end;
     }
     s.replace(value, end - value, "***");
     pos = value + 3;
@@ -39,8 +45,11 @@ std::string redact_url(std::string_view url) {
   std::string s(url);
   auto scheme = s.find("://");
   if (scheme != std::string::npos) {
+    // As libpq reads it, the user information ends at an '@' before the first
+    // '/': a password may hold '?' or '#'. The last such '@' is taken, so that
+    // an unencoded '@' in the password does not leak its tail.
     size_t authority = scheme + 3;
-    size_t end = s.find_first_of("/?#", authority);
+    size_t end = s.find('/', authority);
     if (end == std::string::npos) end = s.size();
     size_t at = s.rfind('@', end);
     if (at != std::string::npos && at >= authority) {
