@@ -66,6 +66,15 @@ const passwd* server_account() {
   return pw;
 }
 
+void close_descriptors_from(int first) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  if (::close_range(static_cast<unsigned>(first), ~0U, 0) == 0) return;
+#endif
+  long max = ::sysconf(_SC_OPEN_MAX);
+  if (max < 0 || max > 65536) max = 65536;
+  for (int fd = first; fd < max; ++fd) ::close(fd);
+}
+
 // Runs a program (as the server account when root) with output to `log`.
 int run_program(const std::vector<std::string>& args, const std::string& log) {
   const passwd* pw = server_account();
@@ -79,6 +88,9 @@ int run_program(const std::vector<std::string>& args, const std::string& log) {
       ::dup2(fd, 2);
     }
     if (null >= 0) ::dup2(null, 0);
+    // The server outlives this process: it must not keep any other descriptor
+    // open, such as the pipe by which ninja or ctest waits for the runner to end.
+    close_descriptors_from(3);
     if (pw) {
       if (::initgroups(pw->pw_name, pw->pw_gid) != 0 || ::setgid(pw->pw_gid) != 0 ||
           ::setuid(pw->pw_uid) != 0)
