@@ -1,0 +1,3 @@
+-- migrate:revision
+-- migrate:unknown x
+SELECT 1;

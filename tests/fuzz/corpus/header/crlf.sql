@@ -1,0 +1,5 @@
+-- migrate:revision a
+-- migrate:down_revision none
+
+-- migrate:upgrade
+SELECT 1;
