@@ -14,7 +14,9 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_parser.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/revision_graph.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/revision_resolver.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/branch_resolution.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/planner.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/stamp.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp)
 # Needs OpenSSL's libcrypto; kept apart so the scanner does not.
@@ -24,6 +26,7 @@ set(MIGRATION_TOOLS_CHECKSUM_SOURCES
 # The PostgreSQL layer on libpqxx.
 set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping_sql.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
@@ -35,10 +38,12 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_script.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/stale_runner.cpp)
 
 # The configure-time scanner (core + its own main).
 set(MIGRATION_TOOLS_SCANNER_SOURCES

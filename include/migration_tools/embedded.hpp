@@ -10,6 +10,7 @@ struct embedded_file {
   const char* path;  // relative to the project's source directory when inside it
   const char* begin;
   const char* end;
+  long long modified_ns;  // the file's modification time when the runner was built
   std::string_view text() const { return {begin, static_cast<size_t>(end - begin)}; }
 };
 

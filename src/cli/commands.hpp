@@ -13,7 +13,8 @@ enum exit_code : int { ok = 0, database_failure = 1, bad_input = 2, check_failed
 
 int upgrade_command(runner_context& ctx, const std::string& target);
 int downgrade_command(runner_context& ctx, const std::string& target);
-int stamp_command(runner_context& ctx, const std::vector<std::string>& targets);
+// `purge`: empty the version table first, whatever it holds (Alembic's --purge).
+int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, bool purge);
 int current_command(runner_context& ctx, bool verbose);
 struct history_options {
   std::string range;  // START:END, either side may be empty
@@ -29,12 +30,16 @@ int check_command(runner_context& ctx);
 struct new_options {
   std::string message;
   std::string rev_id;
-  std::string head;
+  std::string head;                     // parent: a revision, or base for a new root
+  bool splice = false;                  // allow a non-head parent (starts a branch)
+  std::vector<std::string> depends_on;  // identifiers; written as full revision ids
+  std::string branch_label;
   bool cpp = false;
 };
 int new_command(runner_context& ctx, const new_options& options);
 int merge_command(runner_context& ctx, const std::vector<std::string>& revisions,
-                  const std::string& message, const std::string& rev_id);
+                  const std::string& message, const std::string& rev_id,
+                  const std::string& branch_label);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
 

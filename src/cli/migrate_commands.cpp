@@ -6,9 +6,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "migration_tools/core/revision_resolver.hpp"
+#include "migration_tools/core/stamp.hpp"
 #include "migration_tools/migration.hpp"
-#include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
 namespace migration_tools::cli {
@@ -53,11 +52,7 @@ int migrate(runner_context& ctx, const std::string& target, direction dir) {
   preflight(graph, p);
 
   auto& conn = ctx.connection();
-  advisory_lock lock(conn, ctx.books().version_table(), std::chrono::minutes(5),
-                     [&](const std::string& holder) {
-                       ctx.info("waiting for the migration lock, held by " + holder);
-                     });
-  ctx.books().create();
+  auto lock = ctx.lock_for_changes();
   // Another runner may have moved the database while this one waited: plan again.
   state = state_from_version_rows(graph, ctx.books().version_rows());
   p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
@@ -100,31 +95,35 @@ int downgrade_command(runner_context& ctx, const std::string& target) {
   return migrate(ctx, target, direction::downgrade);
 }
 
-int stamp_command(runner_context& ctx, const std::vector<std::string>& targets) {
+int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, bool purge) {
   const auto& graph = ctx.graph();
-  revision_set wanted;
-  {
-    revision_resolver resolver(graph, ctx.current_state().heads);
-    for (const auto& t : targets)
-      for (node_id id : resolver.resolve(t)) wanted.push_back(id);
-  }
-  auto rows = graph.heads_of(graph.closure_down(wanted));
+  // With --purge the rows are not read: they may name revisions this runner
+  // does not know, which is the usual reason to purge.
+  auto plan_now = [&](auto read_rows) {
+    applied_state state = state_from_version_rows(graph, {});
+    if (!purge) {
+      try {
+        state = state_from_version_rows(graph, read_rows());
+      } catch (const usage_error& e) {
+        throw usage_error(std::string(e.what()) + ", or replace the rows with 'stamp --purge REV'");
+      }
+    }
+    return plan_stamp(graph, state, targets, purge);
+  };
+  // Plan first without the lock, so that bad input fails without waiting.
+  plan_now([&] { return ctx.version_rows(); });
   auto& conn = ctx.connection();
-  advisory_lock lock(conn, ctx.books().version_table(), std::chrono::minutes(5),
-                     [&](const std::string& holder) {
-                       ctx.info("waiting for the migration lock, held by " + holder);
-                     });
-  ctx.books().create();
+  auto lock = ctx.lock_for_changes();
   pqxx::work tx(conn);
-  tx.exec0("DELETE FROM " + ctx.books().version_table());
-  version_change change;
-  for (node_id id : rows) change.inserts.push_back(graph.revision(id));
-  ctx.books().apply(tx, change);
-  for (node_id id : rows)
+  // Another runner may have moved the rows while this one waited: plan again.
+  auto p = plan_now([&] { return ctx.books().version_rows(tx); });
+  if (p.purge) tx.exec0("DELETE FROM " + ctx.books().version_table());
+  ctx.books().apply(tx, p.change);
+  for (node_id id : p.heads)
     ctx.books().record(tx, {graph.revision(id), "stamp", ctx.checksum(id), graph.at(id).path, ""});
-  if (rows.empty()) ctx.books().record(tx, {"base", "stamp", "", "", ""});
+  if (p.heads.empty()) ctx.books().record(tx, {"base", "stamp", "", "", ""});
   tx.commit();
-  ctx.info("stamped the database at " + describe_revisions(graph, rows) +
+  ctx.info("stamped the database at " + describe_revisions(graph, p.heads) +
            " without running any migration");
   return ok;
 }

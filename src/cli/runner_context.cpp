@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 
 #include "migration_tools/core/checksum.hpp"
@@ -99,6 +100,29 @@ bookkeeping& runner_context::books() {
   return *books_;
 }
 
+std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
+  auto wait = parse_duration(options_.lock_wait, "--lock-wait");
+  auto& conn = connection();
+  std::string who = std::string(config_.name) + " " + options_.command;
+  auto set_name = [&](const std::string& name) {
+    pqxx::nontransaction tx(conn);
+    tx.exec0("SET application_name = " + tx.quote(name.substr(0, 63)));
+  };
+  set_name(who);
+  auto lock = std::make_unique<advisory_lock>(
+      conn, books().version_table(), wait,
+      [&](const std::string& holder) { info("waiting for the migration lock, held by " + holder); });
+  // Whoever waits next sees in pg_stat_activity since when this runner holds it.
+  set_name(who + " (lock since " + [] {
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&t));
+    return std::string(buf);
+  }() + ")");
+  books().create();
+  return lock;
+}
+
 std::vector<std::string> runner_context::version_rows() {
   if (!books().exists()) return {};
   return books().version_rows();
@@ -106,6 +130,18 @@ std::vector<std::string> runner_context::version_rows() {
 
 applied_state runner_context::current_state() {
   return state_from_version_rows(graph_, version_rows());
+}
+
+std::chrono::milliseconds parse_duration(const std::string& text, const char* option) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string unit = text.substr(digits);
+  long long factor = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60000
+                     : unit == "h" ? 3600000 : -1;
+  if (digits == 0 || digits > 9 || factor < 0)
+    throw usage_error(std::string("malformed ") + option + " '" + text +
+                      "': expected a number with an optional unit ms, s, m or h (e.g. 30s, 5m)");
+  return std::chrono::milliseconds(std::stoll(text.substr(0, digits)) * factor);
 }
 
 std::string dev_db_directory(const runner_config& config) {

@@ -2,6 +2,7 @@
 // settings, and (for commands that touch it) the database connection.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
@@ -10,6 +11,7 @@
 
 #include "migration_tools/core/planner.hpp"
 #include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
 #include "migration_tools/runner.hpp"
 
@@ -22,7 +24,12 @@ struct global_options {
   bool quiet = false;
   bool verbose = false;
   bool from_env = false;
+  std::string command;              // for application_name, e.g. "upgrade"
+  std::string lock_wait = "5m";     // how long to wait for the migration lock
 };
+
+// "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.
+std::chrono::milliseconds parse_duration(const std::string& text, const char* option);
 
 class runner_context {
  public:
@@ -41,6 +48,10 @@ class runner_context {
   // Version rows, or none when the bookkeeping tables do not exist yet.
   std::vector<std::string> version_rows();
   applied_state current_state();
+  // Takes the migration lock (waiting up to --lock-wait and saying who holds
+  // it), then creates the bookkeeping tables if needed. Hold the result while
+  // changing the database.
+  std::unique_ptr<advisory_lock> lock_for_changes();
 
   // Messages to stderr, unless --quiet.
   void info(const std::string& message) const;

@@ -5,6 +5,8 @@
 #include <pqxx/pqxx>
 
 #include "commands.hpp"
+#include "stale_runner.hpp"
+#include "offline_script.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/runner.hpp"
@@ -41,6 +43,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--lock-wait", g.lock_wait,
+                 "how long to wait for another runner's migration lock (default 5m)");
   app.add_flag("-q,--quiet", g.quiet, "print results only");
   app.add_flag("-v,--verbose", g.verbose, "print more");
   app.add_flag("--from-env", g.from_env,
@@ -51,15 +55,23 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   bool current_verbose = false, history_verbose = false, heads_verbose = false;
   new_options new_opts;
   std::vector<std::string> merge_revisions;
-  std::string merge_message, merge_rev_id;
+  std::string merge_message, merge_rev_id, merge_branch_label;
 
   auto* upgrade = app.add_subcommand("upgrade", "apply migrations up to TARGET (default head)");
   upgrade->add_option("target", upgrade_target, "head, heads, <rev>, +N, <rev>+N");
   auto* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
   downgrade->add_option("target", downgrade_target, "-N, base, <rev>, <rev>-N");
+  bool upgrade_sql = false, downgrade_sql = false;
+  upgrade->add_flag("--sql", upgrade_sql,
+                    "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
+  downgrade->add_flag("--sql", downgrade_sql,
+                      "print the SQL script of FROM:TO instead of running it");
   std::vector<std::string> stamp_targets;
   auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
   stamp->add_option("revisions", stamp_targets, "revisions to stamp (base empties the table)");
+  bool stamp_purge = false;
+  stamp->add_flag("--purge", stamp_purge,
+                  "empty the version table first, even of revisions this runner does not know");
   auto* current = app.add_subcommand("current", "show the database's current revisions");
   current->add_flag("--verbose", current_verbose);
   history_options history_opts;
@@ -81,11 +93,19 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   create->add_option("-m,--message", new_opts.message, "what the migration does");
   create->add_option("--rev-id", new_opts.rev_id, "revision id (default: 12 random hex digits)");
   create->add_option("--head", new_opts.head, "parent revision, or base (default: the head)");
+  create->add_flag("--splice", new_opts.splice, "allow a --head that is not a head (starts a branch)");
+  create->add_option("--depends-on", new_opts.depends_on,
+                     "a revision that must be applied first, without being a parent "
+                     "(repeatable, or comma separated)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  create->add_option("--branch-label", new_opts.branch_label, "a branch label for the new revision");
   create->add_flag("--cpp", new_opts.cpp, "a C++ migration instead of SQL");
   auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
   merge->add_option("revisions", merge_revisions, "revisions to merge, or heads");
   merge->add_option("-m,--message", merge_message, "message of the merge migration");
   merge->add_option("--rev-id", merge_rev_id, "revision id (default: 12 random hex digits)");
+  merge->add_option("--branch-label", merge_branch_label, "a branch label for the merge revision");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
   dev->add_option("action", dev_action, "start, stop, status or url")
       ->required()
@@ -111,9 +131,23 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
         merge_revisions = {target};
       }
     }
+    for (const auto* sub : app.get_subcommands()) g.command = sub->get_name();
     runner_context ctx(config, catalog, g);
+    if (!*create && !*merge && !*dev) {
+      // A runner older than its sources must not change the database.
+      auto stale = find_stale_files(config, catalog);
+      if (!stale.empty()) {
+        std::string message = std::string("the runner is stale: the migrations changed since it was built:") +
+                              describe_stale_files(stale) + "\nrebuild it: cmake --build " +
+                              config.build_dir + " --target " + config.name;
+        if (*upgrade || *downgrade || *stamp) throw usage_error(message);
+        std::cerr << config.name << ": warning: " << message << "\n";
+      }
+    }
     bool verbose = g.verbose;
+    if (*upgrade && upgrade_sql) return offline_upgrade_command(ctx, upgrade_target);
     if (*upgrade) return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target);
+    if (*downgrade && downgrade_sql) return offline_downgrade_command(ctx, downgrade_target);
     if (*downgrade) {
       if (downgrade_target.empty() && !g.from_env)
         throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
@@ -122,7 +156,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     if (*stamp) {
       if (stamp_targets.empty())
         throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
-      return stamp_command(ctx, stamp_targets);
+      return stamp_command(ctx, stamp_targets, stamp_purge);
     }
     if (*current) return current_command(ctx, verbose || current_verbose);
     if (*history) {
@@ -134,7 +168,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     if (*heads) return heads_command(ctx, verbose || heads_verbose);
     if (*check) return check_command(ctx);
     if (*create) return new_command(ctx, new_opts);
-    if (*merge) return merge_command(ctx, merge_revisions, merge_message, merge_rev_id);
+    if (*merge) return merge_command(ctx, merge_revisions, merge_message, merge_rev_id,
+                                       merge_branch_label);
     if (*dev) return dev_db_command(ctx, dev_action);
     return bad_input;
   } catch (const usage_error& e) {

@@ -1,5 +1,7 @@
 #include "migration_tools/core/file_io.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +19,12 @@ std::string read_file(const std::string& path) {
   buffer << in.rdbuf();
   if (in.bad()) throw error("cannot read file '" + path + "'");
   return std::move(buffer).str();
+}
+
+long long modification_time_ns(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -35,8 +35,14 @@ applied_state state_from_version_rows(const revision_graph& graph,
 
 plan plan_upgrade(const revision_graph& graph, const applied_state& state,
                   std::string_view target) {
-  revision_resolver resolver(graph, state.heads);
-  revision_set targets = resolver.resolve(target);
+  return plan_upgrade(graph, state, revision_resolver(graph, state.heads).resolve_target(target));
+}
+
+plan plan_upgrade(const revision_graph& graph, const applied_state& state,
+                  const resolved_target& target) {
+  // The branch of `X@Y` only helped to find Y: upgrading to Y applies
+  // whatever Y needs, on any branch.
+  const revision_set& targets = target.revisions;
   plan p;
   p.dir = direction::upgrade;
   // `base` (also reached by a downward walk such as `-2`) is below anything applied.
@@ -59,8 +65,13 @@ plan plan_upgrade(const revision_graph& graph, const applied_state& state,
 
 plan plan_downgrade(const revision_graph& graph, const applied_state& state,
                     std::string_view target) {
-  revision_resolver resolver(graph, state.heads);
-  revision_set targets = resolver.resolve(target);
+  return plan_downgrade(graph, state,
+                        revision_resolver(graph, state.heads).resolve_target(target));
+}
+
+plan plan_downgrade(const revision_graph& graph, const applied_state& state,
+                    const resolved_target& target) {
+  const revision_set& targets = target.revisions;
   plan p;
   p.dir = direction::downgrade;
   for (node_id t : targets)
@@ -68,15 +79,29 @@ plan plan_downgrade(const revision_graph& graph, const applied_state& state,
       throw revision_error("destination " + quoted(graph.revision(t)) +
                            " is not a valid downgrade target from the current heads (" +
                            describe(graph, state.heads) + "): it is not applied");
-  // Everything applied above the targets goes; `base` removes everything.
-  std::vector<char> remove(graph.size(), 0);
+  // As in Alembic: what goes is everything above the targets' children (for
+  // base: above the bases). A revision that merely depends on a target stays,
+  // since the target stays. On a branch `X@Y` only the children on X count,
+  // so the other lines growing out of Y are left alone.
+  std::vector<node_id> roots;
   if (targets.empty()) {
-    remove = state.applied;
+    roots = graph.bases();
   } else {
-    auto above = graph.closure_up(targets);
-    for (node_id t : targets) above[static_cast<size_t>(t)] = 0;
-    for (size_t i = 0; i < remove.size(); ++i) remove[i] = above[i] && state.applied[i];
+    for (node_id t : targets)
+      for (node_id c : graph.children(t))
+        if (!contains(roots, c)) roots.push_back(c);
   }
+  if (target.branch) {
+    roots.erase(std::remove_if(roots.begin(), roots.end(),
+                               [&](node_id r) { return !target.branch->contains(r); }),
+                roots.end());
+  }
+  auto above = graph.closure_up(roots);
+  // The targets and what they need stay, even when another target is above them.
+  auto kept = graph.closure_down(targets);
+  std::vector<char> remove(graph.size(), 0);
+  for (size_t i = 0; i < remove.size(); ++i)
+    remove[i] = above[i] && state.applied[i] && !kept[i];
   const auto& order = graph.topological_order();
   for (auto it = order.rbegin(); it != order.rend(); ++it)
     if (remove[static_cast<size_t>(*it)]) p.steps.push_back(*it);

@@ -15,7 +15,7 @@ revision_graph revision_graph::build(std::vector<migration> migrations,
   revision_graph g;
   g.nodes_.reserve(migrations.size());
   size_t errors_before = ds.size();
-  for (auto& m : migrations) g.nodes_.push_back(node_data{std::move(m), {}, {}, {}, {}, -1});
+  for (auto& m : migrations) g.nodes_.push_back(node_data{std::move(m), {}, {}, {}, {}, {}, -1});
   g.link(ds);
   bool failed = std::any_of(ds.begin() + static_cast<long>(errors_before), ds.end(),
                             [](const diagnostic& d) { return d.level == severity::error; });
@@ -27,6 +27,7 @@ revision_graph revision_graph::build(std::vector<migration> migrations,
     if (g.parents(id).empty()) g.bases_.push_back(id);
   }
   g.compute_order();
+  g.spread_labels();
   return g;
 }
 
@@ -255,47 +256,97 @@ bool revision_graph::is_effective_head(node_id id) const {
   return children(id).empty() && !dependents(id).empty();
 }
 
-std::vector<char> revision_graph::closure_down(const std::vector<node_id>& ids) const {
-  std::vector<char> mask(nodes_.size(), 0);
+namespace {
+
+// Depth-first closure of `ids` over one or two adjacency lists per node.
+template <typename Primary, typename Secondary>
+std::vector<char> closure(size_t size, const std::vector<node_id>& ids, Primary primary,
+                          Secondary secondary, bool with_secondary) {
+  std::vector<char> mask(size, 0);
   std::vector<node_id> work;
-  for (node_id id : ids)
-    if (!mask[static_cast<size_t>(id)]) mask[static_cast<size_t>(id)] = 1, work.push_back(id);
+  auto visit = [&](node_id n) {
+    if (!mask[static_cast<size_t>(n)]) mask[static_cast<size_t>(n)] = 1, work.push_back(n);
+  };
+  for (node_id id : ids) visit(id);
   while (!work.empty()) {
     node_id id = work.back();
     work.pop_back();
-    for (const auto* edges : {&parents(id), &dependencies(id)})
-      for (node_id p : *edges)
-        if (!mask[static_cast<size_t>(p)]) mask[static_cast<size_t>(p)] = 1, work.push_back(p);
+    for (node_id n : primary(id)) visit(n);
+    if (with_secondary)
+      for (node_id n : secondary(id)) visit(n);
   }
   return mask;
 }
 
-std::vector<char> revision_graph::closure_up(const std::vector<node_id>& ids) const {
-  std::vector<char> mask(nodes_.size(), 0);
-  std::vector<node_id> work;
-  for (node_id id : ids)
-    if (!mask[static_cast<size_t>(id)]) mask[static_cast<size_t>(id)] = 1, work.push_back(id);
-  while (!work.empty()) {
-    node_id id = work.back();
-    work.pop_back();
-    for (const auto* edges : {&children(id), &dependents(id)})
-      for (node_id c : *edges)
-        if (!mask[static_cast<size_t>(c)]) mask[static_cast<size_t>(c)] = 1, work.push_back(c);
-  }
+}  // namespace
+
+std::vector<char> revision_graph::closure_down(const std::vector<node_id>& ids,
+                                               edge_kind edges) const {
+  return closure(
+      nodes_.size(), ids, [&](node_id id) -> const auto& { return parents(id); },
+      [&](node_id id) -> const auto& { return dependencies(id); }, edges == edge_kind::all);
+}
+
+std::vector<char> revision_graph::closure_up(const std::vector<node_id>& ids,
+                                             edge_kind edges) const {
+  return closure(
+      nodes_.size(), ids, [&](node_id id) -> const auto& { return children(id); },
+      [&](node_id id) -> const auto& { return dependents(id); }, edges == edge_kind::all);
+}
+
+std::vector<char> revision_graph::lineage(const std::vector<node_id>& ids, edge_kind edges) const {
+  auto mask = closure_down(ids, edges);
+  auto up = closure_up(ids, edges);
+  for (size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] || up[i];
   return mask;
 }
 
-std::vector<node_id> revision_graph::heads_of(const std::vector<char>& mask) const {
+std::vector<node_id> revision_graph::heads_of(const std::vector<char>& mask,
+                                              edge_kind edges) const {
   std::vector<node_id> out;
   for (node_id id : topo_) {
     if (!mask[static_cast<size_t>(id)]) continue;
     bool covered = false;
-    for (const auto* edges : {&children(id), &dependents(id)})
-      for (node_id c : *edges)
-        if (mask[static_cast<size_t>(c)]) covered = true;
+    for (node_id c : children(id)) covered = covered || mask[static_cast<size_t>(c)];
+    if (edges == edge_kind::all)
+      for (node_id c : dependents(id)) covered = covered || mask[static_cast<size_t>(c)];
     if (!covered) out.push_back(id);
   }
   return out;
+}
+
+void revision_graph::spread_labels() {
+  // A label covers the revision carrying it and everything above it (children
+  // only: a dependent belongs to its own branch), and reaches down through
+  // plain ancestors until a branch point (counting dependents, as Alembic's
+  // "real" branch point does) or a merge point, which belong to several lines.
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    const auto& own = at(id).branch_labels;
+    if (own.empty()) continue;
+    std::vector<node_id> covered;
+    auto up = closure_up({id}, edge_kind::versioned);
+    for (node_id n = 0; n < static_cast<node_id>(up.size()); ++n)
+      if (up[static_cast<size_t>(n)]) covered.push_back(n);
+    for (node_id n = id; parents(n).size() == 1;) {
+      node_id p = parents(n).front();
+      if (children(p).size() + dependents(p).size() > 1 || is_merge_point(p)) break;
+      covered.push_back(p);
+      n = p;
+    }
+    for (node_id n : covered) {
+      auto& labels = nodes_[static_cast<size_t>(n)].labels;
+      labels.insert(labels.end(), own.begin(), own.end());
+    }
+  }
+  for (auto& n : nodes_) {
+    std::sort(n.labels.begin(), n.labels.end());
+    n.labels.erase(std::unique(n.labels.begin(), n.labels.end()), n.labels.end());
+  }
+}
+
+bool revision_graph::on_branch(node_id id, std::string_view label) const {
+  const auto& labels = branch_labels_of(id);
+  return std::binary_search(labels.begin(), labels.end(), label);
 }
 
 }  // namespace migration_tools

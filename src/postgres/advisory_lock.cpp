@@ -1,5 +1,6 @@
 #include "migration_tools/postgres/advisory_lock.hpp"
 
+#include <cstdio>
 #include <thread>
 
 #include "migration_tools/postgres/errors.hpp"
@@ -31,9 +32,12 @@ advisory_lock::advisory_lock(pqxx::connection& connection, const std::string& ke
     }
     auto now = std::chrono::steady_clock::now();
     if (now - start >= timeout)
-      throw database_error("gave up waiting for the migration lock after " +
-                           std::to_string(timeout.count() / 1000) + " s; it is held by " +
-                           holder());
+    {
+      char waited[32];
+      std::snprintf(waited, sizeof waited, "%.1f", static_cast<double>(timeout.count()) / 1000.0);
+      throw database_error(std::string("gave up waiting for the migration lock after ") + waited +
+                           " s (--lock-wait); it is held by " + holder());
+    }
     if (now >= next_report) {
       waiting(holder());
       next_report = now + report_every;

@@ -227,6 +227,7 @@ std::string dev_database::ensure_running() {
 }
 
 bool dev_database::stop() {
+  if (::access(data_directory().c_str(), F_OK) != 0) return false;  // never created
   file_lock lock(directory_ + "/.lock");
   if (!running()) return false;
   std::string bindir = postgres_bindir();

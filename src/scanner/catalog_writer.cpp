@@ -68,9 +68,9 @@ std::string embedding_source(const std::string& runner_name, const std::vector<s
   for (size_t i = 0; i < files.size(); ++i) {
     std::string label = "migration_tools_file_" + std::to_string(i);
     out += "    {" + c_literal(files[i].display_path) + ", " + label + "_begin, " + label +
-           "_end},\n";
+           "_end, " + std::to_string(files[i].modified_ns) + "LL},\n";
   }
-  if (files.empty()) out += "    {nullptr, nullptr, nullptr},\n";
+  if (files.empty()) out += "    {nullptr, nullptr, nullptr, 0},\n";
   out += "};\n}  // namespace\n\n";
   out += "extern const migration_tools::embedded_catalog migration_tools_embedded_catalog;\n";
   out += "const migration_tools::embedded_catalog migration_tools_embedded_catalog = {files, " +

@@ -12,6 +12,7 @@ namespace migration_tools::scanner {
 struct scanned_file {
   std::string absolute_path;
   std::string display_path;
+  long long modified_ns = 0;
   migration parsed;
 };
 

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
         continue;
       }
       std::string text = mt::read_file(path);
+      f.modified_ns = mt::modification_time_ns(path);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       files.push_back(std::move(f));
     }

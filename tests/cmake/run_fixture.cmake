@@ -343,8 +343,9 @@ function(case_unknown_header_key)
     "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
 endfunction()
 
-# Two heads: a warning without CI, an error with it, and a merge through the
-# migrate_merge target that makes a CI configure clean again.
+# Two heads: a warning without CI, an error with it, a merge through the
+# migrate_merge target that makes a CI configure clean again, and an upgrade
+# of a real database through both branches to the merge.
 function(case_two_heads)
   mt_copy_project(two_heads src)
   set(local "${src}/build")
@@ -433,6 +434,258 @@ function(case_two_heads)
   mt_expect_rc(heads2 0)
   if(NOT heads2_out STREQUAL "${merge_rev} (head)\n")
     mt_fail(heads2 "expected exactly one head, '${merge_rev} (head)'")
+  endif()
+
+  # The database follows: one branch first (as a developer on that branch
+  # would have), then migrate_upgrade reaches the merge, the single head.
+  mt_fresh_database_url(mt_cmake_two_heads url)
+  set(db_env "DATABASE_URL=${url}")
+  mt_build(up1 "${local}" migrate_upgrade STEP "build migrate_upgrade to one branch" CI 1
+           ENV ${db_env} "MIGRATE_TARGET=orders000002")
+  mt_expect_rc(up1 0)
+  mt_expect_contains(up1
+    "<base> -> base00000001, base"
+    "base00000001 -> orders000002, add orders"
+    "upgraded 2 migrations")
+  mt_expect_not_contains(up1 "invoices0003")
+  mt_build(up "${local}" migrate_upgrade STEP "build migrate_upgrade" CI 1 ENV ${db_env})
+  mt_expect_rc(up 0)
+  mt_expect_contains(up
+    "base00000001 -> invoices0003, add invoices"
+    "orders000002, invoices0003 -> ${merge_rev}, merge heads"
+    "upgraded 2 migrations")
+  mt_expect_not_contains(up "-> orders000002" "-> base00000001")
+  mt_run(cur COMMAND "${local}/migrate" current STEP "migrate current" CI 1 ENV ${db_env})
+  mt_expect_rc(cur 0)
+  if(NOT cur_out MATCHES "(^|\n)${merge_rev} \\(head\\)\n")
+    mt_fail(cur "expected the line '${merge_rev} (head)'")
+  endif()
+  mt_expect_not_contains(cur "orders000002" "invoices0003")
+  if(PSQL)
+    mt_run(rows COMMAND "${PSQL}" "${url}" -tAc
+           "SELECT string_agg(version_num, ',') FROM migrate_version"
+           STEP "psql: the version table" CI unset)
+    mt_expect_rc(rows 0)
+    if(NOT rows_out STREQUAL "${merge_rev}\n")
+      mt_fail(rows "expected one version row, ${merge_rev}")
+    endif()
+    mt_run(tables COMMAND "${PSQL}" "${url}" -tAc
+           "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE tablename IN ('customers', 'orders', 'invoices')"
+           STEP "psql: the tables of both branches" CI unset)
+    mt_expect_rc(tables 0)
+    mt_expect_contains(tables "customers,invoices,orders")
+  endif()
+  mt_build(chk "${local}" migrate_check STEP "build migrate_check" CI 1 ENV ${db_env})
+  mt_expect_rc(chk 0)
+  mt_expect_contains(chk "ok: the graph is valid and the database is at ${merge_rev}")
+endfunction()
+
+# mt_expect_written(<prefix> <dir> <revision> <slug> <out_var> <line>...): the
+# step wrote exactly one file <dir>/<date>_<time>_<revision>_<slug>.<sql|cpp>,
+# printed its path, and each <line> is a whole line of it. Sets <out_var> to
+# the file's path.
+function(mt_expect_written prefix dir revision slug out_var)
+  file(GLOB found "${dir}/*_${revision}_${slug}.sql" "${dir}/*_${revision}_${slug}.cpp")
+  list(LENGTH found count)
+  if(NOT count EQUAL 1)
+    mt_fail(${prefix} "expected one file ${dir}/<date>_<time>_${revision}_${slug}.sql|cpp, found ${count}: ${found}")
+  endif()
+  if(NOT found MATCHES "/[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]_[0-9][0-9][0-9][0-9]_${revision}_${slug}\\.(sql|cpp)$")
+    mt_fail(${prefix} "the file is not named YYYYMMDD_HHMM_${revision}_${slug}: ${found}")
+  endif()
+  mt_expect_line(${prefix} "${found}")
+  file(READ "${found}" text)
+  foreach(line IN LISTS ARGN)
+    string(FIND "\n${text}" "\n${line}\n" pos)
+    if(pos EQUAL -1)
+      mt_fail(${prefix} "${found} has no line\n  ${line}\n----- it reads: -----\n${text}")
+    endif()
+  endforeach()
+  set(${out_var} "${found}" PARENT_SCOPE)
+endfunction()
+
+# mt_expect_whole_line(<prefix> <line>): <line> is a whole line of the output.
+# One line, which may hold semicolons (the list helpers above split there).
+function(mt_expect_whole_line prefix line)
+  string(FIND "\n${${prefix}_out}" "\n${ARGV1}\n" pos)
+  if(pos EQUAL -1)
+    mt_fail(${prefix} "no line of the output is:\n  ${ARGV1}")
+  endif()
+endfunction()
+
+# mt_expect_usage_error(<prefix> <message>): exit code 2 and the line
+# `migrate: error: <message>`.
+function(mt_expect_usage_error prefix message)
+  mt_expect_rc(${prefix} 2)
+  mt_expect_whole_line(${prefix} "migrate: error: ${ARGV1}")
+endfunction()
+
+# The runner's `new` and `merge` with every option, on a copy of a project
+# with two heads (a chain labelled `accounts` and a root labelled `lib`): the
+# headers they write, their errors (exit code 2, nothing written), and that
+# the next build embeds what they wrote.
+function(case_authoring)
+  mt_copy_project(authoring src)
+  set(bin "${src}/build")
+  set(dir "${src}/migrations")
+  set(migrate "${bin}/migrate")
+  mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
+  mt_expect_rc(cfg 0)
+  mt_build(build "${bin}" migrate STEP "build the runner" CI unset)
+  mt_expect_rc(build 0)
+  file(GLOB files_before "${dir}/*")
+
+  # --- new: errors first; none of them writes a file.
+  mt_run(several COMMAND "${migrate}" new -m "more" STEP "new with two heads, no --head" CI unset)
+  mt_expect_usage_error(several
+    "there are several heads ('auth00000003', 'lib000000001'); choose one with --head REV, or merge them first with 'merge heads'")
+  mt_run(nonhead COMMAND "${migrate}" new -m "more" --head auth00000002 STEP "new --head on a non-head" CI unset)
+  mt_expect_usage_error(nonhead
+    "revision 'auth00000002' is not a head (its children: 'auth00000003'); a new migration on it starts a new branch: pass --splice to do that, or choose a head with --head")
+  mt_run(nohead COMMAND "${migrate}" new -m "more" --head nosuch STEP "new --head on an unknown revision" CI unset)
+  mt_expect_usage_error(nohead "no revision or branch label matches 'nosuch'")
+  mt_run(heads COMMAND "${migrate}" new -m "more" --head heads STEP "new --head heads" CI unset)
+  mt_expect_usage_error(heads
+    "--head 'heads' names several revisions ('auth00000003', 'lib000000001'); give exactly one")
+  mt_run(ambiguous COMMAND "${migrate}" new -m "more" --head base --depends-on auth0
+         STEP "new --depends-on an ambiguous prefix" CI unset)
+  mt_expect_usage_error(ambiguous
+    "revision prefix 'auth0' is ambiguous; it matches 'auth00000001', 'auth00000002', 'auth00000003'")
+  mt_run(nodep COMMAND "${migrate}" new -m "more" --head base --depends-on nosuch
+         STEP "new --depends-on an unknown revision" CI unset)
+  mt_expect_usage_error(nodep "no revision or branch label matches 'nosuch'")
+  mt_run(deplabel COMMAND "${migrate}" new -m "more" --head base --depends-on base
+         STEP "new --depends-on base" CI unset)
+  mt_expect_usage_error(deplabel "--depends-on 'base': name a revision, a prefix of one or a branch label")
+  mt_run(taken COMMAND "${migrate}" new -m "more" --head base --branch-label accounts
+         STEP "new --branch-label that is taken" CI unset)
+  mt_expect_usage_error(taken
+    "branch label 'accounts' is already used by revision 'auth00000002' (migrations/0002_account_names.sql:3)")
+  mt_run(revlabel COMMAND "${migrate}" new -m "more" --head base --branch-label lib000000001
+         STEP "new --branch-label that is a revision id" CI unset)
+  mt_expect_usage_error(revlabel
+    "branch label 'lib000000001' is the id of revision 'lib000000001' (migrations/0004_library.sql); choose another label")
+  mt_run(badlabel COMMAND "${migrate}" new -m "more" --head base --branch-label bad-label
+         STEP "new --branch-label with a bad name" CI unset)
+  mt_expect_usage_error(badlabel
+    "malformed --branch-label 'bad-label': expected 1 to 64 characters of [A-Za-z0-9_]")
+  mt_run(keyword COMMAND "${migrate}" new -m "more" --head base --branch-label heads
+         STEP "new --branch-label heads" CI unset)
+  mt_expect_usage_error(keyword "--branch-label 'heads' is a reserved word of revision identifiers")
+  mt_run(dupid COMMAND "${migrate}" new -m "more" --head base --rev-id auth00000001
+         STEP "new --rev-id that exists" CI unset)
+  mt_expect_usage_error(dupid
+    "revision 'auth00000001' already exists (migrations/0001_create_accounts.sql)")
+  mt_run(nomsg COMMAND "${migrate}" new --head base STEP "new without -m" CI unset)
+  mt_expect_usage_error(nomsg "a message is required: -m MESSAGE (for the targets: MIGRATE_MESSAGE=...)")
+
+  # --- merge errors.
+  mt_run(mnonhead COMMAND "${migrate}" merge auth00000002 lib -m "merge" STEP "merge a non-head" CI unset)
+  mt_expect_usage_error(mnonhead
+    "revision 'auth00000002' is not a head (its children: 'auth00000003'); merge heads only")
+  mt_run(mone COMMAND "${migrate}" merge lib lib0 -m "merge" STEP "merge one revision twice" CI unset)
+  mt_expect_usage_error(mone "a merge needs at least two revisions; only 'lib000000001' was given")
+  mt_run(mnone COMMAND "${migrate}" merge -m "merge" STEP "merge without revisions" CI unset)
+  mt_expect_usage_error(mnone "a merge needs at least two revisions; none were given (name them, or say heads)")
+  mt_run(mlabel COMMAND "${migrate}" merge heads -m "merge" --branch-label lib STEP "merge --branch-label that is taken" CI unset)
+  mt_expect_usage_error(mlabel
+    "branch label 'lib' is already used by revision 'lib000000001' (migrations/0004_library.sql:3)")
+  mt_run(mbadid COMMAND "${migrate}" merge heads -m "merge" --rev-id "not-an-id" STEP "merge --rev-id malformed" CI unset)
+  mt_expect_usage_error(mbadid "malformed --rev-id 'not-an-id': expected 1 to 64 characters of [A-Za-z0-9_]")
+
+  file(GLOB files_after_errors "${dir}/*")
+  mt_check("the failed commands wrote nothing: ${files_after_errors}" files_before STREQUAL files_after_errors)
+
+  # --- new and merge with each option (the runner's graph is still the
+  # embedded one: each command sees the two original heads).
+  mt_run(splice COMMAND "${migrate}" new -m "Spliced in!" --head auth00000002 --splice --rev-id splice000001
+         STEP "new --head <non-head> --splice" CI unset)
+  mt_expect_rc(splice 0)
+  mt_expect_written(splice "${dir}" splice000001 spliced_in f_splice
+    "-- migrate:revision splice000001"
+    "-- migrate:down_revision auth00000002"
+    "-- migrate:message Spliced in!"
+    "-- migrate:upgrade"
+    "-- migrate:downgrade")
+  mt_expect_whole_line(splice
+    "note: 'splice000001' starts a new branch; the migrations will have 3 heads (with 'auth00000003', 'lib000000001'): merge them with 'merge heads', or pass ALLOW_MULTIPLE_HEADS to add_migrations()")
+
+  mt_run(root COMMAND "${migrate}" new -m "reports" --head base --rev-id root00000001 --branch-label reports
+         STEP "new --head base --branch-label" CI unset)
+  mt_expect_rc(root 0)
+  mt_expect_written(root "${dir}" root00000001 reports f_root
+    "-- migrate:revision root00000001"
+    "-- migrate:down_revision none"
+    "-- migrate:branch_labels reports"
+    "-- migrate:message reports")
+
+  # --head by label@head; --depends-on by unique prefix, branch label (the
+  # revision carrying it) and comma list, written as full revision ids, once each.
+  mt_run(deps COMMAND "${migrate}" new -m "with deps" --head accounts@head --rev-id deps00000001
+         --depends-on lib0 --depends-on accounts,lib
+         STEP "new --depends-on (prefix, label, list)" CI unset)
+  mt_expect_rc(deps 0)
+  mt_expect_written(deps "${dir}" deps00000001 with_deps f_deps
+    "-- migrate:revision deps00000001"
+    "-- migrate:down_revision auth00000003"
+    "-- migrate:depends_on lib000000001, auth00000002"
+    "-- migrate:message with deps")
+
+  mt_run(merge COMMAND "${migrate}" merge auth00000003 lib -m "merge accounts and lib" --rev-id merge0000001
+         --branch-label merged STEP "merge REV REV --rev-id --branch-label" CI unset)
+  mt_expect_rc(merge 0)
+  mt_expect_written(merge "${dir}" merge0000001 merge_accounts_and_lib f_merge
+    "-- migrate:revision merge0000001"
+    "-- migrate:down_revision auth00000003, lib000000001"
+    "-- migrate:branch_labels merged"
+    "-- migrate:message merge accounts and lib")
+
+  # The next build embeds the four files: the heads are what they say.
+  mt_build(rebuild "${bin}" migrate_heads STEP "build migrate_heads after new and merge" CI unset)
+  mt_expect_rc(rebuild 0)
+  mt_run(heads4 COMMAND "${migrate}" heads STEP "migrate heads" CI unset)
+  mt_expect_rc(heads4 0)
+  mt_expect_line(heads4 "splice000001 (head)" "root00000001 (reports) (head)" "deps00000001 (head)"
+                        "merge0000001 (merged) (head)")
+  mt_expect_not_contains(heads4 "auth00000003" "lib000000001")
+  mt_run(show COMMAND "${migrate}" --format json show deps00000001 STEP "migrate show deps00000001" CI unset)
+  mt_expect_rc(show 0)
+  # auth00000002 is below the parent, so the graph drops it (Alembic's
+  # normalisation); the dependency on the other root stays.
+  mt_expect_message(show "\"depends_on\": [ \"lib000000001\" ]" "\"down_revisions\": [ \"auth00000003\" ]")
+
+  # merge heads with four heads, then new on the single head (a C++ migration).
+  mt_run(mheads COMMAND "${migrate}" merge heads -m "merge all" --rev-id final0000001 STEP "merge heads" CI unset)
+  mt_expect_rc(mheads 0)
+  mt_expect_written(mheads "${dir}" final0000001 merge_all f_final "-- migrate:message merge all")
+  # The heads in file order, which depends on the minute each file was written.
+  file(READ "${f_final}" text)
+  if(NOT text MATCHES "\n-- migrate:down_revision ([^\n]*)\n")
+    mt_fail(mheads "no down_revision line in ${f_final}")
+  endif()
+  string(REPLACE ", " ";" parents "${CMAKE_MATCH_1}")
+  list(SORT parents)
+  list(JOIN parents "," parents)
+  mt_check("merge heads names the four heads: ${CMAKE_MATCH_1}"
+           parents STREQUAL "deps00000001,merge0000001,root00000001,splice000001")
+  mt_build(rebuild2 "${bin}" migrate STEP "build migrate after merge heads" CI 1)
+  mt_expect_rc(rebuild2 0)
+  mt_expect_not_contains(rebuild2 "divergent heads")
+  mt_run(cpp COMMAND "${migrate}" new -m "backfill" --cpp --rev-id cpp000000001 --branch-label backfill
+         STEP "new --cpp on the single head" CI unset)
+  mt_expect_rc(cpp 0)
+  mt_expect_written(cpp "${dir}" cpp000000001 backfill f_cpp
+    "// migrate:revision cpp000000001"
+    "// migrate:down_revision final0000001"
+    "// migrate:branch_labels backfill"
+    "MIGRATION_UPGRADE(tx) {")
+  mt_expect_not_contains(cpp "note:")
+  mt_build(rebuild3 "${bin}" migrate STEP "build migrate with the C++ migration" CI 1)
+  mt_expect_rc(rebuild3 0)
+  mt_run(heads1 COMMAND "${migrate}" heads STEP "migrate heads at the end" CI unset)
+  mt_expect_rc(heads1 0)
+  if(NOT heads1_out STREQUAL "cpp000000001 (backfill) (head)\n" AND NOT heads1_out STREQUAL "cpp000000001 (head)\n")
+    mt_fail(heads1 "expected exactly one head, cpp000000001")
   endif()
 endfunction()
 

@@ -7,7 +7,7 @@ root=$1 work=$2 scanner=$3
 
 rm -rf "$work"
 mkdir -p "$work"
-tar -C "$root" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$work" -xf -
+tar -C "$root" --exclude='./build*' --exclude=./.git --exclude=./bench/work -cf - . | tar -C "$work" -xf -
 cd "$work"
 unset DATABASE_URL CI
 stop_dev_db() { [[ -x build/migrate ]] && build/migrate -q dev-db stop || true; }

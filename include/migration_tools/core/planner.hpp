@@ -33,9 +33,14 @@ struct plan {
 // topological order. Throws revision_error for an unreachable target.
 plan plan_upgrade(const revision_graph& graph, const applied_state& state,
                   std::string_view target);
-// Downgrade to `target`: the applied descendants of it, children first.
+plan plan_upgrade(const revision_graph& graph, const applied_state& state,
+                  const resolved_target& target);
+// Downgrade to `target`: the applied descendants of it, children first. With
+// `X@Y` only the descendants on branch X go: `c2branch@b` leaves c1's line.
 plan plan_downgrade(const revision_graph& graph, const applied_state& state,
                     std::string_view target);
+plan plan_downgrade(const revision_graph& graph, const applied_state& state,
+                    const resolved_target& target);
 
 // How one step changes the version rows. Every update and delete must touch
 // exactly one row when executed.

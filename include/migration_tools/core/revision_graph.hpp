@@ -13,6 +13,11 @@ namespace migration_tools {
 
 using node_id = int;
 
+// Which edges a walk follows: `versioned` only down_revision (parent/child)
+// edges, `all` also depends_on edges. Alembic uses the first for branch
+// lineage and the second for what must be applied before what.
+enum class edge_kind { versioned, all };
+
 class revision_graph {
  public:
   revision_graph() = default;
@@ -64,16 +69,30 @@ class revision_graph {
   int topo_index(node_id id) const { return node(id).topo_index; }
 
   // `ids` and all their ancestors (parents and dependencies), as a membership mask.
-  std::vector<char> closure_down(const std::vector<node_id>& ids) const;
+  std::vector<char> closure_down(const std::vector<node_id>& ids,
+                                 edge_kind edges = edge_kind::all) const;
   // `ids` and all their descendants (children and dependents), as a membership mask.
-  std::vector<char> closure_up(const std::vector<node_id>& ids) const;
-  // Nodes in `mask` that nothing else in `mask` has as parent or dependency.
-  std::vector<node_id> heads_of(const std::vector<char>& mask) const;
+  std::vector<char> closure_up(const std::vector<node_id>& ids,
+                               edge_kind edges = edge_kind::all) const;
+  // Ancestors and descendants of `ids` (and `ids`): everything that shares a
+  // line of history with them. This is "the branch containing X" of `X@Y`.
+  std::vector<char> lineage(const std::vector<node_id>& ids, edge_kind edges) const;
+  // Nodes in `mask` that nothing else in `mask` has as parent or dependency
+  // (with edge_kind::versioned: as parent), in topological order.
+  std::vector<node_id> heads_of(const std::vector<char>& mask,
+                                edge_kind edges = edge_kind::all) const;
+
+  // Branch labels in effect on a node, sorted: a label names the revision
+  // carrying it, its descendants, and its ancestors back to the nearest
+  // branch or merge point (Alembic's semantics).
+  const std::vector<std::string>& branch_labels_of(node_id id) const { return node(id).labels; }
+  bool on_branch(node_id id, std::string_view label) const;
 
  private:
   struct node_data {
     migration m;
     std::vector<node_id> parents, children, dependencies, dependents;
+    std::vector<std::string> labels;  // branch labels in effect
     int topo_index = -1;
   };
   const node_data& node(node_id id) const { return nodes_[static_cast<size_t>(id)]; }
@@ -81,6 +100,7 @@ class revision_graph {
   bool find_cycles(bool with_dependencies, std::vector<diagnostic>& ds) const;
   void compute_order();
   void normalise_dependencies();
+  void spread_labels();
 
   std::vector<node_data> nodes_;
   std::unordered_map<std::string_view, node_id> by_revision_;

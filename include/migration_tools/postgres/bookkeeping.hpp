@@ -1,5 +1,6 @@
 // The version table (one row per applied head) and the history table (one row
-// per upgrade, downgrade, stamp or failure).
+// per upgrade, downgrade, stamp or failure), on a connection. The SQL text
+// comes from bookkeeping_sql.hpp, shared with the offline script writer.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -7,22 +8,9 @@
 #include <vector>
 
 #include "migration_tools/core/planner.hpp"
+#include "migration_tools/postgres/bookkeeping_sql.hpp"
 
 namespace migration_tools {
-
-struct bookkeeping_names {
-  std::string schema = "public";
-  std::string version_table;
-  std::string history_table() const { return version_table + "_history"; }
-};
-
-struct history_entry {
-  std::string revision;
-  std::string direction;  // upgrade, downgrade, stamp or failure
-  std::string checksum;
-  std::string file;
-  std::string error;  // failures only
-};
 
 class bookkeeping {
  public:

@@ -1,0 +1,262 @@
+// Offline mode: the SQL script of an upgrade or downgrade, for a DBA to review
+// and run with psql. The bookkeeping statements are the ones the online
+// runner executes (bookkeeping_sql), with their parameters inlined as literals.
+#include "offline_script.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include "commands.hpp"
+#include "migration_tools/core/revision_resolver.hpp"
+#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/postgres/advisory_lock.hpp"
+
+namespace migration_tools::cli {
+
+namespace {
+
+namespace sql = bookkeeping_sql;
+
+// $migrate$body$migrate$, with a tag that the body does not contain.
+std::string dollar_quoted(const std::string& body) {
+  std::string tag = "$migrate$";
+  for (int i = 1; body.find(tag) != std::string::npos; ++i)
+    tag = "$migrate_" + std::to_string(i) + "$";
+  return tag + "\n" + body + tag;
+}
+
+std::string do_block(const std::string& declarations, const std::string& body) {
+  return "DO " +
+         dollar_quoted((declarations.empty() ? "" : "DECLARE\n" + declarations) + "BEGIN\n" +
+                       body + "END\n") +
+         ";\n";
+}
+
+// RAISE's format string: '%' stands for an argument, "%%" for itself.
+std::string escape_format(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '%') out += '%';
+  }
+  return out;
+}
+
+std::string revisions_text(const revision_graph& graph, const std::vector<node_id>& ids) {
+  std::string out;
+  for (node_id id : ids) out += (out.empty() ? "" : ", ") + graph.revision(id);
+  return out.empty() ? "<base>" : out;
+}
+
+// The version rows a state has, sorted and joined as the guard compares them.
+std::string version_rows_text(const revision_graph& graph, const applied_state& state) {
+  std::vector<std::string> rows;
+  for (node_id id : state.heads) rows.push_back(graph.revision(id));
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (const auto& r : rows) out += (out.empty() ? "" : ", ") + r;
+  return out;
+}
+
+std::string trimmed(const std::string& text) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+// A migration's section as written, with a terminating ';' when its last
+// statement has none, so that psql does not run it into what follows.
+std::string section_sql(const sql_section& section) {
+  auto statements = split_sql(section.text);
+  std::string text = trimmed(section.text);
+  if (text.empty()) return "";
+  if (!statements.empty()) {
+    const auto& last = statements.back();
+    if (last.offset + last.text.size() >= section.text.size()) text += "\n;";
+  }
+  return text + "\n";
+}
+
+// Fails the script unless the version rows are exactly what the script was
+// planned from: running it against another state would record a lie.
+std::string state_guard(const bookkeeping_names& names, const std::string& expected) {
+  std::string table = sql::version_table(names);
+  std::string shown = expected.empty() ? "base (no rows)" : expected;
+  return do_block(
+      "  found text;\n",
+      "  SELECT coalesce(string_agg(version_num, ', ' ORDER BY version_num), '') INTO found\n"
+      "    FROM " + table + ";\n"
+      "  IF found <> " + sql::quote_literal(expected) + " THEN\n"
+      "    RAISE EXCEPTION " +
+          sql::quote_literal(escape_format("this script starts from " + shown + ", but " + table +
+                                           " holds '") +
+                             "%'") +
+          ", found;\n"
+          "  END IF;\n");
+}
+
+std::string row_change_sql(const bookkeeping_names& names, const sql::row_change& change) {
+  std::string statement = sql::inline_params(change.sql);
+  if (!change.expect_one_row) return statement + ";\n";
+  std::string message = sql::unexpected_row_count(escape_format(sql::version_table(names)),
+                                                  escape_format(change.what), "%");
+  return do_block("  touched bigint;\n",
+                  "  " + statement + ";\n" +
+                      "  GET DIAGNOSTICS touched = ROW_COUNT;\n"
+                      "  IF touched <> 1 THEN\n"
+                      "    RAISE EXCEPTION " + sql::quote_literal(message) + ", touched;\n"
+                      "  END IF;\n");
+}
+
+// Every step must be expressible as SQL; all problems are reported at once.
+void check_steps(const revision_graph& graph, const plan& p) {
+  std::vector<diagnostic> ds;
+  for (node_id id : p.steps) {
+    const auto& m = graph.at(id);
+    if (m.kind == migration_kind::cpp)
+      ds.push_back({m.path, m.line_of("revision"), severity::error,
+                    "revision '" + m.revision +
+                        "' is a C++ migration, which needs a database connection, so --sql "
+                        "cannot write it into a script; choose a range that leaves it out"});
+    else if (p.dir == direction::downgrade && !m.downgrade.present)
+      ds.push_back({m.path, m.line_of("revision"), severity::error,
+                    "revision '" + m.revision +
+                        "' has no '-- migrate:downgrade' section, so it cannot be downgraded"});
+  }
+  if (!ds.empty()) throw migration_file_error(std::move(ds));
+}
+
+struct parsed_range {
+  std::string from, to;
+};
+
+parsed_range split_range(const std::string& range, direction dir) {
+  auto colon = range.find(':');
+  if (dir == direction::downgrade) {
+    if (colon == std::string::npos || colon == 0 || colon + 1 == range.size())
+      throw usage_error(
+          "downgrade --sql needs an explicit FROM:TO range, e.g. 'downgrade head:base --sql': "
+          "without a database there is nothing to ask where to start" +
+          (range.empty() ? std::string() : " (got '" + range + "')"));
+    return {range.substr(0, colon), range.substr(colon + 1)};
+  }
+  if (colon == std::string::npos) return {"base", range.empty() ? "head" : range};
+  parsed_range r{range.substr(0, colon), range.substr(colon + 1)};
+  if (r.from.empty()) r.from = "base";
+  if (r.to.empty()) r.to = "head";
+  return r;
+}
+
+int offline_command(runner_context& ctx, const std::string& range, direction dir) {
+  const auto& graph = ctx.graph();
+  auto r = split_range(range, dir);
+  // FROM is the state the script assumes: FROM and everything below it.
+  applied_state from;
+  {
+    revision_resolver resolver(graph, {});
+    auto ids = resolver.resolve(r.from);
+    from.applied = graph.closure_down(ids);
+    from.heads = graph.heads_of(from.applied);
+  }
+  plan p = dir == direction::upgrade ? plan_upgrade(graph, from, r.to)
+                                     : plan_downgrade(graph, from, r.to);
+  const char* verb = dir == direction::upgrade ? "upgrade" : "downgrade";
+  std::string script = write_offline_script(
+      {graph,
+       bookkeeping_names{ctx.config().schema, ctx.config().version_table},
+       ctx.config().name,
+       std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql",
+       from,
+       p,
+       [&](node_id id) { return ctx.checksum(id); }});
+  std::cout << script << std::flush;
+
+  applied_state to = from;
+  for (node_id id : p.steps) advance(graph, to, id, dir);
+  ctx.info("wrote an offline " + std::string(verb) + " script of " +
+           std::to_string(p.steps.size()) + " migration" + (p.steps.size() == 1 ? "" : "s") +
+           " from " + describe_revisions(graph, from.heads) + " to " +
+           describe_revisions(graph, to.heads) + "; run it with psql -v ON_ERROR_STOP=1 -f FILE");
+  return ok;
+}
+
+}  // namespace
+
+std::string write_offline_script(const offline_script_input& in) {
+  const auto& graph = in.graph;
+  check_steps(graph, in.steps);
+  const bool up = in.steps.dir == direction::upgrade;
+  const std::string version_table = sql::version_table(in.names);
+
+  applied_state state = in.from;
+  std::string out;
+  out += "-- " + std::string(up ? "Upgrade" : "Downgrade") + " script of '" + in.runner +
+         "' (MigrationTools), written by: " + in.command + "\n";
+  out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
+  out += "-- Version table: " + version_table + "\n\n";
+  out += "SET client_encoding = 'UTF8';\n\n";
+
+  // The lock every runner takes; a script does not wait for it (a waiting
+  // session would block a runner's CREATE INDEX CONCURRENTLY), it fails.
+  std::string key = std::to_string(advisory_lock::key_for(version_table));
+  out += "-- Take the migration lock, as the runner does\n";
+  out += do_block("", "  IF NOT pg_try_advisory_lock(" + key + ") THEN\n"
+                      "    RAISE EXCEPTION " +
+                          sql::quote_literal(escape_format(
+                              "another runner holds the migration lock of " + version_table +
+                              "; run this script when it is done")) +
+                          ";\n"
+                          "  END IF;\n");
+  out += "\n";
+
+  if (state.heads.empty()) {
+    out += "-- Create the bookkeeping tables\nBEGIN;\n";
+    for (const auto& statement : sql::create_statements(in.names)) out += statement + ";\n";
+    out += "COMMIT;\n\n";
+  }
+  out += "-- Check that the database is at " + describe_revisions(graph, state.heads) + "\n";
+  out += state_guard(in.names, version_rows_text(graph, state));
+
+  for (node_id id : in.steps.steps) {
+    const auto& m = graph.at(id);
+    std::string parents = revisions_text(graph, graph.parents(id));
+    out += "\n-- Running " + std::string(up ? "upgrade " : "downgrade ") +
+           (up ? parents + " -> " + m.revision : m.revision + " -> " + parents) +
+           (m.message.empty() ? "" : ": " + m.message) + "\n";
+    out += "-- file: " + m.path + "\n";
+    std::string body = section_sql(up ? m.upgrade : m.downgrade);
+    if (!m.transactional) {
+      // Statement by statement outside a transaction, as the runner does;
+      // the bookkeeping follows in a transaction of its own.
+      out += "-- transactional false: these statements run outside a transaction\n";
+      if (!body.empty()) out += body + "\n";
+      out += "BEGIN;\n";
+    } else {
+      out += "BEGIN;\n";
+      if (!body.empty()) out += "\n" + body + "\n";
+    }
+    for (const auto& change : sql::version_row_changes(in.names, advance(graph, state, id, in.steps.dir)))
+      out += row_change_sql(in.names, change);
+    out += sql::inline_params(sql::insert_history_row(
+               in.names, {m.revision, up ? "upgrade" : "downgrade", in.checksum(id), m.path, ""})) +
+           ";\n";
+    out += "COMMIT;\n";
+  }
+  if (in.steps.steps.empty())
+    out += "\n-- Nothing to do: " + describe_revisions(graph, state.heads) + " is already there\n";
+
+  out += "\n-- The database is now at " + describe_revisions(graph, state.heads) + "\n";
+  out += do_block("", "  PERFORM pg_advisory_unlock(" + key + ");\n");
+  return out;
+}
+
+int offline_upgrade_command(runner_context& ctx, const std::string& range) {
+  return offline_command(ctx, range, direction::upgrade);
+}
+
+int offline_downgrade_command(runner_context& ctx, const std::string& range) {
+  return offline_command(ctx, range, direction::downgrade);
+}
+
+}  // namespace migration_tools::cli

@@ -1,0 +1,36 @@
+// Offline mode: `upgrade [FROM:]TO --sql` and `downgrade FROM:TO --sql` print
+// the SQL script of the migrations between FROM and TO, to be run later with
+// `psql -v ON_ERROR_STOP=1 -f script.sql`, and touch no database.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "migration_tools/core/planner.hpp"
+#include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/postgres/bookkeeping_sql.hpp"
+#include "runner_context.hpp"
+
+namespace migration_tools::cli {
+
+// `range` is `[FROM:]TO` for upgrade (FROM defaults to base, TO to head) and
+// `FROM:TO` for downgrade. Writes the script to stdout.
+int offline_upgrade_command(runner_context& ctx, const std::string& range);
+int offline_downgrade_command(runner_context& ctx, const std::string& range);
+
+struct offline_script_input {
+  const revision_graph& graph;
+  bookkeeping_names names;
+  std::string runner;      // the runner's name, for the script's header
+  std::string command;     // the command line that made it, for the header
+  applied_state from;      // the state the script starts from
+  plan steps;              // from the planner, starting at `from`
+  std::function<std::string(node_id)> checksum;
+};
+
+// The script. Throws migration_file_error (naming each file and revision) when
+// a step cannot be written as SQL: a C++ migration, which needs a connection,
+// or a downgrade of a migration without a downgrade section.
+std::string write_offline_script(const offline_script_input& input);
+
+}  // namespace migration_tools::cli
