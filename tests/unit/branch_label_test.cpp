@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph_helpers.hpp"
+#include "alembic_scenarios.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 
 using namespace migration_tools;
@@ -27,28 +28,6 @@ strings on_label(const revision_graph& g, const std::string& label) {
     if (g.on_branch(id, label)) out.push_back(g.revision(id));
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// Scenario 4: a -> b; c1 (c1branch) <- b; d1 <- c1; c2 (c2branch) <- b; d2 <- c2.
-revision_graph two_branches() {
-  return build_graph({{"a", ""},
-                      {"b", "a"},
-                      {"c1", "b", "c1branch"},
-                      {"d1", "c1"},
-                      {"c2", "b", "c2branch"},
-                      {"d2", "c2"}});
-}
-
-// Scenario 5: a (abranch) -> b -> somelongername -> c; d -> e (ebranch) -> someothername -> f.
-revision_graph labelled_chains() {
-  return build_graph({{"a", "", "abranch"},
-                      {"b", "a"},
-                      {"somelongername", "b"},
-                      {"c", "somelongername"},
-                      {"d", ""},
-                      {"e", "d", "ebranch"},
-                      {"someothername", "e"},
-                      {"f", "someothername"}});
 }
 
 }  // namespace

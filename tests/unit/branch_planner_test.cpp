@@ -6,26 +6,13 @@
 #include <vector>
 
 #include "graph_helpers.hpp"
+#include "alembic_scenarios.hpp"
 #include "migration_tools/core/planner.hpp"
 #include "simulated_database.hpp"
 
 using namespace migration_tools;
 using namespace test_helpers;
 using Catch::Matchers::Contains;
-
-namespace {
-
-// Scenario 4: a -> b; c1 (c1branch) <- b; d1 <- c1; c2 (c2branch) <- b; d2 <- c2.
-revision_graph two_branches() {
-  return build_graph({{"a", ""},
-                      {"b", "a"},
-                      {"c1", "b", "c1branch"},
-                      {"d1", "c1"},
-                      {"c2", "b", "c2branch"},
-                      {"d2", "c2"}});
-}
-
-}  // namespace
 
 TEST_CASE("Scenario 4: upgrades to branch-qualified targets", "[unit][planner][branch]") {
   auto g = two_branches();

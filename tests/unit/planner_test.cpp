@@ -9,48 +9,12 @@
 #include <vector>
 
 #include "graph_helpers.hpp"
+#include "alembic_scenarios.hpp"
 #include "simulated_database.hpp"
 
 using namespace migration_tools;
 using namespace test_helpers;
 using Catch::Matchers::Contains;
-
-namespace {
-
-revision_graph linear() {
-  return build_graph({{"a", ""}, {"b", "a"}, {"c", "b"}, {"d", "c"}, {"e", "d"}});
-}
-
-revision_graph diamond() {
-  return build_graph({{"a", ""}, {"b1", "a"}, {"b2", "a"}, {"c", "b1 b2"}, {"d", "c"}});
-}
-
-revision_graph two_branches() {
-  return build_graph({{"a", ""},
-                      {"b", "a"},
-                      {"c1", "b", "c1branch"},
-                      {"d1", "c1"},
-                      {"c2", "b", "c2branch"},
-                      {"d2", "c2"}});
-}
-
-revision_graph twin_merge() {
-  return build_graph({{"a", ""},
-                      {"b1", "a"},
-                      {"b2", "a"},
-                      {"b3", "a"},
-                      {"c1", "b1 b2 b3"},
-                      {"c2", "b1 b2 b3"},
-                      {"d1", "c1"},
-                      {"d2", "c2"}});
-}
-
-revision_graph effective_head() {
-  return build_graph(
-      {{"a1", "", "lib_a"}, {"a2", "a1"}, {"b1", "", "lib_b"}, {"b2", "b1", "", "a2"}});
-}
-
-}  // namespace
 
 TEST_CASE("state_from_version_rows applies the rows and everything below them", "[unit][planner]") {
   auto g = diamond();

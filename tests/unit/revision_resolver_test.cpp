@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph_helpers.hpp"
+#include "alembic_scenarios.hpp"
 
 using namespace migration_tools;
 using namespace test_helpers;
@@ -18,32 +19,6 @@ namespace {
 strings resolve(const revision_graph& g, const strings& current, const std::string& spec) {
   revision_resolver r(g, ids_of(g, current));
   return names(g, r.resolve(spec));
-}
-
-revision_graph linear() {
-  return build_graph({{"a", ""}, {"b", "a"}, {"c", "b"}, {"d", "c"}, {"e", "d"}});
-}
-
-// Scenario 4: a -> b; c1 (c1branch) <- b; d1 <- c1; c2 (c2branch) <- b; d2 <- c2.
-revision_graph two_branches() {
-  return build_graph({{"a", ""},
-                      {"b", "a"},
-                      {"c1", "b", "c1branch"},
-                      {"d1", "c1"},
-                      {"c2", "b", "c2branch"},
-                      {"d2", "c2"}});
-}
-
-// Scenario 5: a (abranch) -> b -> somelongername -> c; d -> e (ebranch) -> someothername -> f.
-revision_graph labelled_chains() {
-  return build_graph({{"a", "", "abranch"},
-                      {"b", "a"},
-                      {"somelongername", "b"},
-                      {"c", "somelongername"},
-                      {"d", ""},
-                      {"e", "d", "ebranch"},
-                      {"someothername", "e"},
-                      {"f", "someothername"}});
 }
 
 }  // namespace
