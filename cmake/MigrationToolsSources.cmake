@@ -38,8 +38,10 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_script.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/checksum_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp

@@ -11,8 +11,10 @@ namespace migration_tools::cli {
 // Exit codes of the contract.
 enum exit_code : int { ok = 0, database_failure = 1, bad_input = 2, check_failed = 3 };
 
-int upgrade_command(runner_context& ctx, const std::string& target);
-int downgrade_command(runner_context& ctx, const std::string& target);
+// `resume`: continue a `transactional false` migration that failed part-way
+// at its failed statement (see failed_state.hpp).
+int upgrade_command(runner_context& ctx, const std::string& target, bool resume = false);
+int downgrade_command(runner_context& ctx, const std::string& target, bool resume = false);
 // `purge`: empty the version table first, whatever it holds (Alembic's --purge).
 int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, bool purge);
 int current_command(runner_context& ctx, bool verbose);
@@ -26,6 +28,9 @@ int branches_command(runner_context& ctx, bool verbose);
 int show_command(runner_context& ctx, const std::string& revision);
 int heads_command(runner_context& ctx, bool verbose);
 int check_command(runner_context& ctx);
+// Records the current checksum of each applied migration whose file changed
+// (a history row of direction 'repair'), under the migration lock.
+int repair_command(runner_context& ctx);
 
 struct new_options {
   std::string message;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
+#include "checksum_check.hpp"
 #include "commands.hpp"
+#include "failed_state.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "revision_view.hpp"
 
@@ -172,6 +174,9 @@ int check_command(runner_context& ctx) {
             " merge heads -m \"merge heads\"");
   }
   auto state = ctx.current_state();
+  for (const auto& f : read_failed_migrations(ctx))
+    problem("a transactional-false migration failed part-way:\n" +
+            describe_failed_migration(ctx, f));
   auto mask = g.closure_down(heads);
   std::vector<node_id> pending;
   for (node_id id : g.topological_order())
@@ -182,6 +187,16 @@ int check_command(runner_context& ctx) {
     problem("the database is behind: it is at " + describe_revisions(g, state.heads) + ", and " +
             std::to_string(pending.size()) + " migration" +
             (pending.size() == 1 ? " is" : "s are") + " not applied:" + list);
+  }
+  if (ctx.books().exists()) {
+    pqxx::read_transaction tx(ctx.connection());
+    auto changed = changed_migrations(ctx, tx, state);
+    if (!changed.empty()) {
+      std::string list;
+      for (const auto& d : describe_changed(ctx, changed)) list += "\n  " + format_diagnostic(d);
+      problem(std::to_string(changed.size()) + " applied migration" +
+              (changed.size() == 1 ? " was" : "s were") + " edited since applied:" + list);
+    }
   }
   if (result == ok)
     std::cout << "ok: the graph is valid and the database is at "

@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "checksum_check.hpp"
+#include "failed_state.hpp"
 #include "migration_tools/core/stamp.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
@@ -43,13 +45,16 @@ std::string parents_text(const revision_graph& graph, node_id id) {
   return out.empty() ? "<base>" : out;
 }
 
-int migrate(runner_context& ctx, const std::string& target, direction dir) {
+int migrate(runner_context& ctx, const std::string& target, direction dir, bool resume) {
   const auto& graph = ctx.graph();
+  auto limits = ctx.migration_timeouts();
   // Plan first without the lock, so that bad input fails without waiting.
   auto state = ctx.current_state();
   auto p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
                                      : plan_downgrade(graph, state, target);
   preflight(graph, p);
+  // An applied migration that was edited: stop before changing anything.
+  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
 
   auto& conn = ctx.connection();
   auto lock = ctx.lock_for_changes();
@@ -58,12 +63,17 @@ int migrate(runner_context& ctx, const std::string& target, direction dir) {
   p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
                                 : plan_downgrade(graph, state, target);
   preflight(graph, p);
+  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
+  // A `transactional false` migration that failed part-way stops everything
+  // until it is resumed or stamped.
+  auto resumed = check_failed_state(ctx, p, resume);
 
   if (p.steps.empty()) {
     ctx.info("nothing to do: the database is at " + describe_revisions(graph, state.heads));
     return ok;
   }
   step_executor executor(conn, ctx.books());
+  executor.set_timeouts(limits);
   auto started = std::chrono::steady_clock::now();
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);
@@ -75,7 +85,7 @@ int migrate(runner_context& ctx, const std::string& target, direction dir) {
                 << (m.message.empty() ? "" : ", " + m.message) << "  (" << m.path << ")"
                 << std::endl;
     auto change = advance(graph, state, id, dir);
-    executor.run(m, dir, change, ctx.checksum(id));
+    executor.run(m, dir, change, ctx.checksum(id), resumed.first_statement_of(id));
   }
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ctx.info(fmt::format(FMT_STRING("{} {} migration{} in {:.2f} s; the database is at {}"),
@@ -87,12 +97,12 @@ int migrate(runner_context& ctx, const std::string& target, direction dir) {
 
 }  // namespace
 
-int upgrade_command(runner_context& ctx, const std::string& target) {
-  return migrate(ctx, target, direction::upgrade);
+int upgrade_command(runner_context& ctx, const std::string& target, bool resume) {
+  return migrate(ctx, target, direction::upgrade, resume);
 }
 
-int downgrade_command(runner_context& ctx, const std::string& target) {
-  return migrate(ctx, target, direction::downgrade);
+int downgrade_command(runner_context& ctx, const std::string& target, bool resume) {
+  return migrate(ctx, target, direction::downgrade, resume);
 }
 
 int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, bool purge) {
@@ -114,6 +124,8 @@ int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, 
   plan_now([&] { return ctx.version_rows(); });
   auto& conn = ctx.connection();
   auto lock = ctx.lock_for_changes();
+  // Setting the version explicitly also ends a failed `transactional false` migration.
+  auto failed = read_failed_migrations(ctx);
   pqxx::work tx(conn);
   // Another runner may have moved the rows while this one waited: plan again.
   auto p = plan_now([&] { return ctx.books().version_rows(tx); });
@@ -122,7 +134,12 @@ int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, 
   for (node_id id : p.heads)
     ctx.books().record(tx, {graph.revision(id), "stamp", ctx.checksum(id), graph.at(id).path, ""});
   if (p.heads.empty()) ctx.books().record(tx, {"base", "stamp", "", "", ""});
+  if (!failed.empty()) ctx.books().clear_all_progress(tx);
   tx.commit();
+  for (const auto& f : failed)
+    ctx.info("cleared the failed state of revision '" + f.revision + "' (" + f.direction +
+             " stopped at statement " + std::to_string(f.rows.back().statement.index) +
+             "); its statements are not run again");
   ctx.info("stamped the database at " + describe_revisions(graph, p.heads) +
            " without running any migration");
   return ok;

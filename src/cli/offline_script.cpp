@@ -169,7 +169,8 @@ int offline_command(runner_context& ctx, const std::string& range, direction dir
        std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql",
        from,
        p,
-       [&](node_id id) { return ctx.checksum(id); }});
+       [&](node_id id) { return ctx.checksum(id); },
+       ctx.migration_timeouts()});
   std::cout << script << std::flush;
 
   applied_state to = from;
@@ -230,10 +231,14 @@ std::string write_offline_script(const offline_script_input& in) {
       // Statement by statement outside a transaction, as the runner does;
       // the bookkeeping follows in a transaction of its own.
       out += "-- transactional false: these statements run outside a transaction\n";
+      auto sets = timeout_statements(m, in.limits, false);
+      for (const auto& set : sets) out += set + ";\n";
       if (!body.empty()) out += body + "\n";
+      for (const auto& set : sets) out += "RESET " + set.substr(4, set.find(' ', 4) - 4) + ";\n";
       out += "BEGIN;\n";
     } else {
       out += "BEGIN;\n";
+      for (const auto& set : timeout_statements(m, in.limits, true)) out += set + ";\n";
       if (!body.empty()) out += "\n" + body + "\n";
     }
     for (const auto& change : sql::version_row_changes(in.names, advance(graph, state, id, in.steps.dir)))

@@ -26,6 +26,7 @@ struct offline_script_input {
   applied_state from;      // the state the script starts from
   plan steps;              // from the planner, starting at `from`
   std::function<std::string(node_id)> checksum;
+  timeouts limits;         // --lock-timeout, --statement-timeout (header keys win)
 };
 
 // The script. Throws migration_file_error (naming each file and revision) when

@@ -89,6 +89,12 @@ pqxx::connection& runner_context::connection() {
       throw database_error("cannot connect to " + redact_url(url) + ": " +
                            postgres_message(e.what()));
     }
+    // A runner killed mid-migration must not leave its backend running the
+    // statement, holding the transaction and the migration lock, until the
+    // statement ends: PostgreSQL 14 and later can notice a vanished client.
+    pqxx::nontransaction tx(*connection_);
+    tx.exec("SELECT set_config('client_connection_check_interval', '1s', false)"
+            " WHERE current_setting('server_version_num')::int >= 140000");
   }
   return *connection_;
 }
@@ -142,6 +148,20 @@ std::chrono::milliseconds parse_duration(const std::string& text, const char* op
     throw usage_error(std::string("malformed ") + option + " '" + text +
                       "': expected a number with an optional unit ms, s, m or h (e.g. 30s, 5m)");
   return std::chrono::milliseconds(std::stoll(text.substr(0, digits)) * factor);
+}
+
+timeouts runner_context::migration_timeouts() const {
+  auto parse = [](const std::string& text, const char* option) -> std::optional<int> {
+    if (text.empty()) return std::nullopt;
+    auto ms = parse_postgres_duration(text);
+    if (!ms)
+      throw usage_error(std::string("malformed ") + option + " '" + text +
+                        "': expected a PostgreSQL duration such as 500ms, 5s or 2min, or an "
+                        "integer of milliseconds");
+    return ms;
+  };
+  return {parse(options_.lock_timeout, "--lock-timeout"),
+          parse(options_.statement_timeout, "--statement-timeout")};
 }
 
 std::string dev_db_directory(const runner_config& config) {

@@ -13,6 +13,7 @@
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
+#include "migration_tools/postgres/step_executor.hpp"
 #include "migration_tools/runner.hpp"
 
 namespace migration_tools::cli {
@@ -26,6 +27,8 @@ struct global_options {
   bool from_env = false;
   std::string command;              // for application_name, e.g. "upgrade"
   std::string lock_wait = "5m";     // how long to wait for the migration lock
+  std::string lock_timeout;         // PostgreSQL lock_timeout of migrations (empty: unset)
+  std::string statement_timeout;    // PostgreSQL statement_timeout of migrations
 };
 
 // "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.
@@ -39,6 +42,8 @@ class runner_context {
   const runner_config& config() const { return config_; }
   const global_options& options() const { return options_; }
   const revision_graph& graph() const { return graph_; }
+  // --lock-timeout and --statement-timeout; throws usage_error when malformed.
+  timeouts migration_timeouts() const;
   // Checksum of a migration's embedded file.
   std::string checksum(node_id id) const;
 

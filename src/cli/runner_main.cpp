@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "stale_runner.hpp"
 #include "offline_script.hpp"
+#include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/runner.hpp"
@@ -45,6 +46,24 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--lock-wait", g.lock_wait,
                  "how long to wait for another runner's migration lock (default 5m)");
+  // PostgreSQL's own syntax, as in the header keys lock_timeout and statement_timeout.
+  auto pg_duration = CLI::Validator(
+      [](std::string& text) -> std::string {
+        return parse_postgres_duration(text)
+                   ? ""
+                   : "malformed duration '" + text +
+                         "': expected a PostgreSQL duration such as 500ms, 5s or 2min, or an "
+                         "integer of milliseconds";
+      },
+      "DURATION");
+  app.add_option("--lock-timeout", g.lock_timeout,
+                 "PostgreSQL lock_timeout of each migration (e.g. 5s); a migration's "
+                 "lock_timeout header key wins")
+      ->check(pg_duration);
+  app.add_option("--statement-timeout", g.statement_timeout,
+                 "PostgreSQL statement_timeout of each migration (e.g. 2min); a migration's "
+                 "statement_timeout header key wins")
+      ->check(pg_duration);
   app.add_flag("-q,--quiet", g.quiet, "print results only");
   app.add_flag("-v,--verbose", g.verbose, "print more");
   app.add_flag("--from-env", g.from_env,
@@ -66,6 +85,15 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
                     "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
   downgrade->add_flag("--sql", downgrade_sql,
                       "print the SQL script of FROM:TO instead of running it");
+  bool upgrade_resume = false, downgrade_resume = false;
+  upgrade->add_flag("--resume", upgrade_resume,
+                    "continue a transactional-false migration that failed part-way, at its "
+                    "failed statement")
+      ->excludes("--sql");
+  downgrade->add_flag("--resume", downgrade_resume,
+                      "continue a transactional-false migration that failed part-way, at its "
+                      "failed statement")
+      ->excludes("--sql");
   std::vector<std::string> stamp_targets;
   auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
   stamp->add_option("revisions", stamp_targets, "revisions to stamp (base empties the table)");
@@ -88,7 +116,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   auto* show = app.add_subcommand("show", "show one revision");
   show->add_option("revision", show_revision, "any revision identifier")->required();
   auto* check = app.add_subcommand(
-      "check", "exit 0 only when the graph has one head and the database is at it (else 3)");
+      "check", "exit 0 only when the graph has one head, the database is at it and no applied "
+               "migration was edited (else 3)");
+  auto* repair = app.add_subcommand(
+      "repair", "record the current checksums of applied migrations whose files were edited");
   auto* create = app.add_subcommand("new", "write a new migration file");
   create->add_option("-m,--message", new_opts.message, "what the migration does");
   create->add_option("--rev-id", new_opts.rev_id, "revision id (default: 12 random hex digits)");
@@ -140,18 +171,20 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
         std::string message = std::string("the runner is stale: the migrations changed since it was built:") +
                               describe_stale_files(stale) + "\nrebuild it: cmake --build " +
                               config.build_dir + " --target " + config.name;
-        if (*upgrade || *downgrade || *stamp) throw usage_error(message);
+        if (*upgrade || *downgrade || *stamp || *repair) throw usage_error(message);
         std::cerr << config.name << ": warning: " << message << "\n";
       }
     }
     bool verbose = g.verbose;
     if (*upgrade && upgrade_sql) return offline_upgrade_command(ctx, upgrade_target);
-    if (*upgrade) return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target);
+    if (*upgrade)
+      return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target, upgrade_resume);
     if (*downgrade && downgrade_sql) return offline_downgrade_command(ctx, downgrade_target);
     if (*downgrade) {
       if (downgrade_target.empty() && !g.from_env)
         throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
-      return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target);
+      return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target,
+                               downgrade_resume);
     }
     if (*stamp) {
       if (stamp_targets.empty())
@@ -167,6 +200,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     if (*show) return show_command(ctx, show_revision);
     if (*heads) return heads_command(ctx, verbose || heads_verbose);
     if (*check) return check_command(ctx);
+    if (*repair) return repair_command(ctx);
     if (*create) return new_command(ctx, new_opts);
     if (*merge) return merge_command(ctx, merge_revisions, merge_message, merge_rev_id,
                                        merge_branch_label);

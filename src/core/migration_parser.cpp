@@ -15,9 +15,9 @@ namespace migration_tools {
 namespace {
 
 constexpr std::string_view key_prefix = "migrate:";
-constexpr std::array<std::string_view, 7> known_keys = {
+constexpr std::array<std::string_view, 9> known_keys = {
     "revision", "down_revision", "message", "created", "branch_labels", "depends_on",
-    "transactional"};
+    "transactional", "lock_timeout", "statement_timeout"};
 
 bool is_known_key(std::string_view key) {
   return std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end();
@@ -56,6 +56,43 @@ bool is_iso8601(std::string_view v) {
   return digits(2) && i == v.size();
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8
+// (no overlong forms, surrogates or code points above U+10FFFF), or npos.
+size_t invalid_utf8_at(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;  // continuation bytes
+    if (c < 0x80) {
+      n = 0;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+    } else {
+      return i;
+    }
+    if (s.size() - i <= n) return i;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return i;
+      if (k == 1 && ((c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F) ||
+                     (c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F)))
+        return i;
+    }
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+std::string hex_byte(char c) {
+  const char* digits = "0123456789ABCDEF";
+  auto b = static_cast<unsigned char>(c);
+  return std::string("0x") + digits[b >> 4] + digits[b & 0xF];
+}
+
 class parser {
  public:
   parser(std::string_view path, std::string_view text, std::vector<diagnostic>& ds)
@@ -66,6 +103,12 @@ class parser {
   }
 
   migration run() {
+    // A NUL byte means a binary file: say so once instead of parsing it.
+    if (auto nul = text_.find('\0'); nul != std::string_view::npos) {
+      error(count_newlines(text_, nul) + 1,
+            "the file contains a NUL byte: a migration must be a UTF-8 text file");
+      return std::move(m_);
+    }
     line_reader lines(text_);
     std::string_view line;
     int number = 0;
@@ -106,6 +149,16 @@ class parser {
   void header_line(std::string_view line, int number) {
     std::string_view t = trim(line);
     if (t.empty()) return;
+    // Header values end up in output, diagnostics and the database: text only.
+    // (In a C++ file the first line that is not a comment is code.)
+    auto bad = m_.kind == migration_kind::sql || starts_with(t, comment_) ? invalid_utf8_at(line)
+                                                                        : std::string_view::npos;
+    if (bad != std::string_view::npos) {
+      error(number, "the header is not valid UTF-8 (byte " + hex_byte(line[bad]) + " at column " +
+                        std::to_string(bad + 1) + "): save the file as UTF-8");
+      if (!starts_with(t, comment_)) state_ = state::done;
+      return;
+    }
     std::string_view key, value;
     if (split_key_line(line, key, value)) {
       if (m_.kind == migration_kind::sql && (key == "upgrade" || key == "downgrade")) {
@@ -184,7 +237,8 @@ class parser {
     if (!is_known_key(key)) {
       error(number, "unknown header key '" + std::string(key) +
                         "' (known keys: revision, down_revision, message, created, "
-                        "branch_labels, depends_on, transactional)");
+                        "branch_labels, depends_on, transactional, lock_timeout, "
+                        "statement_timeout)");
       return;
     }
     if (m_.key_lines.count(key)) {
@@ -224,6 +278,13 @@ class parser {
         error(number, "malformed transactional value '" + std::string(value) +
                           "': expected 'true' or 'false'");
       }
+    } else if (key == "lock_timeout" || key == "statement_timeout") {
+      auto ms = parse_postgres_duration(value);
+      if (!ms)
+        error(number, "malformed " + std::string(key) + " '" + std::string(value) +
+                          "': expected a PostgreSQL duration such as 500ms, 5s or 2min, or an "
+                          "integer of milliseconds");
+      (key == "lock_timeout" ? m_.lock_timeout_ms : m_.statement_timeout_ms) = ms;
     }
   }
 
@@ -285,6 +346,25 @@ bool is_migration_path(std::string_view path) {
 
 migration_kind kind_of_path(std::string_view path) {
   return ends_with(path, ".cpp") ? migration_kind::cpp : migration_kind::sql;
+}
+
+std::optional<int> parse_postgres_duration(std::string_view text) {
+  text = trim(text);
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  std::string_view unit = trim(text.substr(digits));
+  long long factor = unit.empty() || unit == "ms" ? 1
+                     : unit == "s"                ? 1000
+                     : unit == "min"              ? 60 * 1000
+                     : unit == "h"                ? 60 * 60 * 1000
+                     : unit == "d"                ? 24 * 60 * 60 * 1000
+                                                  : 0;
+  if (factor == 0) return std::nullopt;
+  long long value = 0;
+  for (char c : text.substr(0, digits)) value = value * 10 + (c - '0');
+  if (value > 2147483647LL / factor) return std::nullopt;
+  return static_cast<int>(value * factor);
 }
 
 bool is_valid_revision_id(std::string_view id) {

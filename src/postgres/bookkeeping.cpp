@@ -19,7 +19,8 @@ bookkeeping::bookkeeping(pqxx::connection& connection, bookkeeping_names names)
     : connection_(connection),
       names_(std::move(names)),
       version_(bookkeeping_sql::version_table(names_)),
-      history_(bookkeeping_sql::history_table(names_)) {}
+      history_(bookkeeping_sql::history_table(names_)),
+      progress_(bookkeeping_sql::progress_table(names_)) {}
 
 bool bookkeeping::exists() {
   pqxx::nontransaction tx(connection_);
@@ -55,6 +56,54 @@ void bookkeeping::apply(pqxx::transaction_base& tx, const version_change& change
 
 void bookkeeping::record(pqxx::transaction_base& tx, const history_entry& e) {
   exec(tx, bookkeeping_sql::insert_history_row(names_, e));
+}
+
+std::vector<recorded_checksum> bookkeeping::recorded_checksums(pqxx::transaction_base& tx) {
+  std::vector<recorded_checksum> out;
+  for (const auto& r : tx.exec(bookkeeping_sql::select_recorded_checksums(names_)))
+    out.push_back({r[0].c_str(), r[1].c_str(), r[2].is_null() ? "" : r[2].c_str(),
+                   r[3].is_null() ? "" : r[3].c_str(), r[4].c_str()});
+  return out;
+}
+
+std::vector<progress_row> bookkeeping::progress_rows() {
+  pqxx::nontransaction tx(connection_);
+  std::vector<progress_row> rows;
+  if (!exec(tx, bookkeeping_sql::progress_table_exists(names_))[0][0].as<bool>()) return rows;
+  for (const auto& r : tx.exec(bookkeeping_sql::select_progress_rows(names_))) {
+    progress_row row;
+    row.statement = {r[0].c_str(), r[1].c_str(), r[2].as<int>(), r[3].as<int>(), r[4].c_str(),
+                     r[5].is_null() ? "" : r[5].c_str()};
+    row.started_at = r[6].c_str();
+    row.finished_at = r[7].is_null() ? "" : r[7].c_str();
+    row.error = r[8].is_null() ? "" : r[8].c_str();
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void bookkeeping::progress_started(const bookkeeping_sql::progress_statement& s) {
+  pqxx::nontransaction tx(connection_);
+  exec(tx, bookkeeping_sql::progress_started(names_, s));
+}
+
+void bookkeeping::progress_finished(const bookkeeping_sql::progress_statement& s) {
+  pqxx::nontransaction tx(connection_);
+  exec(tx, bookkeeping_sql::progress_finished(names_, s));
+}
+
+void bookkeeping::progress_failed(const bookkeeping_sql::progress_statement& s,
+                                  const std::string& error) {
+  pqxx::nontransaction tx(connection_);
+  exec(tx, bookkeeping_sql::progress_failed(names_, s, error));
+}
+
+void bookkeeping::clear_progress(pqxx::transaction_base& tx, const std::string& revision) {
+  exec(tx, bookkeeping_sql::delete_progress_rows(names_, revision));
+}
+
+void bookkeeping::clear_all_progress(pqxx::transaction_base& tx) {
+  tx.exec0(bookkeeping_sql::delete_all_progress_rows(names_));
 }
 
 }  // namespace migration_tools

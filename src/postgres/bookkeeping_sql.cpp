@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/diagnostic.hpp"
 
 namespace migration_tools::bookkeeping_sql {
@@ -34,6 +35,10 @@ std::string version_table(const bookkeeping_names& names) {
 
 std::string history_table(const bookkeeping_names& names) {
   return quote_identifier(names.schema) + "." + quote_identifier(names.history_table());
+}
+
+std::string progress_table(const bookkeeping_names& names) {
+  return quote_identifier(names.schema) + "." + quote_identifier(names.progress_table());
 }
 
 std::string inline_params(const statement& s) {
@@ -80,6 +85,41 @@ std::string inline_params(const statement& s) {
   return out;
 }
 
+const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp", "failure",
+                                                     "repair"};
+
+namespace {
+
+// 'upgrade', 'downgrade', ...: the body of the direction CHECK.
+std::string direction_list() {
+  std::string out;
+  for (const auto& d : history_directions) out += (out.empty() ? "" : ", ") + quote_literal(d);
+  return out;
+}
+
+// Replaces a direction CHECK made by an older version (without 'repair', say)
+// by the current one, keeping its name. Does nothing on an up-to-date table.
+std::string upgrade_direction_check(const bookkeeping_names& names) {
+  std::string table = quote_literal(history_table(names));
+  std::string outdated;
+  for (const auto& d : history_directions)
+    outdated += std::string(outdated.empty() ? "" : " OR ") + "pg_get_constraintdef(oid) NOT LIKE " +
+                quote_literal("%" + quote_literal(d) + "%");
+  std::string body =
+      " DECLARE c record; BEGIN"
+      " FOR c IN SELECT conname FROM pg_catalog.pg_constraint"
+      " WHERE conrelid = " + table + "::regclass AND contype = 'c'"
+      " AND pg_get_constraintdef(oid) LIKE '%direction%' AND (" + outdated + ")"
+      " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I"
+      " CHECK (direction IN (%s))', " + table + ", c.conname, c.conname, " +
+      quote_literal(direction_list()) + "); END LOOP; END ";
+  std::string tag = "$mt_ddl$";
+  while (body.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
+  return "DO " + tag + body + tag;
+}
+
+}  // namespace
+
 std::vector<std::string> create_statements(const bookkeeping_names& names) {
   return {
       "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(names.schema),
@@ -89,7 +129,7 @@ std::vector<std::string> create_statements(const bookkeeping_names& names) {
           " (id bigserial PRIMARY KEY,"
           " revision text NOT NULL,"
           " direction text NOT NULL"
-          "   CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'failure')),"
+          "   CHECK (direction IN (" + direction_list() + ")),"
           " checksum text,"
           " file text,"
           " started_at timestamptz NOT NULL,"
@@ -97,6 +137,18 @@ std::vector<std::string> create_statements(const bookkeeping_names& names) {
           " duration_ms double precision NOT NULL,"
           " db_user text NOT NULL DEFAULT current_user,"
           " error text)",
+      upgrade_direction_check(names),
+      "CREATE TABLE IF NOT EXISTS " + progress_table(names) +
+          " (revision text NOT NULL,"
+          " direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade')),"
+          " statement_index integer NOT NULL,"
+          " statement_line integer NOT NULL,"
+          " statement_checksum text NOT NULL,"
+          " file text,"
+          " started_at timestamptz NOT NULL,"
+          " finished_at timestamptz,"
+          " error text,"
+          " PRIMARY KEY (revision, direction, statement_index))",
   };
 }
 
@@ -144,6 +196,62 @@ statement insert_history_row(const bookkeeping_names& names, const history_entry
               " duration_ms, error) VALUES ($1, $2, $3, $4, now(), clock_timestamp(),"
               " extract(epoch FROM clock_timestamp() - now()) * 1000, $5)",
           {e.revision, e.direction, nullable(e.checksum), nullable(e.file), nullable(e.error)}};
+}
+
+std::string statement_checksum(std::string_view statement_text) {
+  return migration_checksum(statement_text);
+}
+
+statement progress_table_exists(const bookkeeping_names& names) {
+  return {"SELECT to_regclass($1) IS NOT NULL", {progress_table(names)}};
+}
+
+statement progress_started(const bookkeeping_names& names, const progress_statement& s) {
+  return {"INSERT INTO " + progress_table(names) +
+              " (revision, direction, statement_index, statement_line, statement_checksum, file,"
+              " started_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())"
+              " ON CONFLICT (revision, direction, statement_index) DO UPDATE SET"
+              " statement_line = EXCLUDED.statement_line,"
+              " statement_checksum = EXCLUDED.statement_checksum, file = EXCLUDED.file,"
+              " started_at = EXCLUDED.started_at, finished_at = NULL, error = NULL",
+          {s.revision, s.direction, std::to_string(s.index), std::to_string(s.line), s.checksum,
+           s.file}};
+}
+
+statement progress_finished(const bookkeeping_names& names, const progress_statement& s) {
+  return {"UPDATE " + progress_table(names) +
+              " SET finished_at = clock_timestamp()"
+              " WHERE revision = $1 AND direction = $2 AND statement_index = $3",
+          {s.revision, s.direction, std::to_string(s.index)}};
+}
+
+statement progress_failed(const bookkeeping_names& names, const progress_statement& s,
+                          const std::string& error) {
+  return {"UPDATE " + progress_table(names) +
+              " SET error = $4"
+              " WHERE revision = $1 AND direction = $2 AND statement_index = $3",
+          {s.revision, s.direction, std::to_string(s.index), error}};
+}
+
+std::string select_progress_rows(const bookkeeping_names& names) {
+  return "SELECT revision, direction, statement_index, statement_line, statement_checksum, file,"
+         " started_at, finished_at, error FROM " +
+         progress_table(names) + " ORDER BY revision, direction, statement_index";
+}
+
+statement delete_progress_rows(const bookkeeping_names& names, const std::string& revision) {
+  return {"DELETE FROM " + progress_table(names) + " WHERE revision = $1", {revision}};
+}
+
+std::string delete_all_progress_rows(const bookkeeping_names& names) {
+  return "DELETE FROM " + progress_table(names);
+}
+
+std::string select_recorded_checksums(const bookkeeping_names& names) {
+  return "SELECT DISTINCT ON (revision) revision, direction, checksum, file,"
+         " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM " +
+         history_table(names) +
+         " WHERE direction IN ('upgrade', 'stamp', 'repair') ORDER BY revision, id DESC";
 }
 
 }  // namespace migration_tools::bookkeeping_sql

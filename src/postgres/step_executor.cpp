@@ -1,5 +1,7 @@
 #include "migration_tools/postgres/step_executor.hpp"
 
+#include <algorithm>
+
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -22,29 +24,119 @@ std::string sql_error_text(const pqxx::sql_error& e) {
   return text;
 }
 
+// The timeouts of a `transactional false` migration, SET on the session for
+// its statements and RESET afterwards, whatever happened.
+class session_timeouts {
+ public:
+  session_timeouts(pqxx::connection& connection, const std::vector<std::string>& sets)
+      : connection_(connection) {
+    if (sets.empty()) return;
+    pqxx::nontransaction tx(connection_);
+    for (const auto& set : sets) {
+      tx.exec0(set);
+      resets_.push_back("RESET " + set.substr(4, set.find(' ', 4) - 4));
+    }
+  }
+  ~session_timeouts() {
+    try {
+      if (resets_.empty()) return;
+      pqxx::nontransaction tx(connection_);
+      for (const auto& reset : resets_) tx.exec0(reset);
+    } catch (const std::exception&) {
+      // A lost connection loses the settings too.
+    }
+  }
+  session_timeouts(const session_timeouts&) = delete;
+  session_timeouts& operator=(const session_timeouts&) = delete;
+
+ private:
+  pqxx::connection& connection_;
+  std::vector<std::string> resets_;
+};
+
+// The server went away (stopped, crashed, or ended the session) during a
+// statement of a migration that runs in a transaction: the server rolls the
+// transaction back, so the migration left nothing behind. libpqxx's own text
+// ("Could not obtain client encoding: not connected.") says nothing useful.
+database_error transaction_connection_lost(const migration& m, int line, const std::string& what) {
+  std::string reason = postgres_message(what);
+  if (reason.empty() || reason.find("not connected") != std::string::npos)
+    reason = "the server closed the connection";
+  return database_error(located(m.path, line,
+                                "lost the connection to the database while running revision '" +
+                                    m.revision + "': " + reason +
+                                    "\nits transaction was not committed: nothing of it was applied"));
+}
+
 }  // namespace
+
+std::vector<std::string> timeout_statements(const migration& m, const timeouts& defaults,
+                                            bool local) {
+  std::vector<std::string> out;
+  auto set = [&](const char* name, const std::optional<int>& own, const std::optional<int>& dflt) {
+    const auto& ms = own ? own : dflt;
+    if (ms)
+      out.push_back(std::string(local ? "SET LOCAL " : "SET ") + name + " = " + std::to_string(*ms));
+  };
+  set("lock_timeout", m.lock_timeout_ms, defaults.lock_timeout_ms);
+  set("statement_timeout", m.statement_timeout_ms, defaults.statement_timeout_ms);
+  return out;
+}
 
 void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
                             const sql_section& section) {
   for (const auto& statement : split_sql(section.text)) {
     try {
       tx.exec(std::string(statement.text));
+    } catch (const pqxx::broken_connection& e) {
+      throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
     } catch (const pqxx::sql_error& e) {
+      if (!connection_.is_open())
+        throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
       throw migration_failed(located(m.path, file_line(section, statement.line), sql_error_text(e)));
     }
   }
 }
 
-void step_executor::run_sql_outside_transaction(const migration& m, const sql_section& section) {
+void step_executor::run_sql_outside_transaction(const migration& m, direction dir,
+                                                const sql_section& section, int first_statement) {
   // transactional false: statements such as CREATE INDEX CONCURRENTLY refuse to
-  // run inside a transaction block, so each one commits on its own.
-  for (const auto& statement : split_sql(section.text)) {
+  // run inside a transaction block, so each one commits on its own. Progress is
+  // committed before (started) and after (finished or failed) each statement,
+  // so that whatever happens the table says which statements surely ran.
+  auto statements = split_sql(section.text);
+  for (size_t i = static_cast<size_t>(std::max(first_statement, 1)) - 1; i < statements.size(); ++i) {
+    const auto& statement = statements[i];
+    bookkeeping_sql::progress_statement progress{
+        m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", static_cast<int>(i + 1),
+        file_line(section, statement.line), bookkeeping_sql::statement_checksum(statement.text),
+        m.path};
+    books_.progress_started(progress);
+    auto lost = [&](const std::string& what) {
+      return database_error(located(
+          m.path, progress.line,
+          "lost the connection to the database while running statement " +
+              std::to_string(progress.index) + " of " + std::to_string(statements.size()) +
+              " of revision '" + m.revision + "' (transactional false): " + postgres_message(what) +
+              "\nthe statements before it are recorded as done; whether this one took effect is "
+              "unknown, and the next run reports it"));
+    };
     try {
       pqxx::nontransaction tx(connection_);
       tx.exec(std::string(statement.text));
+    } catch (const pqxx::broken_connection& e) {
+      throw lost(e.what());
     } catch (const pqxx::sql_error& e) {
-      throw migration_failed(located(m.path, file_line(section, statement.line), sql_error_text(e)));
+      if (!connection_.is_open()) throw lost(e.what());
+      std::string message = located(m.path, progress.line, sql_error_text(e));
+      try {
+        books_.progress_failed(progress, sql_error_text(e));
+      } catch (const pqxx::failure&) {
+        // The started row without an error still marks the statement as not done.
+      }
+      throw migration_failed(message);
     }
+    books_.progress_finished(progress);
   }
 }
 
@@ -74,11 +166,16 @@ void step_executor::run_cpp(pqxx::work& tx, const migration& m, direction dir) {
 }
 
 void step_executor::run(const migration& m, direction dir, const version_change& change,
-                        const std::string& checksum) {
+                        const std::string& checksum, int first_statement) {
   const sql_section& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
+  bool outside = m.kind == migration_kind::sql && !m.transactional;
   try {
-    if (m.kind == migration_kind::sql && !m.transactional) run_sql_outside_transaction(m, section);
+    if (outside) {
+      session_timeouts scope(connection_, timeout_statements(m, timeouts_, false));
+      run_sql_outside_transaction(m, dir, section, first_statement);
+    }
     pqxx::work tx(connection_);
+    for (const auto& set : timeout_statements(m, timeouts_, true)) tx.exec0(set);
     if (m.kind == migration_kind::cpp) {
       run_cpp(tx, m, dir);
     } else if (m.transactional) {
@@ -87,6 +184,7 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     books_.apply(tx, change);
     books_.record(tx, {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum,
                        m.path, ""});
+    if (outside) books_.clear_progress(tx, m.revision);
     tx.commit();
   } catch (const migration_failed& e) {
     record_failure(m, checksum, e.what());

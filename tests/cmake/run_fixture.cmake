@@ -280,6 +280,21 @@ function(case_valid_project)
     "\n"
     "-- migrate:downgrade\n"
     "ALTER TABLE widgets DROP COLUMN price;\n")
+  # Before the rebuild the runner is stale: it refuses to change the database
+  # and names the file; read-only commands still work, with a warning.
+  mt_run(stale COMMAND "${bin}/migrate" upgrade STEP "migrate upgrade with a stale runner" CI unset ENV ${db_env})
+  mt_expect_rc(stale 2)
+  mt_expect_line(stale "migrate: error: the runner is stale: the migrations changed since it was built:")
+  mt_expect_whole_line(stale "  added: migrations/0004_add_widget_price.sql")
+  mt_expect_not_contains(stale "c0ffee000003 -> c0ffee000004")
+  mt_run(stale_heads COMMAND "${bin}/migrate" heads STEP "migrate heads with a stale runner" CI unset ENV ${db_env})
+  mt_expect_rc(stale_heads 0)
+  mt_expect_line(stale_heads "migrate: warning: the runner is stale: the migrations changed since it was built:"
+                             "c0ffee000003 (head)")
+  mt_expect_whole_line(stale_heads "  added: migrations/0004_add_widget_price.sql")
+  mt_run(stale_cur COMMAND "${bin}/migrate" current STEP "migrate current with a stale runner" CI unset ENV ${db_env})
+  mt_expect_rc(stale_cur 0)
+  mt_expect_line(stale_cur "c0ffee000003 (head)")
   mt_build(up2 "${bin}" migrate_upgrade STEP "build migrate_upgrade after adding a migration" CI 1 ENV ${db_env})
   mt_expect_rc(up2 0)
   mt_expect_contains(up2 "c0ffee000003 -> c0ffee000004, add widgets.price" "upgraded 1 migration")
@@ -297,7 +312,7 @@ function(case_valid_project)
   file(WRITE "${src}/migrations/0004_add_widget_price.sql" "${text}")
   mt_build(bad "${bin}" migrate STEP "build migrate after a header edit" CI unset)
   mt_expect_rc(bad nonzero)
-  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
@@ -308,7 +323,7 @@ function(case_scanner_from_sources)
   set(scanner "${bin}/_migration_tools/scanner/migration_tools_scan")
   mt_configure(cfg "${src}" "${bin}" STEP "configure, building the scanner" CI unset OWN_SCANNER)
   mt_expect_rc(cfg nonzero)
-  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
   mt_expect_not_contains(cfg "Internal error")
   mt_check("the nested build made ${scanner}" EXISTS "${scanner}")
   # Fixed, the project configures with that scanner; it is not rebuilt.
@@ -340,7 +355,7 @@ endfunction()
 
 function(case_unknown_header_key)
   mt_expect_invalid_project(unknown_header_key
-    "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional)")
+    "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
 endfunction()
 
 # Two heads: a warning without CI, an error with it, a merge through the
@@ -729,6 +744,68 @@ function(case_add_migrations_missing_directory)
                ARGS -DFIXTURE_VARIANT=missing_default_directory)
   mt_expect_rc(empty 0)
   mt_expect_not_contains(empty "error:")
+endfunction()
+
+# Bad input: every malformed file is reported at file:line in one configure,
+# and no runner is generated. The files with unusual bytes are written here
+# (a header that is not UTF-8, binary junk with NUL bytes, an empty file, and
+# CRLF line endings with a byte-order mark, whose line numbers must still be
+# right). Without the bad files, the unusual but valid ones configure.
+function(case_bad_input)
+  mt_copy_project(bad_input src)
+  set(dir "${src}/migrations")
+  string(ASCII 233 latin1_e)
+  string(ASCII 239 187 191 bom)
+  file(WRITE "${dir}/0010_latin1_header.sql"
+    "-- migrate:revision bad000000010\n-- migrate:down_revision bad000000001\n"
+    "-- migrate:message caf${latin1_e} au lait\n\n-- migrate:upgrade\nSELECT 1;\n")
+  # The first bytes of a PNG image: binary junk with NUL bytes on line 3.
+  execute_process(COMMAND printf "\\211PNG\\r\\n\\032\\n\\000\\000\\000\\rIHDR\\000\\000\\001\\000"
+                  OUTPUT_FILE "${dir}/0011_binary_junk.sql" RESULT_VARIABLE rc)
+  mt_check("printf wrote the binary junk" rc EQUAL 0)
+  file(WRITE "${dir}/0012_empty.sql" "")
+  file(WRITE "${dir}/0013_bom_crlf_bad.sql"
+    "${bom}-- migrate:revision bad000000013\r\n-- migrate:down_revision bad000000001\r\n"
+    "-- migrate:transactional sometimes\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n")
+  file(WRITE "${dir}/0014_bom_crlf_good.sql"
+    "${bom}-- migrate:revision bad000000014\r\n-- migrate:down_revision bad000000001\r\n"
+    "-- migrate:message BOM and CRLF, café ✓\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n")
+
+  mt_configure(cfg "${src}" "${src}/build" STEP "configure with malformed migrations" CI unset)
+  mt_expect_rc(cfg nonzero)
+  mt_expect_line(cfg
+    "migrations/0002_revision_with_dash.sql:1: error: malformed revision 'bad-000000002': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "migrations/0003_revision_not_ascii.sql:1: error: malformed revision 'révision_3': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "migrations/0004_revision_too_long.sql:1: error: malformed revision 'a12345678901234567890123456789012345678901234567890123456789012345': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "migrations/0005_revision_with_quote.sql:2: error: malformed revision 'bad'0000 5': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "migrations/0006_malformed_values.sql:2: error: down_revision 'bad000000001' listed twice"
+    "migrations/0006_malformed_values.sql:3: error: malformed created timestamp 'yesterday': expected ISO-8601, e.g. 2026-11-22T10:00:00Z"
+    "migrations/0006_malformed_values.sql:4: error: malformed transactional value 'maybe': expected 'true' or 'false'"
+    "migrations/0007_no_marker.sql:3: error: SQL before the '-- migrate:upgrade' marker"
+    "migrations/0008_markers_out_of_order.sql:4: error: '-- migrate:downgrade' before any '-- migrate:upgrade' marker"
+    "migrations/0008_markers_out_of_order.sql:6: error: '-- migrate:upgrade' must come before '-- migrate:downgrade'"
+    "migrations/0009_no_revision.sql:2: error: unknown header key 'revison'"
+    "migrations/0009_no_revision.sql:1: error: missing required header key '-- migrate:revision'"
+    "migrations/0010_latin1_header.sql:3: error: the header is not valid UTF-8 (byte 0xE9 at column 23): save the file as UTF-8"
+    "migrations/0011_binary_junk.sql:3: error: the file contains a NUL byte: a migration must be a UTF-8 text file"
+    "migrations/0012_empty.sql:1: error: missing required header key '-- migrate:revision'"
+    "migrations/0012_empty.sql:1: error: missing required header key '-- migrate:down_revision'"
+    "migrations/0012_empty.sql:1: error: missing '-- migrate:upgrade' marker before the migration's SQL"
+    "migrations/0013_bom_crlf_bad.sql:3: error: malformed transactional value 'sometimes': expected 'true' or 'false'")
+  mt_expect_whole_line(cfg
+    "migrations/0008_markers_out_of_order.sql:8: error: header key 'message' after the header; move it above '-- migrate:upgrade'")
+  mt_expect_not_contains(cfg "0001_base.sql" "0014_bom_crlf_good.sql" "Internal error" "${latin1_e}")
+  mt_expect_message(cfg
+    "add_migrations(migrate): the migrations in ${src}/migrations are invalid (see the errors above)."
+    "-- Configuring incomplete, errors occurred!")
+  mt_check("no build.ninja after a failed configure" NOT EXISTS "${src}/build/build.ninja")
+
+  file(GLOB bad "${dir}/00*.sql")
+  list(FILTER bad EXCLUDE REGEX "/(0001_base|0014_bom_crlf_good)\\.sql$")
+  file(REMOVE ${bad})
+  mt_configure(good "${src}" "${src}/build" STEP "configure with the valid files only" CI 1)
+  mt_expect_rc(good 0)
+  mt_expect_not_contains(good "error:" "warning:")
 endfunction()
 
 # ---------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 #   pg_cluster.sh start DIR   initdb (trust auth) + start; prints nothing on success
 #   pg_cluster.sh stop DIR    stop (fast) and remove DIR
 #   pg_cluster.sh url DIR DB  the URL of database DB, creating it if needed
+#   pg_cluster.sh crash DIR   stop immediately (no shutdown checkpoint), keep DIR
+#   pg_cluster.sh restart DIR start DIR's cluster again (after crash: recovery)
 # As root the server runs as the postgres account (PostgreSQL refuses root).
 set -euo pipefail
 
-action=${1:?usage: pg_cluster.sh start|stop|url DIR [DB]}
-dir=${2:?usage: pg_cluster.sh start|stop|url DIR [DB]}
+action=${1:?usage: pg_cluster.sh start|stop|url|crash|restart DIR [DB]}
+dir=${2:?usage: pg_cluster.sh start|stop|url|crash|restart DIR [DB]}
 
 bindir=${MIGRATION_TOOLS_PG_BINDIR:-}
 if [[ -z $bindir ]]; then
@@ -26,6 +28,12 @@ socket_dir() {
   echo "/tmp/mt-test-$hash"
 }
 
+start_server() {
+  as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
+    -o "-c listen_addresses='' -k $1 -c fsync=off -c max_connections=100" >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 case $action in
   start)
     sock=$(socket_dir)
@@ -37,9 +45,7 @@ case $action in
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir" "$sock"; fi
     as_server "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_server "$bindir/pg_ctl" start -w -t 60 -D "$dir/data" -l "$dir/server.log" \
-      -o "-c listen_addresses='' -k $sock -c fsync=off -c max_connections=100" >/dev/null \
-      || { cat "$dir/server.log" >&2; exit 1; }
+    start_server "$sock"
     ;;
   stop)
     sock=$(socket_dir)
@@ -47,6 +53,13 @@ case $action in
       as_server "$bindir/pg_ctl" stop -w -m immediate -D "$dir/data" >/dev/null 2>&1 || true
     fi
     rm -rf "$dir" "$sock"
+    ;;
+  crash)
+    as_server "$bindir/pg_ctl" stop -w -m immediate -D "$dir/data" >/dev/null
+    ;;
+  restart)
+    sock=$(socket_dir)
+    start_server "$sock"
     ;;
   url)
     db=${3:?usage: pg_cluster.sh url DIR DB}

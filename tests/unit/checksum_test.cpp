@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
+
+#include "migration_tools/core/migration.hpp"
 
 using namespace migration_tools;
 
@@ -53,4 +56,25 @@ TEST_CASE("The checksum is 64 hex digits", "[unit][checksum]") {
   auto sum = migration_checksum(lf_text);
   REQUIRE(sum.size() == 64);
   CHECK(sum.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("A migration saved with a byte order mark and CRLF is the same migration",
+          "[unit][checksum]") {
+  // What upgrade and check compare: the checksum recorded from one checkout
+  // against the file of another. The parsed migration is the same too.
+  std::string lf = "-- migrate:revision abc\n-- migrate:down_revision none\n"
+                   "-- migrate:lock_timeout 5s\n\n-- migrate:upgrade\nCREATE TABLE t (x int);\n"
+                   "INSERT INTO t VALUES (1);\n\n-- migrate:downgrade\nDROP TABLE t;\n";
+  std::string windows = bom;
+  for (char c : lf) windows += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  CHECK(migration_checksum(windows) == migration_checksum(lf));
+  std::vector<diagnostic> ds;
+  auto a = parse_migration("m.sql", lf, ds);
+  auto b = parse_migration("m.sql", windows, ds);
+  REQUIRE(ds.empty());
+  CHECK(a.revision == b.revision);
+  CHECK(a.lock_timeout_ms == b.lock_timeout_ms);
+  CHECK(a.upgrade.text == b.upgrade.text);
+  CHECK(a.upgrade.first_line == b.upgrade.first_line);
+  CHECK(a.downgrade.text == b.downgrade.text);
 }

@@ -471,3 +471,44 @@ TEST_CASE("line_of gives the line of a header key, or 1 when it is absent", "[un
   CHECK(p.m.line_of("message") == 4);
   CHECK(p.m.line_of("depends_on") == 1);
 }
+
+TEST_CASE("lock_timeout and statement_timeout are read in milliseconds", "[unit][parser]") {
+  auto p = parse(with_header("-- migrate:lock_timeout 5s\n-- migrate:statement_timeout 2min\n"
+                             "-- migrate:upgrade\n"));
+  REQUIRE(p.messages.empty());
+  CHECK(p.m.lock_timeout_ms == 5000);
+  CHECK(p.m.statement_timeout_ms == 120000);
+  CHECK(p.m.line_of("lock_timeout") == 3);
+  auto none = parse(with_header("-- migrate:upgrade\n"));
+  CHECK_FALSE(none.m.lock_timeout_ms);
+  CHECK_FALSE(none.m.statement_timeout_ms);
+}
+
+TEST_CASE("PostgreSQL durations: an integer of milliseconds or with a unit", "[unit][parser]") {
+  CHECK(parse_postgres_duration("250") == 250);
+  CHECK(parse_postgres_duration("0") == 0);
+  CHECK(parse_postgres_duration("500ms") == 500);
+  CHECK(parse_postgres_duration("5s") == 5000);
+  CHECK(parse_postgres_duration("5 s") == 5000);
+  CHECK(parse_postgres_duration("2min") == 120000);
+  CHECK(parse_postgres_duration("1h") == 3600000);
+  CHECK(parse_postgres_duration("1d") == 86400000);
+  CHECK(parse_postgres_duration("2147483647") == 2147483647);
+  for (const char* bad : {"", "s", "5m", "5 sec", "-1", "1.5s", "5S", "2147483648", "25d", "5s5"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_postgres_duration(bad));
+  }
+}
+
+TEST_CASE("A malformed lock_timeout or statement_timeout is an error on its line",
+          "[unit][parser]") {
+  std::string key = GENERATE(std::string("lock_timeout"), std::string("statement_timeout"));
+  std::string bad = GENERATE(std::string("soon"), std::string("5m"), std::string(""));
+  auto p = parse(with_header("-- migrate:message m\n-- migrate:" + key + " " + bad +
+                             "\n-- migrate:upgrade\n"));
+  INFO(key << " " << bad);
+  REQUIRE(p.messages.size() == 1);
+  CHECK(p.messages[0] == "migrations/m.sql:4: error: malformed " + key + " '" + bad +
+                             "': expected a PostgreSQL duration such as 500ms, 5s or 2min, or an "
+                             "integer of milliseconds");
+}

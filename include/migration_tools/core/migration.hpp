@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,10 @@ struct migration {
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   bool transactional = true;
+  // Header keys lock_timeout and statement_timeout, in milliseconds (0: none).
+  // They win over the runner's --lock-timeout and --statement-timeout.
+  std::optional<int> lock_timeout_ms;
+  std::optional<int> statement_timeout_ms;
 
   // Line of each header key that was present, for diagnostics about its value.
   std::map<std::string, int, std::less<>> key_lines;
@@ -47,6 +52,11 @@ migration_kind kind_of_path(std::string_view path);
 // just the first); the result is only meaningful when no error was added.
 migration parse_migration(std::string_view path, std::string_view text,
                           std::vector<diagnostic>& diagnostics);
+
+// A duration as PostgreSQL's lock_timeout and statement_timeout take it: an
+// integer of milliseconds, or an integer with a unit ms, s, min, h or d
+// ("500ms", "5s", "2min", "5 s"). Milliseconds up to INT_MAX, else nullopt.
+std::optional<int> parse_postgres_duration(std::string_view text);
 
 // The identifier grammar of revisions and branch labels: [A-Za-z0-9_]{1,64}.
 bool is_valid_revision_id(std::string_view id);

@@ -12,6 +12,24 @@
 
 namespace migration_tools {
 
+// One row of the progress table of a `transactional false` migration.
+struct progress_row {
+  bookkeeping_sql::progress_statement statement;
+  std::string started_at;
+  std::string finished_at;  // empty: not known to have finished
+  std::string error;        // set: the statement failed
+  bool finished() const { return !finished_at.empty(); }
+};
+
+// The checksum a revision was last recorded with (upgrade, stamp or repair).
+struct recorded_checksum {
+  std::string revision;
+  std::string direction;
+  std::string checksum;  // empty: none recorded
+  std::string file;
+  std::string recorded_at;  // UTC, 'YYYY-MM-DD HH:MM:SS+00'
+};
+
 class bookkeeping {
  public:
   bookkeeping(pqxx::connection& connection, bookkeeping_names names);
@@ -33,11 +51,26 @@ class bookkeeping {
   void apply(pqxx::transaction_base& tx, const version_change& change);
   // Appends a history row; started_at is the transaction's start.
   void record(pqxx::transaction_base& tx, const history_entry& entry);
+  // The latest recorded checksum of each revision in the history, by revision.
+  std::vector<recorded_checksum> recorded_checksums(pqxx::transaction_base& tx);
+
+  // Progress of a `transactional false` migration (see bookkeeping_sql.hpp).
+  // The writes commit on their own, outside any transaction.
+  const std::string& progress_table() const { return progress_; }
+  // Rows left by a failed or interrupted migration; none when the table does
+  // not exist yet.
+  std::vector<progress_row> progress_rows();
+  void progress_started(const bookkeeping_sql::progress_statement& s);
+  void progress_finished(const bookkeeping_sql::progress_statement& s);
+  void progress_failed(const bookkeeping_sql::progress_statement& s, const std::string& error);
+  // In the transaction that records the migration (or a stamp).
+  void clear_progress(pqxx::transaction_base& tx, const std::string& revision);
+  void clear_all_progress(pqxx::transaction_base& tx);
 
  private:
   pqxx::connection& connection_;
   bookkeeping_names names_;
-  std::string version_, history_;
+  std::string version_, history_, progress_;
 };
 
 }  // namespace migration_tools

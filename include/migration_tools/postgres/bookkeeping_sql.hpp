@@ -17,11 +17,12 @@ struct bookkeeping_names {
   std::string schema = "public";
   std::string version_table;
   std::string history_table() const { return version_table + "_history"; }
+  std::string progress_table() const { return version_table + "_progress"; }
 };
 
 struct history_entry {
   std::string revision;
-  std::string direction;  // upgrade, downgrade, stamp or failure
+  std::string direction;  // one of bookkeeping_sql::history_directions
   std::string checksum;
   std::string file;
   std::string error;  // failures only
@@ -40,6 +41,9 @@ std::string quote_literal(std::string_view text);
 // "schema"."version_table" and "schema"."version_table_history".
 std::string version_table(const bookkeeping_names& names);
 std::string history_table(const bookkeeping_names& names);
+// "schema"."version_table_progress": the statements of a `transactional false`
+// migration that ran, while it runs or after it failed part-way.
+std::string progress_table(const bookkeeping_names& names);
 
 // A statement with $1..$n placeholders; a parameter without a value is NULL.
 struct statement {
@@ -50,7 +54,13 @@ struct statement {
 // for scripts that run without this program.
 std::string inline_params(const statement& s);
 
-// Creates the schema and both tables when missing, in this order.
+// The directions a history row may have (its CHECK constraint).
+// `repair` records the checksum of an applied migration's edited file.
+extern const std::vector<std::string> history_directions;
+
+// Creates the schema and both tables when missing, in this order. A history
+// table made by an older version whose direction CHECK lacks a direction of
+// history_directions gets the current constraint (a DO block).
 std::vector<std::string> create_statements(const bookkeeping_names& names);
 // Whether the version table exists: one boolean.
 statement version_table_exists(const bookkeeping_names& names);
@@ -74,6 +84,41 @@ std::string unexpected_row_count(const std::string& table, const std::string& wh
 
 // Appends a history row; started_at is the transaction's start (now()).
 statement insert_history_row(const bookkeeping_names& names, const history_entry& entry);
+
+// The checksum each revision was recorded with: its latest history row of
+// direction upgrade, stamp or repair. Columns: revision, direction, checksum
+// (NULL: none recorded), file, and the row's finish time in UTC as
+// 'YYYY-MM-DD HH:MM:SS+00'.
+std::string select_recorded_checksums(const bookkeeping_names& names);
+
+// Progress of a `transactional false` migration, one row per statement, each
+// written in autocommit: `started` before the statement runs, then
+// `finished` or `failed` after it. Rows left behind are a failed (or
+// interrupted) migration; the transaction that writes the version and
+// history rows at the end deletes them.
+struct progress_statement {
+  std::string revision;
+  std::string direction;  // upgrade or downgrade
+  int index = 0;          // 1-based, in the order of the section
+  int line = 0;           // file line of the statement
+  std::string checksum;   // statement_checksum() of its text
+  std::string file;
+};
+// Lower-case hex SHA-256 of one statement's text.
+std::string statement_checksum(std::string_view statement_text);
+// Whether the progress table exists: one boolean (databases set up before it existed).
+statement progress_table_exists(const bookkeeping_names& names);
+// Records that a statement starts, replacing an earlier row of the same
+// statement (a resumed run re-runs the failed statement).
+statement progress_started(const bookkeeping_names& names, const progress_statement& s);
+statement progress_finished(const bookkeeping_names& names, const progress_statement& s);
+statement progress_failed(const bookkeeping_names& names, const progress_statement& s,
+                          const std::string& error);
+// revision, direction, statement_index, statement_line, statement_checksum,
+// file, started_at, finished_at (NULL: not known to have finished), error.
+std::string select_progress_rows(const bookkeeping_names& names);
+statement delete_progress_rows(const bookkeeping_names& names, const std::string& revision);
+std::string delete_all_progress_rows(const bookkeeping_names& names);
 
 }  // namespace bookkeeping_sql
 

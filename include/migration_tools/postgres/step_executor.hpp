@@ -1,8 +1,10 @@
 // Runs one migration step and its bookkeeping in a single transaction.
 #pragma once
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/planner.hpp"
@@ -10,24 +12,48 @@
 
 namespace migration_tools {
 
+// PostgreSQL's lock_timeout and statement_timeout for migrations, in
+// milliseconds; unset: the server's setting. A migration's header keys win.
+struct timeouts {
+  std::optional<int> lock_timeout_ms;
+  std::optional<int> statement_timeout_ms;
+};
+// `SET [LOCAL] lock_timeout = N` and `SET [LOCAL] statement_timeout = N` for
+// `m`: each from its header key, else from `defaults`; none when neither.
+std::vector<std::string> timeout_statements(const migration& m, const timeouts& defaults,
+                                            bool local);
+
 class step_executor {
  public:
   step_executor(pqxx::connection& connection, bookkeeping& books)
       : connection_(connection), books_(books) {}
 
+  // --lock-timeout and --statement-timeout: SET LOCAL in each migration's
+  // transaction, SET on the session around a `transactional false` one.
+  void set_timeouts(const timeouts& defaults) { timeouts_ = defaults; }
+
   // On failure nothing of the step remains, a `failure` history row is
   // written, and migration_failed says `file:line: error: ... (SQLSTATE x)`.
+  // A `transactional false` SQL migration runs statement by statement in
+  // autocommit, recording each in the progress table; a failure leaves the
+  // statements that ran and the failed one recorded there, and the version
+  // and history rows are written (and the progress rows deleted) in one
+  // transaction once all statements ran. `first_statement` (1-based) resumes
+  // such a migration: the statements before it ran already, and the caller
+  // has checked that they are unchanged.
   void run(const migration& m, direction dir, const version_change& change,
-           const std::string& checksum);
+           const std::string& checksum, int first_statement = 1);
 
  private:
   void run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section);
-  void run_sql_outside_transaction(const migration& m, const sql_section& section);
+  void run_sql_outside_transaction(const migration& m, direction dir, const sql_section& section,
+                                   int first_statement);
   void run_cpp(pqxx::work& tx, const migration& m, direction dir);
   void record_failure(const migration& m, const std::string& checksum, const std::string& message);
 
   pqxx::connection& connection_;
   bookkeeping& books_;
+  timeouts timeouts_;
 };
 
 // The file line of a statement that starts on `statement_line` of a section.

@@ -1,0 +1,80 @@
+#include "checksum_check.hpp"
+
+#include <iostream>
+#include <map>
+
+#include "commands.hpp"
+
+namespace migration_tools::cli {
+
+std::string short_checksum(const std::string& checksum) {
+  return checksum.empty() ? "(none)" : checksum.substr(0, 12);
+}
+
+std::vector<changed_migration> changed_migrations(runner_context& ctx, pqxx::transaction_base& tx,
+                                                  const applied_state& state) {
+  const auto& g = ctx.graph();
+  std::vector<changed_migration> out;
+  std::map<std::string, recorded_checksum> recorded;
+  for (auto& r : ctx.books().recorded_checksums(tx)) recorded[r.revision] = std::move(r);
+  for (node_id id : g.topological_order()) {
+    if (!state.applied[static_cast<size_t>(id)]) continue;
+    auto it = recorded.find(g.revision(id));
+    if (it == recorded.end() || it->second.checksum.empty()) continue;
+    std::string current = ctx.checksum(id);
+    if (current != it->second.checksum) out.push_back({id, it->second, current});
+  }
+  return out;
+}
+
+std::vector<diagnostic> describe_changed(const runner_context& ctx,
+                                         const std::vector<changed_migration>& changed) {
+  std::vector<diagnostic> ds;
+  for (const auto& c : changed) {
+    const auto& m = ctx.graph().at(c.id);
+    const char* verb = c.recorded.direction == "stamp"    ? "stamped"
+                       : c.recorded.direction == "repair" ? "repaired"
+                                                          : "applied";
+    ds.push_back({m.path, m.line_of("revision"), severity::error,
+                  "revision '" + m.revision + "' was " + verb + " on " + c.recorded.recorded_at +
+                      " from a file whose checksum was " + short_checksum(c.recorded.checksum) +
+                      "; the file now has " + short_checksum(c.current) +
+                      ": an applied migration was edited. Restore it, or record the edit with '" +
+                      ctx.config().name + " repair'"});
+  }
+  return ds;
+}
+
+void refuse_changed_migrations(runner_context& ctx, const applied_state& state) {
+  if (!ctx.books().exists()) return;
+  pqxx::read_transaction tx(ctx.connection());
+  auto changed = changed_migrations(ctx, tx, state);
+  if (!changed.empty()) throw migration_file_error(describe_changed(ctx, changed));
+}
+
+int repair_command(runner_context& ctx) {
+  const auto& g = ctx.graph();
+  auto& conn = ctx.connection();
+  auto lock = ctx.lock_for_changes();
+  pqxx::work tx(conn);
+  auto state = state_from_version_rows(g, ctx.books().version_rows(tx));
+  auto changed = changed_migrations(ctx, tx, state);
+  for (const auto& c : changed)
+    ctx.books().record(tx, {g.revision(c.id), "repair", c.current, g.at(c.id).path, ""});
+  tx.commit();
+  if (changed.empty()) {
+    std::cout << "nothing needed repair: the file of every applied migration has its recorded "
+                 "checksum\n";
+    return ok;
+  }
+  for (const auto& c : changed)
+    std::cout << "repaired " << g.revision(c.id) << " (" << g.at(c.id).path
+              << "): " << short_checksum(c.recorded.checksum) << " -> " << short_checksum(c.current)
+              << "\n";
+  ctx.info("recorded the current checksum" + std::string(changed.size() == 1 ? "" : "s") + " of " +
+           std::to_string(changed.size()) + " edited applied migration" +
+           (changed.size() == 1 ? "" : "s"));
+  return ok;
+}
+
+}  // namespace migration_tools::cli

@@ -1,0 +1,5 @@
+-- migrate:revision a12345678901234567890123456789012345678901234567890123456789012345
+-- migrate:down_revision bad000000001
+
+-- migrate:upgrade
+SELECT 1;
