@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEVNULL = subprocess.DEVNULL
 
-# Goals from the issue: (metric, size) -> (limit, unit, text)
+# The goals of the issue, by number of migrations: seconds, kB, or a ratio to psql.
 NO_DB_GOAL = {1000: 0.010, 10000: 0.050}
 DB_GOAL = {1000: 0.030, 10000: 0.080}
 RSS_GOAL_KB = {10000: 30 * 1024}
@@ -127,10 +127,14 @@ class Runner:
 
 
 class Figure:
+    """One measured case: median seconds, every run's seconds, median CPU
+    seconds, peak RSS in kB (None when not measured). Indexable as
+    (median, runs, rss)."""
+
     def __init__(self, median, raw, cpu, rss):
         self.median, self.raw, self.cpu, self.rss = median, raw, cpu, rss
 
-    def __getitem__(self, i):  # (median, raw, rss) as before
+    def __getitem__(self, i):
         return (self.median, self.raw, self.rss)[i]
 
 
@@ -144,7 +148,6 @@ class Suite:
         self.sizes = args.sizes
         self.results = {}  # key -> {size: value}
         self.raw = {}  # key -> {size: [runs]}
-        self.notes = []
         self.pg = args.pg_dir
         self.pg_script = os.path.join(REPO, "tests", "support", "pg_cluster.sh")
         self.admin_url = self.url("postgres")
@@ -166,9 +169,22 @@ class Suite:
                               stdout=subprocess.PIPE).stdout.strip()
 
     def fresh_db(self, db):
+        # The checkpoint writes out what earlier runs left dirty, so that no run
+        # pays for the one before it.
         subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.admin_url,
-                        "-c", f'DROP DATABASE IF EXISTS "{db}"', "-c", f'CREATE DATABASE "{db}"'],
-                       check=True, stdout=DEVNULL, env=self.r.env)
+                        "-c", f'DROP DATABASE IF EXISTS "{db}"', "-c", f'CREATE DATABASE "{db}"',
+                        "-c", "CHECKPOINT"], check=True, stdout=DEVNULL, env=self.r.env)
+
+    def tune_server(self):
+        """No background work in the throwaway cluster during the timings:
+        autovacuum would start on the catalogues that thousands of CREATE
+        TABLEs fill, and a checkpoint could fall into any run. Every tool runs
+        under the same settings (on top of pg_cluster.sh's fsync=off)."""
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.admin_url,
+                        "-c", "ALTER SYSTEM SET autovacuum = off",
+                        "-c", "ALTER SYSTEM SET checkpoint_timeout = '1h'",
+                        "-c", "ALTER SYSTEM SET max_wal_size = '16GB'",
+                        "-c", "SELECT pg_reload_conf()"], check=True, stdout=DEVNULL, env=self.r.env)
 
     def mt_dir(self, n):
         return os.path.join(self.gen, f"mt-{n}")
@@ -347,7 +363,8 @@ class Suite:
                 self.has_sql = False
             for k, c in cases.items():
                 c["prepare"] = lambda db=dbs[k]: self.fresh_db(db)
-            res = self.r.compare(cases)
+            res = self.r.compare(cases, runs=self.args.runs if self.args.smoke
+                                 else max(self.args.runs, self.args.upgrade_runs))
             for k, f in res.items():
                 self.put(f"upgrade_{k}", n, f.median, f.raw)
                 self.put(f"upgrade_{k}_cpu", n, f.cpu)
@@ -456,6 +473,17 @@ class Suite:
                 self.few_runs = True
             return fmt_t(v) + (f" ({k} run{'s' if k > 1 else ''})" if few else "")
 
+        def paired(a, b, n):
+            """The median of the ratios a/b of the runs of one round: the two
+            ran one after the other, so the machine's load hit both alike."""
+            ra, rb = self.raw.get(a, {}).get(n), self.raw.get(b, {}).get(n)
+            if not ra or not rb:
+                return None
+            return statistics.median(x / y for x, y in zip(ra, rb))
+
+        def fmt_ratio(r):
+            return "–" if r is None else f"{r:.2f}x"
+
         def verdict(value, limit):
             return "met" if value <= limit else "**missed**"
 
@@ -483,19 +511,24 @@ class Suite:
                    "| runner CPU | runner RSS | Alembic RSS | goal: runner ≤ 1.10x psql at 1k |")
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for n in S:
-            p, h, r, a = (get(f"upgrade_{k}", n) for k in ("psql", "history", "runner", "alembic"))
+            rp, rh, ra = (paired("upgrade_runner", f"upgrade_{k}", n) for k in ("psql", "history", "alembic"))
             goal = "–"
-            if n in UPGRADE_GOAL and p and r:
-                goal = verdict(r / p, UPGRADE_GOAL[n]) + f" ({r / p:.2f}x)"
+            if n in UPGRADE_GOAL and rp:
+                goal = verdict(rp, UPGRADE_GOAL[n]) + f" ({rp:.2f}x)"
             out.append(f"| {size(n)} | {t('upgrade_psql', n)} | {t('upgrade_history', n)} | "
                        f"{t('upgrade_script', n)} | {t('upgrade_runner', n)} | {t('upgrade_alembic', n)} | "
-                       f"{ratio(r, p)} | {ratio(r, h)} | {ratio(r, a)} | "
+                       f"{fmt_ratio(rp)} | {fmt_ratio(rh)} | {fmt_ratio(ra)} | "
                        f"{fmt_t(get('upgrade_runner_cpu', n))} | "
                        f"{fmt_kb(get('upgrade_runner_rss', n))} | "
                        f"{fmt_kb(get('upgrade_alembic_rss', n))} | {goal} |")
         out.append("")
+        runs = {len(v) for k, d in self.raw.items() if k.startswith("upgrade_") for v in d.values()}
         out.append("*psql, + history row*: the floor plus the history row the runner writes in each "
-                   "migration's transaction, i.e. the statements the runner sends, run by psql.")
+                   "migration's transaction, i.e. the statements the runner sends, run by psql. "
+                   f"Upgrades are timed {max(runs) if runs else 0} time{'' if runs and max(runs) == 1 else 's'}; "
+                   "the ratios are the "
+                   "medians of the ratios within a round (the tools of one round run one after "
+                   "the other, so that a change of the machine's load hits both alike).")
         out.append("")
 
         # 2. Read-only
@@ -644,6 +677,7 @@ class Suite:
     def run(self):
         t0 = time.time()
         self.put("spawn", 0, self.r.compare({"x": dict(argv=["/bin/true"], rss=False)}, runs=20)["x"][0])
+        self.tune_server()
         self.snapshot()
         self.generate()
         self.cmake()
@@ -685,6 +719,8 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--max-seconds", type=float, default=120,
                    help="fewer runs for a figure whose runs would take longer than this")
+    p.add_argument("--upgrade-runs", type=int, default=9,
+                   help="timed runs of the upgrades (at least --runs; their ratios are noisier)")
     p.add_argument("--full", action="store_true", help="repeat the full builds --runs times")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--build-type", default="Release")

@@ -97,7 +97,7 @@ trap 'exit 143' TERM
 # Debian's python3 (alembic, sqlalchemy and psycopg2 are installed for it), not
 # whatever python3 comes first on PATH. It runs in the background so that an
 # interrupt reaches this script at once: it stops the suite, then the cluster.
-"${nice_cmd[@]}" /usr/bin/python3 "$here/bench.py" --work "$work" --pg-dir "$pg_dir" --sizes "$sizes" \
+"${nice_cmd[@]}" /usr/bin/python3 -B "$here/bench.py" --work "$work" --pg-dir "$pg_dir" --sizes "$sizes" \
   --runs "$runs" --warmup "$warmup" ${readme:+--readme "$readme"} "${extra[@]}" &
 suite=$!
 trap 'kill -TERM $suite 2>/dev/null; wait $suite; exit 130' INT
