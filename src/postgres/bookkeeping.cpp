@@ -6,11 +6,15 @@ namespace migration_tools {
 
 namespace {
 
-pqxx::result exec(pqxx::transaction_base& tx, const bookkeeping_sql::statement& s) {
+std::vector<const char*> param_values(const bookkeeping_sql::statement& s) {
   std::vector<const char*> params;
   params.reserve(s.params.size());
   for (const auto& p : s.params) params.push_back(p ? p->c_str() : nullptr);
-  return tx.exec_params(s.text, pqxx::prepare::make_dynamic_params(params));
+  return params;
+}
+
+pqxx::result exec(pqxx::transaction_base& tx, const bookkeeping_sql::statement& s) {
+  return tx.exec_params(s.text, pqxx::prepare::make_dynamic_params(param_values(s)));
 }
 
 }  // namespace
@@ -49,9 +53,38 @@ void bookkeeping::apply(pqxx::transaction_base& tx, const version_change& change
   for (const auto& c : bookkeeping_sql::version_row_changes(names_, change)) {
     auto r = exec(tx, c.sql);
     if (c.expect_one_row && r.affected_rows() != 1)
-      throw database_error(
-          bookkeeping_sql::unexpected_row_count(version_, c.what, std::to_string(r.affected_rows())));
+      throw database_error(bookkeeping_sql::unexpected_row_count(
+          version_, c.what, std::to_string(r.affected_rows())));
   }
+}
+
+void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_change& change,
+                                   const history_entry& entry) {
+  auto combined = bookkeeping_sql::step_bookkeeping(names_, change, entry);
+  if (!combined) {
+    apply(tx, change);
+    record(tx, entry);
+    return;
+  }
+  auto counts = exec_prepared(tx, *combined)[0];
+  auto changes = bookkeeping_sql::version_row_changes(names_, change);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto rows = counts[static_cast<pqxx::row::size_type>(i)].as<long long>();
+    if (changes[i].expect_one_row && rows != 1)
+      throw database_error(
+          bookkeeping_sql::unexpected_row_count(version_, changes[i].what, std::to_string(rows)));
+  }
+}
+
+pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
+                                        const bookkeeping_sql::statement& s) {
+  auto found = prepared_.find(s.text);
+  if (found == prepared_.end()) {
+    std::string name = "migration_tools_" + std::to_string(prepared_.size() + 1);
+    connection_.prepare(name, s.text);
+    found = prepared_.emplace(s.text, name).first;
+  }
+  return tx.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(param_values(s)));
 }
 
 void bookkeeping::record(pqxx::transaction_base& tx, const history_entry& e) {
@@ -72,8 +105,8 @@ std::vector<progress_row> bookkeeping::progress_rows() {
   if (!exec(tx, bookkeeping_sql::progress_table_exists(names_))[0][0].as<bool>()) return rows;
   for (const auto& r : tx.exec(bookkeeping_sql::select_progress_rows(names_))) {
     progress_row row;
-    row.statement = {r[0].c_str(), r[1].c_str(), r[2].as<int>(), r[3].as<int>(), r[4].c_str(),
-                     r[5].is_null() ? "" : r[5].c_str()};
+    row.statement = {r[0].c_str(),   r[1].c_str(), r[2].as<int>(),
+                     r[3].as<int>(), r[4].c_str(), r[5].is_null() ? "" : r[5].c_str()};
     row.started_at = r[6].c_str();
     row.finished_at = r[7].is_null() ? "" : r[7].c_str();
     row.error = r[8].is_null() ? "" : r[8].c_str();

@@ -19,13 +19,22 @@ std::string quote_identifier(std::string_view name) {
 }
 
 std::string quote_literal(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos)
+    throw usage_error("an SQL literal cannot contain a NUL byte");
   bool backslash = text.find('\\') != std::string_view::npos;
   std::string out = backslash ? "E'" : "'";
-  for (char c : text) {
-    if (c == '\0') throw usage_error("an SQL literal cannot contain a NUL byte");
-    out += c;
-    if (c == '\'' || c == '\\') out += c;
+  out.reserve(text.size() + 4);
+  // Copy runs between quotes (and backslashes) at once: offline scripts quote
+  // every migration's text.
+  const char* special = backslash ? "'\\" : "'";
+  size_t start = 0;
+  for (size_t at = text.find_first_of(special); at != std::string_view::npos;
+       at = text.find_first_of(special, at + 1)) {
+    out.append(text, start, at + 1 - start);
+    out += text[at];
+    start = at + 1;
   }
+  out.append(text, start, std::string_view::npos);
   return out + "'";
 }
 
@@ -41,11 +50,15 @@ std::string progress_table(const bookkeeping_names& names) {
   return quote_identifier(names.schema) + "." + quote_identifier(names.progress_table());
 }
 
-std::string inline_params(const statement& s) {
-  // Placeholders are only looked for outside quoted identifiers and literals,
-  // where a '$' followed by digits may be part of a name.
-  const std::string& t = s.text;
+namespace {
+
+// Rewrites each placeholder $n of `t` with replace(n). Placeholders are only
+// looked for outside quoted identifiers and literals, where a '$' followed by
+// digits may be part of a name.
+template <typename Replace>
+std::string rewrite_placeholders(const std::string& t, Replace replace) {
   std::string out;
+  out.reserve(t.size() + 64);
   size_t i = 0;
   while (i < t.size()) {
     char c = t[i];
@@ -71,11 +84,7 @@ std::string inline_params(const statement& s) {
       size_t n = 0;
       while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])))
         n = n * 10 + static_cast<size_t>(t[j++] - '0');
-      if (n == 0 || n > s.params.size())
-        throw error("internal error: placeholder $" + std::to_string(n) + " without a parameter in: " +
-                    t);
-      const auto& p = s.params[n - 1];
-      out += p ? quote_literal(*p) : std::string("NULL");
+      out += replace(n);
       i = j;
     } else {
       out += c;
@@ -83,6 +92,18 @@ std::string inline_params(const statement& s) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string inline_params(const statement& s) {
+  return rewrite_placeholders(s.text, [&](size_t n) {
+    if (n == 0 || n > s.params.size())
+      throw error("internal error: placeholder $" + std::to_string(n) +
+                  " without a parameter in: " + s.text);
+    const auto& p = s.params[n - 1];
+    return p ? quote_literal(*p) : std::string("NULL");
+  });
 }
 
 const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp", "failure",
@@ -103,16 +124,20 @@ std::string upgrade_direction_check(const bookkeeping_names& names) {
   std::string table = quote_literal(history_table(names));
   std::string outdated;
   for (const auto& d : history_directions)
-    outdated += std::string(outdated.empty() ? "" : " OR ") + "pg_get_constraintdef(oid) NOT LIKE " +
-                quote_literal("%" + quote_literal(d) + "%");
+    outdated += std::string(outdated.empty() ? "" : " OR ") +
+                "pg_get_constraintdef(oid) NOT LIKE " + quote_literal("%" + quote_literal(d) + "%");
   std::string body =
       " DECLARE c record; BEGIN"
       " FOR c IN SELECT conname FROM pg_catalog.pg_constraint"
-      " WHERE conrelid = " + table + "::regclass AND contype = 'c'"
-      " AND pg_get_constraintdef(oid) LIKE '%direction%' AND (" + outdated + ")"
+      " WHERE conrelid = " +
+      table +
+      "::regclass AND contype = 'c'"
+      " AND pg_get_constraintdef(oid) LIKE '%direction%' AND (" +
+      outdated +
+      ")"
       " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I"
-      " CHECK (direction IN (%s))', " + table + ", c.conname, c.conname, " +
-      quote_literal(direction_list()) + "); END LOOP; END ";
+      " CHECK (direction IN (%s))', " +
+      table + ", c.conname, c.conname, " + quote_literal(direction_list()) + "); END LOOP; END ";
   std::string tag = "$mt_ddl$";
   while (body.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
   return "DO " + tag + body + tag;
@@ -129,7 +154,9 @@ std::vector<std::string> create_statements(const bookkeeping_names& names) {
           " (id bigserial PRIMARY KEY,"
           " revision text NOT NULL,"
           " direction text NOT NULL"
-          "   CHECK (direction IN (" + direction_list() + ")),"
+          "   CHECK (direction IN (" +
+          direction_list() +
+          ")),"
           " checksum text,"
           " file text,"
           " started_at timestamptz NOT NULL,"
@@ -196,6 +223,41 @@ statement insert_history_row(const bookkeeping_names& names, const history_entry
               " duration_ms, error) VALUES ($1, $2, $3, $4, now(), clock_timestamp(),"
               " extract(epoch FROM clock_timestamp() - now()) * 1000, $5)",
           {e.revision, e.direction, nullable(e.checksum), nullable(e.file), nullable(e.error)}};
+}
+
+std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
+                                          const version_change& change,
+                                          const history_entry& entry) {
+  // The parts of one statement run in no defined order: two changes of the
+  // same revision (never planned, but stamp takes any rows) go one by one.
+  std::vector<std::string> revisions = change.deletes;
+  revisions.insert(revisions.end(), change.inserts.begin(), change.inserts.end());
+  if (!change.update_from.empty()) {
+    revisions.push_back(change.update_from);
+    revisions.push_back(change.update_to);
+  }
+  std::sort(revisions.begin(), revisions.end());
+  if (std::adjacent_find(revisions.begin(), revisions.end()) != revisions.end())
+    return std::nullopt;
+
+  auto parts = version_row_changes(names, change);
+  std::vector<statement> statements;
+  for (auto& part : parts) statements.push_back(std::move(part.sql));
+  statements.push_back(insert_history_row(names, entry));
+  statement out;
+  std::string counts;
+  for (size_t k = 0; k < statements.size(); ++k) {
+    size_t offset = out.params.size();
+    std::string name = "c" + std::to_string(k + 1);
+    out.text += (k == 0 ? "WITH " : ", ") + name + " AS (" +
+                rewrite_placeholders(statements[k].text,
+                                     [&](size_t n) { return "$" + std::to_string(n + offset); }) +
+                " RETURNING 1)";
+    out.params.insert(out.params.end(), statements[k].params.begin(), statements[k].params.end());
+    counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT count(*) FROM ") + name + ")";
+  }
+  out.text += counts;
+  return out;
 }
 
 std::string statement_checksum(std::string_view statement_text) {

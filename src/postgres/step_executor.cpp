@@ -181,9 +181,9 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     } else if (m.transactional) {
       run_sql(tx, m, section);
     }
-    books_.apply(tx, change);
-    books_.record(tx, {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum,
-                       m.path, ""});
+    books_.apply_and_record(tx, change,
+                            {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade",
+                             checksum, m.path, ""});
     if (outside) books_.clear_progress(tx, m.revision);
     tx.commit();
   } catch (const migration_failed& e) {

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "migration_tools/core/planner.hpp"
@@ -51,6 +52,9 @@ class bookkeeping {
   void apply(pqxx::transaction_base& tx, const version_change& change);
   // Appends a history row; started_at is the transaction's start.
   void record(pqxx::transaction_base& tx, const history_entry& entry);
+  // apply() and record() of one step, in one round trip when it can.
+  void apply_and_record(pqxx::transaction_base& tx, const version_change& change,
+                        const history_entry& entry);
   // The latest recorded checksum of each revision in the history, by revision.
   std::vector<recorded_checksum> recorded_checksums(pqxx::transaction_base& tx);
 
@@ -68,9 +72,14 @@ class bookkeeping {
   void clear_all_progress(pqxx::transaction_base& tx);
 
  private:
+  // A statement run once per step is prepared once per connection: planning
+  // it again for each of a thousand steps would cost more than running it.
+  pqxx::result exec_prepared(pqxx::transaction_base& tx, const bookkeeping_sql::statement& s);
+
   pqxx::connection& connection_;
   bookkeeping_names names_;
   std::string version_, history_, progress_;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
 };
 
 }  // namespace migration_tools
