@@ -110,6 +110,12 @@ function(_migration_tools_scanner out_var)
     message(FATAL_ERROR "Internal error: building the migration scanner failed.\n"
                         "  Directory: ${bin}\n  Output:\n${out}")
   endif()
+  # A changed scanner (an updated MigrationTools) writes other sources: its
+  # own sources re-run configure, as the migration files do.
+  file(GLOB headers "${_MIGRATION_TOOLS_ROOT}/include/migration_tools/core/*.hpp"
+       "${_MIGRATION_TOOLS_ROOT}/src/scanner/*.hpp")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MIGRATION_TOOLS_SCANNER_SOURCES}
+               ${headers} "${_MIGRATION_TOOLS_ROOT}/include/migration_tools/embedded.hpp")
   set(path "${bin}/migration_tools_scan")
   if(NOT EXISTS "${path}" AND EXISTS "${bin}/Release/migration_tools_scan")
     set(path "${bin}/Release/migration_tools_scan")

@@ -37,6 +37,7 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
 set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_script.cpp

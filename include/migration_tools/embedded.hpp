@@ -6,11 +6,38 @@
 
 namespace migration_tools {
 
+// A section of an SQL migration: a byte range of the embedded file.
+struct embedded_section {
+  long long begin;  // < 0: the file has no such section
+  long long end;
+  int first_line;
+};
+
+// A file's header as the scanner parsed it at build time, with the parser the
+// runner has, so that a runner does not parse every file again at every
+// start. Lists hold one space between items; "" is an empty list.
+struct embedded_header {
+  long long size;  // of the file the header was parsed from
+  const char* revision;
+  const char* down_revisions;
+  const char* depends_on;
+  const char* branch_labels;
+  const char* message;
+  const char* created;
+  bool transactional;
+  int lock_timeout_ms;       // < 0: not set
+  int statement_timeout_ms;  // < 0: not set
+  int key_lines[9];          // migration::key_lines, in header_keys order
+  embedded_section upgrade;
+  embedded_section downgrade;
+};
+
 struct embedded_file {
   const char* path;  // relative to the project's source directory when inside it
   const char* begin;
   const char* end;
   long long modified_ns;  // the file's modification time when the runner was built
+  const embedded_header* header;
   std::string_view text() const { return {begin, static_cast<size_t>(end - begin)}; }
 };
 

@@ -95,6 +95,25 @@ int migrate(runner_context& ctx, const std::string& target, direction dir, bool 
   return ok;
 }
 
+// The history keeps what the stamp did to the version table: a `stamp` row
+// for each row it inserted and an `unstamp` row for each row it deleted. Only
+// a revision the stamp newly marks applied gets its file's checksum: one that
+// was applied before keeps the checksum recorded when it ran, so a stamp
+// never hides an edit to an applied migration. (After --purge nothing is
+// known of before, and every inserted row gets its checksum.)
+void record_stamp(runner_context& ctx, pqxx::transaction_base& tx, const applied_state& before,
+                  const stamp_plan& p) {
+  const auto& graph = ctx.graph();
+  for (const auto& revision : p.change.deletes)
+    ctx.books().record(tx, {revision, "unstamp", "", graph.at(graph.find(revision)).path, ""});
+  for (const auto& revision : p.change.inserts) {
+    node_id id = graph.find(revision);
+    bool newly_applied = !before.applied[static_cast<size_t>(id)];
+    ctx.books().record(
+        tx, {revision, "stamp", newly_applied ? ctx.checksum(id) : "", graph.at(id).path, ""});
+  }
+}
+
 }  // namespace
 
 int upgrade_command(runner_context& ctx, const std::string& target, bool resume) {
@@ -109,31 +128,27 @@ int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, 
   const auto& graph = ctx.graph();
   // With --purge the rows are not read: they may name revisions this runner
   // does not know, which is the usual reason to purge.
-  auto plan_now = [&](auto read_rows) {
-    applied_state state = state_from_version_rows(graph, {});
-    if (!purge) {
-      try {
-        state = state_from_version_rows(graph, read_rows());
-      } catch (const usage_error& e) {
-        throw usage_error(std::string(e.what()) + ", or replace the rows with 'stamp --purge REV'");
-      }
+  auto state_now = [&](auto read_rows) {
+    if (purge) return state_from_version_rows(graph, {});
+    try {
+      return state_from_version_rows(graph, read_rows());
+    } catch (const usage_error& e) {
+      throw usage_error(std::string(e.what()) + ", or replace the rows with 'stamp --purge REV'");
     }
-    return plan_stamp(graph, state, targets, purge);
   };
   // Plan first without the lock, so that bad input fails without waiting.
-  plan_now([&] { return ctx.version_rows(); });
+  plan_stamp(graph, state_now([&] { return ctx.version_rows(); }), targets, purge);
   auto& conn = ctx.connection();
   auto lock = ctx.lock_for_changes();
   // Setting the version explicitly also ends a failed `transactional false` migration.
   auto failed = read_failed_migrations(ctx);
   pqxx::work tx(conn);
   // Another runner may have moved the rows while this one waited: plan again.
-  auto p = plan_now([&] { return ctx.books().version_rows(tx); });
+  auto before = state_now([&] { return ctx.books().version_rows(tx); });
+  auto p = plan_stamp(graph, before, targets, purge);
   if (p.purge) tx.exec0("DELETE FROM " + ctx.books().version_table());
   ctx.books().apply(tx, p.change);
-  for (node_id id : p.heads)
-    ctx.books().record(tx, {graph.revision(id), "stamp", ctx.checksum(id), graph.at(id).path, ""});
-  if (p.heads.empty()) ctx.books().record(tx, {"base", "stamp", "", "", ""});
+  record_stamp(ctx, tx, before, p);
   if (!failed.empty()) ctx.books().clear_all_progress(tx);
   tx.commit();
   for (const auto& f : failed)

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "embedded_migrations.hpp"
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
@@ -26,19 +27,10 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
                                global_options options)
     : config_(config), catalog_(catalog), options_(std::move(options)) {
   std::vector<diagnostic> ds;
-  std::vector<migration> ms;
-  ms.reserve(catalog.count);
-  for (size_t i = 0; i < catalog.count; ++i)
-    ms.push_back(parse_migration(catalog.files[i].path, catalog.files[i].text(), ds));
+  std::vector<migration> ms = embedded_migrations(catalog, ds);
   if (has_errors(ds)) throw migration_file_error(std::move(ds));
-  // Revisions are unique once the graph is valid, so a map from revision to
-  // file index survives the graph's own reordering of nodes.
-  std::vector<std::string> revisions;
-  for (const auto& m : ms) revisions.push_back(m.revision);
+  // A valid graph keeps the migrations in the order given: node i is file i.
   graph_ = revision_graph::build_or_throw(std::move(ms));
-  file_of_node_.resize(graph_.size());
-  for (size_t i = 0; i < revisions.size(); ++i)
-    file_of_node_[static_cast<size_t>(graph_.find(revisions[i]))] = i;
 
   if (options_.color == "always") {
     color_ = true;
@@ -48,7 +40,7 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
 }
 
 std::string runner_context::checksum(node_id id) const {
-  return migration_checksum(catalog_.files[file_of_node_[static_cast<size_t>(id)]].text());
+  return migration_checksum(catalog_.files[static_cast<size_t>(id)].text());
 }
 
 void runner_context::info(const std::string& message) const {
@@ -93,16 +85,17 @@ pqxx::connection& runner_context::connection() {
     // statement, holding the transaction and the migration lock, until the
     // statement ends: PostgreSQL 14 and later can notice a vanished client.
     pqxx::nontransaction tx(*connection_);
-    tx.exec("SELECT set_config('client_connection_check_interval', '1s', false)"
-            " WHERE current_setting('server_version_num')::int >= 140000");
+    tx.exec(
+        "SELECT set_config('client_connection_check_interval', '1s', false)"
+        " WHERE current_setting('server_version_num')::int >= 140000");
   }
   return *connection_;
 }
 
 bookkeeping& runner_context::books() {
   if (!books_)
-    books_ = std::make_unique<bookkeeping>(connection(),
-                                           bookkeeping_names{config_.schema, config_.version_table});
+    books_ = std::make_unique<bookkeeping>(
+        connection(), bookkeeping_names{config_.schema, config_.version_table});
   return *books_;
 }
 
@@ -116,8 +109,9 @@ std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
   };
   set_name(who);
   auto lock = std::make_unique<advisory_lock>(
-      conn, books().version_table(), wait,
-      [&](const std::string& holder) { info("waiting for the migration lock, held by " + holder); });
+      conn, books().version_table(), wait, [&](const std::string& holder) {
+        info("waiting for the migration lock, held by " + holder);
+      });
   // Whoever waits next sees in pg_stat_activity since when this runner holds it.
   set_name(who + " (lock since " + [] {
     std::time_t t = std::time(nullptr);
@@ -142,8 +136,11 @@ std::chrono::milliseconds parse_duration(const std::string& text, const char* op
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   std::string unit = text.substr(digits);
-  long long factor = unit.empty() || unit == "s" ? 1000 : unit == "ms" ? 1 : unit == "m" ? 60000
-                     : unit == "h" ? 3600000 : -1;
+  long long factor = unit.empty() || unit == "s" ? 1000
+                     : unit == "ms"              ? 1
+                     : unit == "m"               ? 60000
+                     : unit == "h"               ? 3600000
+                                                 : -1;
   if (digits == 0 || digits > 9 || factor < 0)
     throw usage_error(std::string("malformed ") + option + " '" + text +
                       "': expected a number with an optional unit ms, s, m or h (e.g. 30s, 5m)");

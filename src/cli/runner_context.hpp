@@ -70,7 +70,6 @@ class runner_context {
   const embedded_catalog& catalog_;
   global_options options_;
   revision_graph graph_;
-  std::vector<size_t> file_of_node_;
   bool color_ = false;
   std::unique_ptr<pqxx::connection> connection_;
   std::unique_ptr<bookkeeping> books_;

@@ -15,12 +15,9 @@ namespace migration_tools {
 namespace {
 
 constexpr std::string_view key_prefix = "migrate:";
-constexpr std::array<std::string_view, 9> known_keys = {
-    "revision", "down_revision", "message", "created", "branch_labels", "depends_on",
-    "transactional", "lock_timeout", "statement_timeout"};
 
 bool is_known_key(std::string_view key) {
-  return std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end();
+  return header_key_index(key) < header_keys.size();
 }
 
 // Date, optionally followed by a time with optional seconds, fraction and zone:
@@ -96,7 +93,7 @@ std::string hex_byte(char c) {
 class parser {
  public:
   parser(std::string_view path, std::string_view text, std::vector<diagnostic>& ds)
-      : text_(strip_bom(text)), ds_(ds) {
+      : file_(text), text_(strip_bom(text)), ds_(ds) {
     m_.path = std::string(path);
     m_.kind = kind_of_path(path);
     comment_ = m_.kind == migration_kind::sql ? "--" : "//";
@@ -152,7 +149,7 @@ class parser {
     // Header values end up in output, diagnostics and the database: text only.
     // (In a C++ file the first line that is not a comment is code.)
     auto bad = m_.kind == migration_kind::sql || starts_with(t, comment_) ? invalid_utf8_at(line)
-                                                                        : std::string_view::npos;
+                                                                          : std::string_view::npos;
     if (bad != std::string_view::npos) {
       error(number, "the header is not valid UTF-8 (byte " + hex_byte(line[bad]) + " at column " +
                         std::to_string(bad + 1) + "): save the file as UTF-8");
@@ -180,8 +177,8 @@ class parser {
 
   void open_section(std::string_view which, std::string_view trailing, int number) {
     if (!trailing.empty())
-      error(number, "unexpected text after '" + std::string(comment_) + " migrate:" +
-                        std::string(which) + "'");
+      error(number, "unexpected text after '" + std::string(comment_) +
+                        " migrate:" + std::string(which) + "'");
     finish_section();
     if (which == "upgrade") {
       if (m_.upgrade.present) error(number, "second '-- migrate:upgrade' marker");
@@ -226,6 +223,8 @@ class parser {
 
   void finish_section() {
     if (current_ && section_begin_) {
+      current_->source_begin = static_cast<size_t>(section_begin_ - file_.data());
+      current_->source_end = static_cast<size_t>(section_end_ - file_.data());
       current_->text = strip_carriage_returns(
           std::string_view(section_begin_, static_cast<size_t>(section_end_ - section_begin_)));
     }
@@ -241,12 +240,12 @@ class parser {
                         "statement_timeout)");
       return;
     }
-    if (m_.key_lines.count(key)) {
+    if (m_.has_key(key)) {
       error(number, "header key '" + std::string(key) + "' given twice (first on line " +
                         std::to_string(m_.line_of(key)) + ")");
       return;
     }
-    m_.key_lines.emplace(std::string(key), number);
+    m_.key_lines[header_key_index(key)] = number;
     if (key == "revision") {
       if (!is_valid_revision_id(value))
         error(number, "malformed revision '" + std::string(value) +
@@ -309,7 +308,7 @@ class parser {
 
   void check_required() {
     for (const char* key : {"revision", "down_revision"}) {
-      if (!m_.key_lines.count(std::string_view(key)))
+      if (!m_.has_key(key))
         error(1, std::string("missing required header key '") + std::string(comment_) +
                      " migrate:" + key + "'");
     }
@@ -321,7 +320,8 @@ class parser {
     }
   }
 
-  std::string_view text_;
+  std::string_view file_;  // as given, for the sections' byte offsets
+  std::string_view text_;  // without a byte-order mark
   std::vector<diagnostic>& ds_;
   migration m_;
   std::string_view comment_;
@@ -335,9 +335,19 @@ class parser {
 
 }  // namespace
 
+std::size_t header_key_index(std::string_view key) {
+  return static_cast<size_t>(std::find(header_keys.begin(), header_keys.end(), key) -
+                             header_keys.begin());
+}
+
+bool migration::has_key(std::string_view key) const {
+  size_t i = header_key_index(key);
+  return i < key_lines.size() && key_lines[i] > 0;
+}
+
 int migration::line_of(std::string_view key) const {
-  auto it = key_lines.find(key);
-  return it == key_lines.end() ? 1 : it->second;
+  size_t i = header_key_index(key);
+  return i < key_lines.size() && key_lines[i] > 0 ? key_lines[i] : 1;
 }
 
 bool is_migration_path(std::string_view path) {

@@ -6,7 +6,9 @@ namespace migration_tools {
 
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 }  // namespace
 
@@ -39,25 +41,32 @@ revision_graph revision_graph::build_or_throw(std::vector<migration> migrations)
 }
 
 void revision_graph::link(std::vector<diagnostic>& ds) {
-  // Duplicates are dropped from the graph so that later checks see one node per revision.
-  std::vector<node_data> unique;
-  unique.reserve(nodes_.size());
-  std::unordered_map<std::string, size_t> first;
-  for (auto& n : nodes_) {
-    auto [it, inserted] = first.emplace(n.m.revision, unique.size());
-    if (!inserted) {
-      const auto& other = unique[it->second].m;
-      ds.push_back({n.m.path, n.m.line_of("revision"), severity::error,
-                    "duplicate revision " + quoted(n.m.revision) + " (also defined at " +
-                        other.path + ":" + std::to_string(other.line_of("revision")) + ")"});
-      continue;
-    }
-    unique.push_back(std::move(n));
-  }
-  nodes_ = std::move(unique);
+  // Duplicates are dropped from the graph so that later checks see one node
+  // per revision. The nodes move only when there is one to drop (moving ten
+  // thousand migrations costs as much as parsing them).
   by_revision_.reserve(nodes_.size());
-  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id)
-    by_revision_.emplace(nodes_[static_cast<size_t>(id)].m.revision, id);
+  std::vector<bool> duplicate(nodes_.size(), false);
+  bool any_duplicate = false;
+  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    const auto& m = at(id);
+    auto [it, inserted] = by_revision_.emplace(m.revision, id);
+    if (inserted) continue;
+    const auto& other = at(it->second);
+    ds.push_back({m.path, m.line_of("revision"), severity::error,
+                  "duplicate revision " + quoted(m.revision) + " (also defined at " + other.path +
+                      ":" + std::to_string(other.line_of("revision")) + ")"});
+    duplicate[static_cast<size_t>(id)] = any_duplicate = true;
+  }
+  if (any_duplicate) {
+    std::vector<node_data> unique;
+    for (size_t i = 0; i < nodes_.size(); ++i)
+      if (!duplicate[i]) unique.push_back(std::move(nodes_[i]));
+    nodes_ = std::move(unique);
+    // The keys viewed the moved strings: view the new ones.
+    by_revision_.clear();
+    for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id)
+      by_revision_.emplace(nodes_[static_cast<size_t>(id)].m.revision, id);
+  }
 
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
     const auto& m = at(id);
@@ -84,8 +93,8 @@ void revision_graph::link(std::vector<diagnostic>& ds) {
       node_id p = find(parent);
       if (p < 0) {
         ds.push_back({n.m.path, n.m.line_of("down_revision"), severity::error,
-                      "revision " + quoted(parent) + " referenced from " +
-                          quoted(n.m.revision) + " is not present"});
+                      "revision " + quoted(parent) + " referenced from " + quoted(n.m.revision) +
+                          " is not present"});
         continue;
       }
       n.parents.push_back(p);
@@ -99,9 +108,9 @@ void revision_graph::link(std::vector<diagnostic>& ds) {
         continue;
       }
       if (d < 0) {
-        ds.push_back({n.m.path, n.m.line_of("depends_on"), severity::error,
-                      "dependency " + quoted(dep) + " of " + quoted(n.m.revision) +
-                          " is not present"});
+        ds.push_back(
+            {n.m.path, n.m.line_of("depends_on"), severity::error,
+             "dependency " + quoted(dep) + " of " + quoted(n.m.revision) + " is not present"});
         continue;
       }
       n.dependencies.push_back(d);
@@ -149,8 +158,8 @@ bool revision_graph::find_cycles(bool with_dependencies, std::vector<diagnostic>
         // The cycle is the part of the stack from `next` to the top, walked
         // child -> parent; list it parent-first, as the revisions would apply.
         std::vector<std::string> names;
-        auto start = std::find_if(stack.begin(), stack.end(),
-                                  [&](const frame& s) { return s.id == next; });
+        auto start =
+            std::find_if(stack.begin(), stack.end(), [&](const frame& s) { return s.id == next; });
         for (auto it = start; it != stack.end(); ++it) names.push_back(revision(it->id));
         std::reverse(names.begin(), names.end());
         std::string list;

@@ -1,5 +1,6 @@
 #include "migration_tools/postgres/bookkeeping.hpp"
 
+#include "migration_tools/core/checksum.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
 namespace migration_tools {
@@ -80,7 +81,11 @@ pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
                                         const bookkeeping_sql::statement& s) {
   auto found = prepared_.find(s.text);
   if (found == prepared_.end()) {
-    std::string name = "migration_tools_" + std::to_string(prepared_.size() + 1);
+    // Prepared statements belong to the connection, which other bookkeeping
+    // objects may share: the name follows from the text, so that they agree
+    // (libpqxx accepts preparing the same name with the same text again).
+    // Generated text holds no carriage return, which the checksum would fold.
+    std::string name = "migration_tools_" + migration_checksum(s.text).substr(0, 40);
     connection_.prepare(name, s.text);
     found = prepared_.emplace(s.text, name).first;
   }

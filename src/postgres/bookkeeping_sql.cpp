@@ -106,8 +106,8 @@ std::string inline_params(const statement& s) {
   });
 }
 
-const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp", "failure",
-                                                     "repair"};
+const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp",
+                                                     "unstamp", "failure", "repair"};
 
 namespace {
 
@@ -313,7 +313,8 @@ std::string select_recorded_checksums(const bookkeeping_names& names) {
   return "SELECT DISTINCT ON (revision) revision, direction, checksum, file,"
          " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM " +
          history_table(names) +
-         " WHERE direction IN ('upgrade', 'stamp', 'repair') ORDER BY revision, id DESC";
+         " WHERE direction IN ('upgrade', 'stamp', 'repair') AND checksum IS NOT NULL"
+         " ORDER BY revision, id DESC";
 }
 
 }  // namespace migration_tools::bookkeeping_sql

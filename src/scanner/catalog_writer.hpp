@@ -13,6 +13,7 @@ struct scanned_file {
   std::string absolute_path;
   std::string display_path;
   long long modified_ns = 0;
+  long long size = 0;  // bytes, as parsed
   migration parsed;
 };
 

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
       }
       std::string text = mt::read_file(path);
       f.modified_ns = mt::modification_time_ns(path);
+      f.size = static_cast<long long>(text.size());
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       files.push_back(std::move(f));
     }

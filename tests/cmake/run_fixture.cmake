@@ -15,6 +15,8 @@
 # database read MIGRATION_TOOLS_TEST_PG_SCRIPT and MIGRATION_TOOLS_TEST_PG_DIR
 # from the environment (set by migration_tools_database_tests()).
 cmake_minimum_required(VERSION 3.18)
+# Every runner started here also checks its embedded headers against its files.
+set(ENV{MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS} 1)
 
 foreach(var IN ITEMS CASE PROJECTS_DIR WORK_ROOT MIGRATION_TOOLS_ROOT)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")

@@ -78,3 +78,25 @@ TEST_CASE("an update or delete that touches no version row fails the step and ke
   CHECK(f.rows() == rows{"a"});
   CHECK(f.history() == rows{"a"});
 }
+
+TEST_CASE("bookkeeping objects sharing a connection share its prepared statements",
+          "[db][bookkeeping]") {
+  // Prepared statements belong to the connection: a second object (another
+  // version table, or the same one used again) must not redefine a name.
+  books_fixture f;
+  f.step({{}, "", "", {"a"}}, "a");
+  bookkeeping same{f.conn, bookkeeping_names{"public", "bk_version"}};
+  bookkeeping other{f.conn, bookkeeping_names{"public", "bk_other"}};
+  other.create();
+  auto move = [&](bookkeeping& books, const version_change& change, const std::string& revision) {
+    pqxx::work tx(f.conn);
+    books.apply_and_record(tx, change, {revision, "upgrade", "", "file.sql", ""});
+    tx.commit();
+  };
+  move(same, {{}, "a", "b", {}}, "b");
+  move(other, {{}, "", "", {"x"}}, "x");
+  move(other, {{}, "x", "y", {}}, "y");
+  move(f.books, {{}, "b", "c", {}}, "c");
+  CHECK(f.rows() == rows{"c"});
+  CHECK(test::column(f.url, "SELECT version_num FROM bk_other") == rows{"y"});
+}

@@ -1,7 +1,8 @@
 // One migration file, parsed: its header and, for SQL files, its two sections.
 #pragma once
 
-#include <map>
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,18 @@ struct sql_section {
   bool present = false;
   std::string text;    // the lines after the marker, joined with '\n'
   int first_line = 0;  // file line of the first line of `text`
+  // Where `text` comes from: a byte range of the file (carriage returns still
+  // in), so that a runner can take a section from its embedded copy without
+  // parsing the file again.
+  std::size_t source_begin = 0, source_end = 0;
 };
+
+// The header keys, in a fixed order (migration::key_lines follows it).
+constexpr std::array<std::string_view, 9> header_keys = {
+    "revision",   "down_revision", "message",      "created",          "branch_labels",
+    "depends_on", "transactional", "lock_timeout", "statement_timeout"};
+// The index of `key` in header_keys, or header_keys.size() for an unknown key.
+std::size_t header_key_index(std::string_view key);
 
 struct migration {
   std::string path;  // as shown in diagnostics
@@ -35,13 +47,16 @@ struct migration {
   std::optional<int> lock_timeout_ms;
   std::optional<int> statement_timeout_ms;
 
-  // Line of each header key that was present, for diagnostics about its value.
-  std::map<std::string, int, std::less<>> key_lines;
+  // Line of each header key (in header_keys order) for diagnostics about its
+  // value; 0 where the key is absent.
+  std::array<int, header_keys.size()> key_lines{};
 
   sql_section upgrade;    // SQL files only
   sql_section downgrade;  // SQL files only; absent: the migration is irreversible
 
+  // The line of a header key, or 1 when it is absent.
   int line_of(std::string_view key) const;
+  bool has_key(std::string_view key) const;
 };
 
 // Migration files are `*.sql` or `*.cpp`; anything else is not a migration.

@@ -29,7 +29,8 @@ class revision_graph {
 
   // Validates and builds. Problems (duplicate revision, missing parent,
   // self-loop, cycle, dependency cycle, label used twice) are appended to
-  // `diagnostics`; with any error the graph is empty.
+  // `diagnostics`; with any error the graph is empty. A valid graph keeps the
+  // migrations in the order given: node i is migrations[i].
   static revision_graph build(std::vector<migration> migrations,
                               std::vector<diagnostic>& diagnostics);
   // Builds or throws migration_file_error.

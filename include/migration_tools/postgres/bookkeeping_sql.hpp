@@ -93,9 +93,10 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
                                           const version_change& change, const history_entry& entry);
 
 // The checksum each revision was recorded with: its latest history row of
-// direction upgrade, stamp or repair. Columns: revision, direction, checksum
-// (NULL: none recorded), file, and the row's finish time in UTC as
-// 'YYYY-MM-DD HH:MM:SS+00'.
+// direction upgrade, stamp or repair that has one (a stamp of a revision that
+// was applied already records none, and leaves the earlier one standing).
+// Columns: revision, direction, checksum, file, and the row's finish time in
+// UTC as 'YYYY-MM-DD HH:MM:SS+00'.
 std::string select_recorded_checksums(const bookkeeping_names& names);
 
 // Progress of a `transactional false` migration, one row per statement, each

@@ -1,0 +1,106 @@
+#include "embedded_migrations.hpp"
+
+#include <cstdlib>
+
+#include "migration_tools/core/text.hpp"
+
+namespace migration_tools::cli {
+
+namespace {
+
+std::vector<std::string> list(const char* joined) {
+  std::vector<std::string> out;
+  std::string_view rest = joined;
+  while (!rest.empty()) {
+    auto space = rest.find(' ');
+    out.emplace_back(rest.substr(0, space));
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+std::optional<int> milliseconds(int value) {
+  return value < 0 ? std::nullopt : std::optional<int>(value);
+}
+
+sql_section section(std::string_view text, const embedded_section& s) {
+  sql_section out;
+  if (s.begin < 0) return out;
+  out.present = true;
+  out.first_line = s.first_line;
+  out.source_begin = static_cast<size_t>(s.begin);
+  out.source_end = static_cast<size_t>(s.end);
+  std::string_view bytes = text.substr(out.source_begin, out.source_end - out.source_begin);
+  // As the parser does: carriage returns go, other bytes stay.
+  out.text = bytes.find('\r') == std::string_view::npos ? std::string(bytes)
+                                                        : strip_carriage_returns(bytes);
+  return out;
+}
+
+bool same_section(const sql_section& a, const sql_section& b) {
+  return a.present == b.present && a.text == b.text && a.first_line == b.first_line &&
+         a.source_begin == b.source_begin && a.source_end == b.source_end;
+}
+
+bool same_migration(const migration& a, const migration& b) {
+  return a.path == b.path && a.kind == b.kind && a.revision == b.revision &&
+         a.down_revisions == b.down_revisions && a.message == b.message && a.created == b.created &&
+         a.branch_labels == b.branch_labels && a.depends_on == b.depends_on &&
+         a.transactional == b.transactional && a.lock_timeout_ms == b.lock_timeout_ms &&
+         a.statement_timeout_ms == b.statement_timeout_ms && a.key_lines == b.key_lines &&
+         same_section(a.upgrade, b.upgrade) && same_section(a.downgrade, b.downgrade);
+}
+
+}  // namespace
+
+migration migration_from_header(const embedded_file& file) {
+  const embedded_header& h = *file.header;
+  migration m;
+  m.path = file.path;
+  m.kind = kind_of_path(m.path);
+  m.revision = h.revision;
+  m.down_revisions = list(h.down_revisions);
+  m.message = h.message;
+  m.created = h.created;
+  m.branch_labels = list(h.branch_labels);
+  m.depends_on = list(h.depends_on);
+  m.transactional = h.transactional;
+  m.lock_timeout_ms = milliseconds(h.lock_timeout_ms);
+  m.statement_timeout_ms = milliseconds(h.statement_timeout_ms);
+  for (size_t i = 0; i < m.key_lines.size(); ++i) m.key_lines[i] = h.key_lines[i];
+  m.upgrade = section(file.text(), h.upgrade);
+  m.downgrade = section(file.text(), h.downgrade);
+  return m;
+}
+
+std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
+                                           std::vector<diagnostic>& diagnostics) {
+  std::vector<migration> out;
+  out.reserve(catalog.count);
+  for (size_t i = 0; i < catalog.count; ++i) {
+    const embedded_file& f = catalog.files[i];
+    // The header was parsed at configure time and the bytes embedded at
+    // compile time: a file edited in between (during a build) has another
+    // size, and its header cannot be trusted.
+    if (f.header && f.header->size == static_cast<long long>(f.text().size()))
+      out.push_back(migration_from_header(f));
+    else
+      out.push_back(parse_migration(f.path, f.text(), diagnostics));
+  }
+  // The test suite sets this for every runner it starts: each header must give
+  // exactly what parsing its file gives.
+  if (const char* check = std::getenv("MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS"); check && *check) {
+    for (size_t i = 0; i < catalog.count; ++i) {
+      std::vector<diagnostic> ignored;
+      if (!same_migration(out[i],
+                          parse_migration(catalog.files[i].path, catalog.files[i].text(), ignored)))
+        diagnostics.push_back({catalog.files[i].path, 1, severity::error,
+                               "internal error: the header embedded at build time differs from "
+                               "parsing the embedded file"});
+    }
+  }
+  return out;
+}
+
+}  // namespace migration_tools::cli

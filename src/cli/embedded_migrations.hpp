@@ -1,0 +1,22 @@
+// The migrations of a runner, from the files embedded in it.
+#pragma once
+
+#include <vector>
+
+#include "migration_tools/core/diagnostic.hpp"
+#include "migration_tools/core/migration.hpp"
+#include "migration_tools/embedded.hpp"
+
+namespace migration_tools::cli {
+
+// Each file's migration as the scanner parsed it at build time (its embedded
+// header), so that starting a runner costs no parsing; a file whose header
+// does not match it is parsed again, and its problems go to `diagnostics`.
+std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
+                                           std::vector<diagnostic>& diagnostics);
+
+// One file's migration from its embedded header: what parse_migration() gives
+// for the same bytes.
+migration migration_from_header(const embedded_file& file);
+
+}  // namespace migration_tools::cli
