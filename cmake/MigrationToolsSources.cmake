@@ -19,7 +19,8 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/stamp.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp)
-# Needs OpenSSL's libcrypto; kept apart so the scanner does not.
+# Needs OpenSSL's libcrypto (so does the scanner, which embeds each file's
+# checksum in its header).
 set(MIGRATION_TOOLS_CHECKSUM_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/checksum.cpp)
 
@@ -51,5 +52,6 @@ set(MIGRATION_TOOLS_CLI_SOURCES
 # The configure-time scanner (core + its own main).
 set(MIGRATION_TOOLS_SCANNER_SOURCES
   ${MIGRATION_TOOLS_CORE_SOURCES}
+  ${MIGRATION_TOOLS_CHECKSUM_SOURCES}
   ${_MIGRATION_TOOLS_ROOT}/src/scanner/catalog_writer.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/scanner/main.cpp)

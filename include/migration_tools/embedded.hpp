@@ -18,6 +18,9 @@ struct embedded_section {
 // start. Lists hold one space between items; "" is an empty list.
 struct embedded_header {
   long long size;  // of the file the header was parsed from
+  // migration_checksum() of that file, so that commands that record or
+  // compare checksums (check, upgrade, --sql) do not hash every file.
+  const char* checksum;
   const char* revision;
   const char* down_revisions;
   const char* depends_on;

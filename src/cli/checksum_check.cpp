@@ -1,7 +1,8 @@
 #include "checksum_check.hpp"
 
 #include <iostream>
-#include <map>
+#include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -14,15 +15,28 @@ std::string short_checksum(const std::string& checksum) {
 std::vector<changed_migration> changed_migrations(runner_context& ctx, pqxx::transaction_base& tx,
                                                   const applied_state& state) {
   const auto& g = ctx.graph();
+  // The latest checksum row of each revision, by node; the rows are views
+  // into `rows`, and only the ones that differ are read in full.
+  auto rows = ctx.books().checksum_rows(tx);
+  std::vector<long long> latest_id(g.size(), -1);
+  std::vector<std::string_view> latest(g.size());
+  for (const auto& row : rows) {
+    node_id id = g.find(std::string_view(row[0].c_str(), row[0].size()));
+    if (id < 0) continue;  // a revision this runner does not know
+    auto history_id = row[2].as<long long>();
+    auto& at = latest_id[static_cast<size_t>(id)];
+    if (history_id > at) {
+      at = history_id;
+      latest[static_cast<size_t>(id)] = std::string_view(row[1].c_str(), row[1].size());
+    }
+  }
   std::vector<changed_migration> out;
-  std::map<std::string, recorded_checksum> recorded;
-  for (auto& r : ctx.books().recorded_checksums(tx)) recorded[r.revision] = std::move(r);
   for (node_id id : g.topological_order()) {
-    if (!state.applied[static_cast<size_t>(id)]) continue;
-    auto it = recorded.find(g.revision(id));
-    if (it == recorded.end() || it->second.checksum.empty()) continue;
+    auto i = static_cast<size_t>(id);
+    if (!state.applied[i] || latest_id[i] < 0) continue;
     std::string current = ctx.checksum(id);
-    if (current != it->second.checksum) out.push_back({id, it->second, current});
+    if (current != latest[i])
+      out.push_back({id, ctx.books().recorded_checksum_at(tx, latest_id[i]), current});
   }
   return out;
 }

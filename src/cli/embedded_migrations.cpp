@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools::cli {
@@ -54,6 +55,15 @@ bool same_migration(const migration& a, const migration& b) {
 
 }  // namespace
 
+bool header_matches(const embedded_file& file) {
+  return file.header && file.header->size == static_cast<long long>(file.text().size());
+}
+
+std::string embedded_checksum(const embedded_file& file) {
+  return header_matches(file) ? std::string(file.header->checksum)
+                              : migration_checksum(file.text());
+}
+
 migration migration_from_header(const embedded_file& file) {
   const embedded_header& h = *file.header;
   migration m;
@@ -80,10 +90,7 @@ std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
   out.reserve(catalog.count);
   for (size_t i = 0; i < catalog.count; ++i) {
     const embedded_file& f = catalog.files[i];
-    // The header was parsed at configure time and the bytes embedded at
-    // compile time: a file edited in between (during a build) has another
-    // size, and its header cannot be trusted.
-    if (f.header && f.header->size == static_cast<long long>(f.text().size()))
+    if (header_matches(f))
       out.push_back(migration_from_header(f));
     else
       out.push_back(parse_migration(f.path, f.text(), diagnostics));
@@ -93,8 +100,9 @@ std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
   if (const char* check = std::getenv("MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS"); check && *check) {
     for (size_t i = 0; i < catalog.count; ++i) {
       std::vector<diagnostic> ignored;
-      if (!same_migration(out[i],
-                          parse_migration(catalog.files[i].path, catalog.files[i].text(), ignored)))
+      const embedded_file& f = catalog.files[i];
+      if (!same_migration(out[i], parse_migration(f.path, f.text(), ignored)) ||
+          embedded_checksum(f) != migration_checksum(f.text()))
         diagnostics.push_back({catalog.files[i].path, 1, severity::error,
                                "internal error: the header embedded at build time differs from "
                                "parsing the embedded file"});

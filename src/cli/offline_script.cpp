@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
@@ -17,19 +18,33 @@ namespace {
 
 namespace sql = bookkeeping_sql;
 
-// $migrate$body$migrate$, with a tag that the body does not contain.
-std::string dollar_quoted(const std::string& body) {
+// DO $tag$ [DECLARE declarations] BEGIN body END $tag$; appended to `out`,
+// with a tag that neither part contains.
+void append_do_block(std::string& out, std::string_view declarations, std::string_view body) {
+  // Neither part holds a line break in the tag, so no tag can straddle them.
   std::string tag = "$migrate$";
-  for (int i = 1; body.find(tag) != std::string::npos; ++i)
+  for (int i = 1;
+       declarations.find(tag) != std::string_view::npos || body.find(tag) != std::string_view::npos;
+       ++i)
     tag = "$migrate_" + std::to_string(i) + "$";
-  return tag + "\n" + body + tag;
+  out += "DO ";
+  out += tag;
+  out += '\n';
+  if (!declarations.empty()) {
+    out += "DECLARE\n";
+    out += declarations;
+  }
+  out += "BEGIN\n";
+  out += body;
+  out += "END\n";
+  out += tag;
+  out += ";\n";
 }
 
 std::string do_block(const std::string& declarations, const std::string& body) {
-  return "DO " +
-         dollar_quoted((declarations.empty() ? "" : "DECLARE\n" + declarations) + "BEGIN\n" +
-                       body + "END\n") +
-         ";\n";
+  std::string out;
+  append_do_block(out, declarations, body);
+  return out;
 }
 
 // RAISE's format string: '%' stands for an argument, "%%" for itself.
@@ -42,10 +57,13 @@ std::string escape_format(const std::string& text) {
   return out;
 }
 
-std::string revisions_text(const revision_graph& graph, const std::vector<node_id>& ids) {
-  std::string out;
-  for (node_id id : ids) out += (out.empty() ? "" : ", ") + graph.revision(id);
-  return out.empty() ? "<base>" : out;
+void append_revisions(std::string& out, const revision_graph& graph,
+                      const std::vector<node_id>& ids) {
+  if (ids.empty()) out += "<base>";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += graph.revision(ids[i]);
+  }
 }
 
 // The version rows a state has, sorted and joined as the guard compares them.
@@ -86,27 +104,37 @@ std::string state_guard(const bookkeeping_names& names, const std::string& expec
   return do_block(
       "  found text;\n",
       "  SELECT coalesce(string_agg(version_num, ', ' ORDER BY version_num), '') INTO found\n"
-      "    FROM " + table + ";\n"
-      "  IF found <> " + sql::quote_literal(expected) + " THEN\n"
-      "    RAISE EXCEPTION " +
-          sql::quote_literal(escape_format("this script starts from " + shown + ", but " + table +
-                                           " holds '") +
-                             "%'") +
+      "    FROM " +
+          table +
+          ";\n"
+          "  IF found <> " +
+          sql::quote_literal(expected) +
+          " THEN\n"
+          "    RAISE EXCEPTION " +
+          sql::quote_literal(
+              escape_format("this script starts from " + shown + ", but " + table + " holds '") +
+              "%'") +
           ", found;\n"
           "  END IF;\n");
 }
 
-std::string row_change_sql(const bookkeeping_names& names, const sql::row_change& change) {
-  std::string statement = sql::inline_params(change.sql);
-  if (!change.expect_one_row) return statement + ";\n";
-  std::string message = sql::unexpected_row_count(escape_format(sql::version_table(names)),
-                                                  escape_format(change.what), "%");
-  return do_block("  touched bigint;\n",
-                  "  " + statement + ";\n" +
-                      "  GET DIAGNOSTICS touched = ROW_COUNT;\n"
-                      "  IF touched <> 1 THEN\n"
-                      "    RAISE EXCEPTION " + sql::quote_literal(message) + ", touched;\n"
-                      "  END IF;\n");
+// A version row change, appended to `out`; one that must touch exactly one row
+// fails the script otherwise. `table_format`: the version table's name escaped
+// for RAISE; `body`: scratch space, reused from step to step.
+void append_row_change(std::string& out, std::string& body, const std::string& table_format,
+                       const sql::row_change& change) {
+  if (!change.expect_one_row) {
+    sql::append_inlined(out, change.sql);
+    out += ";\n";
+    return;
+  }
+  body.assign("  ");
+  sql::append_inlined(body, change.sql);
+  body += ";\n  GET DIAGNOSTICS touched = ROW_COUNT;\n  IF touched <> 1 THEN\n    RAISE EXCEPTION ";
+  sql::append_quoted_literal(
+      body, sql::unexpected_row_count(table_format, escape_format(change.what), "%"));
+  body += ", touched;\n  END IF;\n";
+  append_do_block(out, "  touched bigint;\n", body);
 }
 
 // Every step must be expressible as SQL; all problems are reported at once.
@@ -162,16 +190,12 @@ int offline_command(runner_context& ctx, const std::string& range, direction dir
   plan p = dir == direction::upgrade ? plan_upgrade(graph, from, r.to)
                                      : plan_downgrade(graph, from, r.to);
   const char* verb = dir == direction::upgrade ? "upgrade" : "downgrade";
-  std::string script = write_offline_script(
-      {graph,
-       bookkeeping_names{ctx.config().schema, ctx.config().version_table},
-       ctx.config().name,
-       std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql",
-       from,
-       p,
-       [&](node_id id) { return ctx.checksum(id); },
-       ctx.migration_timeouts()});
-  std::cout << script << std::flush;
+  write_offline_script(
+      {graph, bookkeeping_names{ctx.config().schema, ctx.config().version_table}, ctx.config().name,
+       std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql", from, p,
+       [&](node_id id) { return ctx.checksum(id); }, ctx.migration_timeouts()},
+      std::cout);
+  std::cout << std::flush;
 
   applied_state to = from;
   for (node_id id : p.steps) advance(graph, to, id, dir);
@@ -185,13 +209,20 @@ int offline_command(runner_context& ctx, const std::string& range, direction dir
 }  // namespace
 
 std::string write_offline_script(const offline_script_input& in) {
+  std::ostringstream out;
+  write_offline_script(in, out);
+  return out.str();
+}
+
+void write_offline_script(const offline_script_input& in, std::ostream& script) {
   const auto& graph = in.graph;
   check_steps(graph, in.steps);
   const bool up = in.steps.dir == direction::upgrade;
   const std::string version_table = sql::version_table(in.names);
+  const std::string table_format = escape_format(version_table);
 
   applied_state state = in.from;
-  std::string out;
+  std::string out, scratch;
   out += "-- " + std::string(up ? "Upgrade" : "Downgrade") + " script of '" + in.runner +
          "' (MigrationTools), written by: " + in.command + "\n";
   out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
@@ -202,11 +233,12 @@ std::string write_offline_script(const offline_script_input& in) {
   // session would block a runner's CREATE INDEX CONCURRENTLY), it fails.
   std::string key = std::to_string(advisory_lock::key_for(version_table));
   out += "-- Take the migration lock, as the runner does\n";
-  out += do_block("", "  IF NOT pg_try_advisory_lock(" + key + ") THEN\n"
-                      "    RAISE EXCEPTION " +
-                          sql::quote_literal(escape_format(
-                              "another runner holds the migration lock of " + version_table +
-                              "; run this script when it is done")) +
+  out += do_block("", "  IF NOT pg_try_advisory_lock(" + key +
+                          ") THEN\n"
+                          "    RAISE EXCEPTION " +
+                          sql::quote_literal(
+                              escape_format("another runner holds the migration lock of " +
+                                            version_table + "; run this script when it is done")) +
                           ";\n"
                           "  END IF;\n");
   out += "\n";
@@ -221,11 +253,23 @@ std::string write_offline_script(const offline_script_input& in) {
 
   for (node_id id : in.steps.steps) {
     const auto& m = graph.at(id);
-    std::string parents = revisions_text(graph, graph.parents(id));
-    out += "\n-- Running " + std::string(up ? "upgrade " : "downgrade ") +
-           (up ? parents + " -> " + m.revision : m.revision + " -> " + parents) +
-           (m.message.empty() ? "" : ": " + m.message) + "\n";
-    out += "-- file: " + m.path + "\n";
+    out += up ? "\n-- Running upgrade " : "\n-- Running downgrade ";
+    if (up) {
+      append_revisions(out, graph, graph.parents(id));
+      out += " -> ";
+      out += m.revision;
+    } else {
+      out += m.revision;
+      out += " -> ";
+      append_revisions(out, graph, graph.parents(id));
+    }
+    if (!m.message.empty()) {
+      out += ": ";
+      out += m.message;
+    }
+    out += "\n-- file: ";
+    out += m.path;
+    out += '\n';
     std::string body = section_sql(up ? m.upgrade : m.downgrade);
     if (!m.transactional) {
       // Statement by statement outside a transaction, as the runner does;
@@ -241,19 +285,25 @@ std::string write_offline_script(const offline_script_input& in) {
       for (const auto& set : timeout_statements(m, in.limits, true)) out += set + ";\n";
       if (!body.empty()) out += "\n" + body + "\n";
     }
-    for (const auto& change : sql::version_row_changes(in.names, advance(graph, state, id, in.steps.dir)))
-      out += row_change_sql(in.names, change);
-    out += sql::inline_params(sql::insert_history_row(
-               in.names, {m.revision, up ? "upgrade" : "downgrade", in.checksum(id), m.path, ""})) +
-           ";\n";
+    for (const auto& change :
+         sql::version_row_changes(in.names, advance(graph, state, id, in.steps.dir)))
+      append_row_change(out, scratch, table_format, change);
+    sql::append_inlined(out,
+                        sql::insert_history_row(in.names, {m.revision, up ? "upgrade" : "downgrade",
+                                                           in.checksum(id), m.path, ""}));
+    out += ";\n";
     out += "COMMIT;\n";
+    // Written step by step: a script of thousands of migrations is never
+    // held whole in memory.
+    script << out;
+    out.clear();
   }
   if (in.steps.steps.empty())
     out += "\n-- Nothing to do: " + describe_revisions(graph, state.heads) + " is already there\n";
 
   out += "\n-- The database is now at " + describe_revisions(graph, state.heads) + "\n";
   out += do_block("", "  PERFORM pg_advisory_unlock(" + key + ");\n");
-  return out;
+  script << out;
 }
 
 int offline_upgrade_command(runner_context& ctx, const std::string& range) {

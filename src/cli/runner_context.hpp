@@ -25,10 +25,10 @@ struct global_options {
   bool quiet = false;
   bool verbose = false;
   bool from_env = false;
-  std::string command;              // for application_name, e.g. "upgrade"
-  std::string lock_wait = "5m";     // how long to wait for the migration lock
-  std::string lock_timeout;         // PostgreSQL lock_timeout of migrations (empty: unset)
-  std::string statement_timeout;    // PostgreSQL statement_timeout of migrations
+  std::string command;            // for application_name, e.g. "upgrade"
+  std::string lock_wait = "5m";   // how long to wait for the migration lock
+  std::string lock_timeout;       // PostgreSQL lock_timeout of migrations (empty: unset)
+  std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
 };
 
 // "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.
@@ -57,6 +57,12 @@ class runner_context {
   // it), then creates the bookkeeping tables if needed. Hold the result while
   // changing the database.
   std::unique_ptr<advisory_lock> lock_for_changes();
+
+  // Leaves the graph's memory to the end of the process: freeing ten thousand
+  // migrations one allocation at a time costs more than a `heads` prints, and
+  // the system takes the pages back at once. For the end of a command: the
+  // context has no graph afterwards.
+  void keep_graph_until_exit();
 
   // Messages to stderr, unless --quiet.
   void info(const std::string& message) const;

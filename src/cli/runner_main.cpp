@@ -1,16 +1,17 @@
 // The runner's command line (CLI11) and the mapping of errors to exit codes.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <pqxx/pqxx>
 
 #include "commands.hpp"
-#include "stale_runner.hpp"
-#include "offline_script.hpp"
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/runner.hpp"
+#include "offline_script.hpp"
+#include "stale_runner.hpp"
 
 namespace migration_tools {
 
@@ -39,7 +40,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   app.require_subcommand(1);
   app.fallthrough();
   global_options g;
-  app.add_option("--url", g.url, "database URL (default: $DATABASE_URL, else the development database)");
+  app.add_option("--url", g.url,
+                 "database URL (default: $DATABASE_URL, else the development database)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
@@ -81,18 +83,21 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   auto* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
   downgrade->add_option("target", downgrade_target, "-N, base, <rev>, <rev>-N");
   bool upgrade_sql = false, downgrade_sql = false;
-  upgrade->add_flag("--sql", upgrade_sql,
-                    "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
+  upgrade->add_flag(
+      "--sql", upgrade_sql,
+      "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
   downgrade->add_flag("--sql", downgrade_sql,
                       "print the SQL script of FROM:TO instead of running it");
   bool upgrade_resume = false, downgrade_resume = false;
-  upgrade->add_flag("--resume", upgrade_resume,
-                    "continue a transactional-false migration that failed part-way, at its "
-                    "failed statement")
+  upgrade
+      ->add_flag("--resume", upgrade_resume,
+                 "continue a transactional-false migration that failed part-way, at its "
+                 "failed statement")
       ->excludes("--sql");
-  downgrade->add_flag("--resume", downgrade_resume,
-                      "continue a transactional-false migration that failed part-way, at its "
-                      "failed statement")
+  downgrade
+      ->add_flag("--resume", downgrade_resume,
+                 "continue a transactional-false migration that failed part-way, at its "
+                 "failed statement")
       ->excludes("--sql");
   std::vector<std::string> stamp_targets;
   auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
@@ -104,9 +109,11 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   current->add_flag("--verbose", current_verbose);
   history_options history_opts;
   auto* history = app.add_subcommand("history", "list the migrations, newest first");
-  history->add_option("-r,--rev-range", history_opts.range, "START:END, e.g. base:head, rev_a:, -3:current");
+  history->add_option("-r,--rev-range", history_opts.range,
+                      "START:END, e.g. base:head, rev_a:, -3:current");
   history->add_flag("--verbose", history_verbose);
-  history->add_flag("-i,--indicate-current", history_opts.indicate_current, "mark the database's current revisions");
+  history->add_flag("-i,--indicate-current", history_opts.indicate_current,
+                    "mark the database's current revisions");
   auto* heads = app.add_subcommand("heads", "list the heads of the graph");
   heads->add_flag("--verbose", heads_verbose);
   bool branches_verbose = false;
@@ -116,21 +123,25 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   auto* show = app.add_subcommand("show", "show one revision");
   show->add_option("revision", show_revision, "any revision identifier")->required();
   auto* check = app.add_subcommand(
-      "check", "exit 0 only when the graph has one head, the database is at it and no applied "
-               "migration was edited (else 3)");
+      "check",
+      "exit 0 only when the graph has one head, the database is at it and no applied "
+      "migration was edited (else 3)");
   auto* repair = app.add_subcommand(
       "repair", "record the current checksums of applied migrations whose files were edited");
   auto* create = app.add_subcommand("new", "write a new migration file");
   create->add_option("-m,--message", new_opts.message, "what the migration does");
   create->add_option("--rev-id", new_opts.rev_id, "revision id (default: 12 random hex digits)");
   create->add_option("--head", new_opts.head, "parent revision, or base (default: the head)");
-  create->add_flag("--splice", new_opts.splice, "allow a --head that is not a head (starts a branch)");
-  create->add_option("--depends-on", new_opts.depends_on,
-                     "a revision that must be applied first, without being a parent "
-                     "(repeatable, or comma separated)")
+  create->add_flag("--splice", new_opts.splice,
+                   "allow a --head that is not a head (starts a branch)");
+  create
+      ->add_option("--depends-on", new_opts.depends_on,
+                   "a revision that must be applied first, without being a parent "
+                   "(repeatable, or comma separated)")
       ->allow_extra_args(false)
       ->delimiter(',');
-  create->add_option("--branch-label", new_opts.branch_label, "a branch label for the new revision");
+  create->add_option("--branch-label", new_opts.branch_label,
+                     "a branch label for the new revision");
   create->add_flag("--cpp", new_opts.cpp, "a C++ migration instead of SQL");
   auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
   merge->add_option("revisions", merge_revisions, "revisions to merge, or heads");
@@ -163,49 +174,63 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       }
     }
     for (const auto* sub : app.get_subcommands()) g.command = sub->get_name();
+    // A runner older than its sources must not change the database. Finding
+    // out takes a stat of every source file, which runs on a thread of its
+    // own while the runner builds its graph (at 10,000 migrations each takes
+    // about a quarter of a `heads`).
+    const bool check_stale = !*create && !*merge && !*dev;
+    std::future<std::vector<stale_file>> stale_files;
+    if (check_stale)
+      stale_files =
+          std::async(std::launch::async, [&] { return find_stale_files(config, catalog); });
     runner_context ctx(config, catalog, g);
-    if (!*create && !*merge && !*dev) {
-      // A runner older than its sources must not change the database.
-      auto stale = find_stale_files(config, catalog);
+    if (check_stale) {
+      auto stale = stale_files.get();
       if (!stale.empty()) {
-        std::string message = std::string("the runner is stale: the migrations changed since it was built:") +
-                              describe_stale_files(stale) + "\nrebuild it: cmake --build " +
-                              config.build_dir + " --target " + config.name;
+        std::string message =
+            std::string("the runner is stale: the migrations changed since it was built:") +
+            describe_stale_files(stale) + "\nrebuild it: cmake --build " + config.build_dir +
+            " --target " + config.name;
         if (*upgrade || *downgrade || *stamp || *repair) throw usage_error(message);
         std::cerr << config.name << ": warning: " << message << "\n";
       }
     }
-    bool verbose = g.verbose;
-    if (*upgrade && upgrade_sql) return offline_upgrade_command(ctx, upgrade_target);
-    if (*upgrade)
-      return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target, upgrade_resume);
-    if (*downgrade && downgrade_sql) return offline_downgrade_command(ctx, downgrade_target);
-    if (*downgrade) {
-      if (downgrade_target.empty() && !g.from_env)
-        throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
-      return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target,
-                               downgrade_resume);
-    }
-    if (*stamp) {
-      if (stamp_targets.empty())
-        throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
-      return stamp_command(ctx, stamp_targets, stamp_purge);
-    }
-    if (*current) return current_command(ctx, verbose || current_verbose);
-    if (*history) {
-      history_opts.verbose = verbose || history_verbose;
-      return history_command(ctx, history_opts);
-    }
-    if (*branches) return branches_command(ctx, verbose || branches_verbose);
-    if (*show) return show_command(ctx, show_revision);
-    if (*heads) return heads_command(ctx, verbose || heads_verbose);
-    if (*check) return check_command(ctx);
-    if (*repair) return repair_command(ctx);
-    if (*create) return new_command(ctx, new_opts);
-    if (*merge) return merge_command(ctx, merge_revisions, merge_message, merge_rev_id,
-                                       merge_branch_label);
-    if (*dev) return dev_db_command(ctx, dev_action);
-    return bad_input;
+    int rc = [&]() -> int {
+      bool verbose = g.verbose;
+      if (*upgrade && upgrade_sql) return offline_upgrade_command(ctx, upgrade_target);
+      if (*upgrade)
+        return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target,
+                               upgrade_resume);
+      if (*downgrade && downgrade_sql) return offline_downgrade_command(ctx, downgrade_target);
+      if (*downgrade) {
+        if (downgrade_target.empty() && !g.from_env)
+          throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
+        return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target,
+                                 downgrade_resume);
+      }
+      if (*stamp) {
+        if (stamp_targets.empty())
+          throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
+        return stamp_command(ctx, stamp_targets, stamp_purge);
+      }
+      if (*current) return current_command(ctx, verbose || current_verbose);
+      if (*history) {
+        history_opts.verbose = verbose || history_verbose;
+        return history_command(ctx, history_opts);
+      }
+      if (*branches) return branches_command(ctx, verbose || branches_verbose);
+      if (*show) return show_command(ctx, show_revision);
+      if (*heads) return heads_command(ctx, verbose || heads_verbose);
+      if (*check) return check_command(ctx);
+      if (*repair) return repair_command(ctx);
+      if (*create) return new_command(ctx, new_opts);
+      if (*merge)
+        return merge_command(ctx, merge_revisions, merge_message, merge_rev_id, merge_branch_label);
+      if (*dev) return dev_db_command(ctx, dev_action);
+      return bad_input;
+    }();
+    ctx.keep_graph_until_exit();
+    return rc;
   } catch (const usage_error& e) {
     print_error(config.name, e.what());
     return bad_input;

@@ -15,9 +15,9 @@ std::string quoted(std::string_view s) {
 revision_graph revision_graph::build(std::vector<migration> migrations,
                                      std::vector<diagnostic>& ds) {
   revision_graph g;
-  g.nodes_.reserve(migrations.size());
   size_t errors_before = ds.size();
-  for (auto& m : migrations) g.nodes_.push_back(node_data{std::move(m), {}, {}, {}, {}, {}, -1});
+  g.migrations_ = std::move(migrations);
+  g.nodes_.resize(g.migrations_.size());
   g.link(ds);
   bool failed = std::any_of(ds.begin() + static_cast<long>(errors_before), ds.end(),
                             [](const diagnostic& d) { return d.level == severity::error; });
@@ -42,8 +42,8 @@ revision_graph revision_graph::build_or_throw(std::vector<migration> migrations)
 
 void revision_graph::link(std::vector<diagnostic>& ds) {
   // Duplicates are dropped from the graph so that later checks see one node
-  // per revision. The nodes move only when there is one to drop (moving ten
-  // thousand migrations costs as much as parsing them).
+  // per revision. The migrations move only when there is one to drop (moving
+  // ten thousand migrations costs as much as parsing them).
   by_revision_.reserve(nodes_.size());
   std::vector<bool> duplicate(nodes_.size(), false);
   bool any_duplicate = false;
@@ -58,14 +58,15 @@ void revision_graph::link(std::vector<diagnostic>& ds) {
     duplicate[static_cast<size_t>(id)] = any_duplicate = true;
   }
   if (any_duplicate) {
-    std::vector<node_data> unique;
-    for (size_t i = 0; i < nodes_.size(); ++i)
-      if (!duplicate[i]) unique.push_back(std::move(nodes_[i]));
-    nodes_ = std::move(unique);
+    std::vector<migration> unique;
+    for (size_t i = 0; i < migrations_.size(); ++i)
+      if (!duplicate[i]) unique.push_back(std::move(migrations_[i]));
+    migrations_ = std::move(unique);
+    nodes_.resize(migrations_.size());
     // The keys viewed the moved strings: view the new ones.
     by_revision_.clear();
     for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id)
-      by_revision_.emplace(nodes_[static_cast<size_t>(id)].m.revision, id);
+      by_revision_.emplace(at(id).revision, id);
   }
 
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
@@ -84,33 +85,34 @@ void revision_graph::link(std::vector<diagnostic>& ds) {
 
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
     auto& n = nodes_[static_cast<size_t>(id)];
-    for (const auto& parent : n.m.down_revisions) {
-      if (parent == n.m.revision) {
-        ds.push_back({n.m.path, n.m.line_of("down_revision"), severity::error,
+    const auto& m = at(id);
+    for (const auto& parent : m.down_revisions) {
+      if (parent == m.revision) {
+        ds.push_back({m.path, m.line_of("down_revision"), severity::error,
                       "revision " + quoted(parent) + " lists itself as its down_revision"});
         continue;
       }
       node_id p = find(parent);
       if (p < 0) {
-        ds.push_back({n.m.path, n.m.line_of("down_revision"), severity::error,
-                      "revision " + quoted(parent) + " referenced from " + quoted(n.m.revision) +
+        ds.push_back({m.path, m.line_of("down_revision"), severity::error,
+                      "revision " + quoted(parent) + " referenced from " + quoted(m.revision) +
                           " is not present"});
         continue;
       }
       n.parents.push_back(p);
     }
-    for (const auto& dep : n.m.depends_on) {
+    for (const auto& dep : m.depends_on) {
       node_id d = find(dep);
       if (d < 0) d = find_label(dep);
       if (d == id) {
-        ds.push_back({n.m.path, n.m.line_of("depends_on"), severity::error,
+        ds.push_back({m.path, m.line_of("depends_on"), severity::error,
                       "revision " + quoted(dep) + " depends on itself"});
         continue;
       }
       if (d < 0) {
         ds.push_back(
-            {n.m.path, n.m.line_of("depends_on"), severity::error,
-             "dependency " + quoted(dep) + " of " + quoted(n.m.revision) + " is not present"});
+            {m.path, m.line_of("depends_on"), severity::error,
+             "dependency " + quoted(dep) + " of " + quoted(m.revision) + " is not present"});
         continue;
       }
       n.dependencies.push_back(d);

@@ -56,7 +56,17 @@ bool line_reader::next(std::string_view& line, int& number) {
 }
 
 int count_newlines(std::string_view s, size_t end) {
-  return static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(std::min(end, s.size())), '\n'));
+  return static_cast<int>(
+      std::count(s.begin(), s.begin() + static_cast<long>(std::min(end, s.size())), '\n'));
+}
+
+std::string concat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (auto p : parts) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (auto p : parts) out += p;
+  return out;
 }
 
 }  // namespace migration_tools

@@ -96,12 +96,13 @@ void bookkeeping::record(pqxx::transaction_base& tx, const history_entry& e) {
   exec(tx, bookkeeping_sql::insert_history_row(names_, e));
 }
 
-std::vector<recorded_checksum> bookkeeping::recorded_checksums(pqxx::transaction_base& tx) {
-  std::vector<recorded_checksum> out;
-  for (const auto& r : tx.exec(bookkeeping_sql::select_recorded_checksums(names_)))
-    out.push_back({r[0].c_str(), r[1].c_str(), r[2].is_null() ? "" : r[2].c_str(),
-                   r[3].is_null() ? "" : r[3].c_str(), r[4].c_str()});
-  return out;
+pqxx::result bookkeeping::checksum_rows(pqxx::transaction_base& tx) {
+  return tx.exec(bookkeeping_sql::select_checksum_rows(names_));
+}
+
+recorded_checksum bookkeeping::recorded_checksum_at(pqxx::transaction_base& tx, long long id) {
+  auto r = exec(tx, bookkeeping_sql::select_recorded_checksum(names_, id)).at(0);
+  return {r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str()};
 }
 
 std::vector<progress_row> bookkeeping::progress_rows() {

@@ -5,45 +5,63 @@
 
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/diagnostic.hpp"
+#include "migration_tools/core/text.hpp"
 
 namespace migration_tools::bookkeeping_sql {
 
 std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '\0') throw usage_error("an SQL identifier cannot contain a NUL byte");
-    out += c;
-    if (c == '"') out += '"';
+  if (name.find('\0') != std::string_view::npos)
+    throw usage_error("an SQL identifier cannot contain a NUL byte");
+  std::string out;
+  out.reserve(name.size() + 4);
+  out += '"';
+  size_t start = 0;
+  for (size_t at = name.find('"'); at != std::string_view::npos; at = name.find('"', at + 1)) {
+    out.append(name, start, at + 1 - start);
+    out += '"';
+    start = at + 1;
   }
-  return out + "\"";
+  out.append(name, start, std::string_view::npos);
+  out += '"';
+  return out;
 }
 
-std::string quote_literal(std::string_view text) {
+void append_quoted_literal(std::string& out, std::string_view text) {
   if (text.find('\0') != std::string_view::npos)
     throw usage_error("an SQL literal cannot contain a NUL byte");
   bool backslash = text.find('\\') != std::string_view::npos;
-  std::string out = backslash ? "E'" : "'";
-  out.reserve(text.size() + 4);
-  // Copy runs between quotes (and backslashes) at once: offline scripts quote
-  // every migration's text.
-  const char* special = backslash ? "'\\" : "'";
+  out += backslash ? "E'" : "'";
+  // Copy the runs between quotes (and backslashes) at once: offline scripts
+  // quote every migration's text.
   size_t start = 0;
-  for (size_t at = text.find_first_of(special); at != std::string_view::npos;
-       at = text.find_first_of(special, at + 1)) {
+  auto next_special = [&](size_t from) {
+    if (!backslash) return text.find('\'', from);
+    for (size_t i = from; i < text.size(); ++i)
+      if (text[i] == '\'' || text[i] == '\\') return i;
+    return std::string_view::npos;
+  };
+  for (size_t at = next_special(0); at != std::string_view::npos; at = next_special(at + 1)) {
     out.append(text, start, at + 1 - start);
     out += text[at];
     start = at + 1;
   }
   out.append(text, start, std::string_view::npos);
-  return out + "'";
+  out += '\'';
+}
+
+std::string quote_literal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  append_quoted_literal(out, text);
+  return out;
 }
 
 std::string version_table(const bookkeeping_names& names) {
-  return quote_identifier(names.schema) + "." + quote_identifier(names.version_table);
+  return concat({quote_identifier(names.schema), ".", quote_identifier(names.version_table)});
 }
 
 std::string history_table(const bookkeeping_names& names) {
-  return quote_identifier(names.schema) + "." + quote_identifier(names.history_table());
+  return concat({quote_identifier(names.schema), ".", quote_identifier(names.history_table())});
 }
 
 std::string progress_table(const bookkeeping_names& names) {
@@ -52,13 +70,11 @@ std::string progress_table(const bookkeeping_names& names) {
 
 namespace {
 
-// Rewrites each placeholder $n of `t` with replace(n). Placeholders are only
+// Appends `t` to `out` with each placeholder $n rewritten by replace(out, n). Placeholders are only
 // looked for outside quoted identifiers and literals, where a '$' followed by
 // digits may be part of a name.
 template <typename Replace>
-std::string rewrite_placeholders(const std::string& t, Replace replace) {
-  std::string out;
-  out.reserve(t.size() + 64);
+void rewrite_placeholders(std::string& out, const std::string& t, Replace replace) {
   size_t i = 0;
   while (i < t.size()) {
     char c = t[i];
@@ -84,30 +100,42 @@ std::string rewrite_placeholders(const std::string& t, Replace replace) {
       size_t n = 0;
       while (j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])))
         n = n * 10 + static_cast<size_t>(t[j++] - '0');
-      out += replace(n);
+      replace(out, n);
       i = j;
     } else {
-      out += c;
-      ++i;
+      // Up to the next quote or '$' at once.
+      size_t j = i + 1;
+      while (j < t.size() && t[j] != '"' && t[j] != '\'' && t[j] != '$') ++j;
+      out.append(t, i, j - i);
+      i = j;
     }
   }
-  return out;
 }
 
 }  // namespace
 
-std::string inline_params(const statement& s) {
-  return rewrite_placeholders(s.text, [&](size_t n) {
+void append_inlined(std::string& out, const statement& s) {
+  rewrite_placeholders(out, s.text, [&](std::string& to, size_t n) {
     if (n == 0 || n > s.params.size())
       throw error("internal error: placeholder $" + std::to_string(n) +
                   " without a parameter in: " + s.text);
     const auto& p = s.params[n - 1];
-    return p ? quote_literal(*p) : std::string("NULL");
+    if (p)
+      append_quoted_literal(to, *p);
+    else
+      to += "NULL";
   });
 }
 
+std::string inline_params(const statement& s) {
+  std::string out;
+  out.reserve(s.text.size() + 64);
+  append_inlined(out, s);
+  return out;
+}
+
 const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp",
-                                                     "unstamp", "failure", "repair"};
+                                                     "unstamp", "failure",   "repair"};
 
 namespace {
 
@@ -190,38 +218,37 @@ std::string select_version_rows(const bookkeeping_names& names) {
 std::vector<row_change> version_row_changes(const bookkeeping_names& names,
                                             const version_change& change) {
   std::string table = version_table(names);
-  auto quoted = [](const std::string& rev) { return "'" + rev + "'"; };
   std::vector<row_change> out;
   for (const auto& rev : change.deletes)
-    out.push_back({{"DELETE FROM " + table + " WHERE version_num = $1", {rev}},
+    out.push_back({{concat({"DELETE FROM ", table, " WHERE version_num = $1"}), {rev}},
                    true,
-                   "deleting " + quoted(rev)});
+                   concat({"deleting '", rev, "'"})});
   if (!change.update_from.empty())
-    out.push_back({{"UPDATE " + table + " SET version_num = $2 WHERE version_num = $1",
+    out.push_back({{concat({"UPDATE ", table, " SET version_num = $2 WHERE version_num = $1"}),
                     {change.update_from, change.update_to}},
                    true,
-                   "moving " + quoted(change.update_from) + " to " + quoted(change.update_to)});
+                   concat({"moving '", change.update_from, "' to '", change.update_to, "'"})});
   for (const auto& rev : change.inserts)
-    out.push_back({{"INSERT INTO " + table + " (version_num) VALUES ($1)", {rev}},
+    out.push_back({{concat({"INSERT INTO ", table, " (version_num) VALUES ($1)"}), {rev}},
                    false,
-                   "inserting " + quoted(rev)});
+                   concat({"inserting '", rev, "'"})});
   return out;
 }
 
 std::string unexpected_row_count(const std::string& table, const std::string& what,
                                  const std::string& rows) {
-  return "version table " + table + " changed under this run: " + what + " touched " + rows +
-         " rows instead of 1; nothing of this step was kept";
+  return concat({"version table ", table, " changed under this run: ", what, " touched ", rows,
+                 " rows instead of 1; nothing of this step was kept"});
 }
 
 statement insert_history_row(const bookkeeping_names& names, const history_entry& e) {
   auto nullable = [](const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
   };
-  return {"INSERT INTO " + history_table(names) +
-              " (revision, direction, checksum, file, started_at, finished_at,"
-              " duration_ms, error) VALUES ($1, $2, $3, $4, now(), clock_timestamp(),"
-              " extract(epoch FROM clock_timestamp() - now()) * 1000, $5)",
+  return {concat({"INSERT INTO ", history_table(names),
+                  " (revision, direction, checksum, file, started_at, finished_at,"
+                  " duration_ms, error) VALUES ($1, $2, $3, $4, now(), clock_timestamp(),"
+                  " extract(epoch FROM clock_timestamp() - now()) * 1000, $5)"}),
           {e.revision, e.direction, nullable(e.checksum), nullable(e.file), nullable(e.error)}};
 }
 
@@ -249,10 +276,11 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
   for (size_t k = 0; k < statements.size(); ++k) {
     size_t offset = out.params.size();
     std::string name = "c" + std::to_string(k + 1);
-    out.text += (k == 0 ? "WITH " : ", ") + name + " AS (" +
-                rewrite_placeholders(statements[k].text,
-                                     [&](size_t n) { return "$" + std::to_string(n + offset); }) +
-                " RETURNING 1)";
+    out.text += (k == 0 ? "WITH " : ", ") + name + " AS (";
+    rewrite_placeholders(out.text, statements[k].text, [&](std::string& to, size_t n) {
+      to += "$" + std::to_string(n + offset);
+    });
+    out.text += " RETURNING 1)";
     out.params.insert(out.params.end(), statements[k].params.begin(), statements[k].params.end());
     counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT count(*) FROM ") + name + ")";
   }
@@ -309,12 +337,17 @@ std::string delete_all_progress_rows(const bookkeeping_names& names) {
   return "DELETE FROM " + progress_table(names);
 }
 
-std::string select_recorded_checksums(const bookkeeping_names& names) {
-  return "SELECT DISTINCT ON (revision) revision, direction, checksum, file,"
-         " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM " +
-         history_table(names) +
-         " WHERE direction IN ('upgrade', 'stamp', 'repair') AND checksum IS NOT NULL"
-         " ORDER BY revision, id DESC";
+std::string select_checksum_rows(const bookkeeping_names& names) {
+  return "SELECT revision, checksum, id FROM " + history_table(names) +
+         " WHERE direction IN ('upgrade', 'stamp', 'repair') AND checksum IS NOT NULL";
+}
+
+statement select_recorded_checksum(const bookkeeping_names& names, long long id) {
+  return {
+      "SELECT revision, direction, checksum, coalesce(file, ''),"
+      " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM " +
+          history_table(names) + " WHERE id = $1",
+      {std::to_string(id)}};
 }
 
 }  // namespace migration_tools::bookkeeping_sql

@@ -13,13 +13,15 @@ struct scanned_file {
   std::string absolute_path;
   std::string display_path;
   long long modified_ns = 0;
-  long long size = 0;  // bytes, as parsed
+  long long size = 0;    // bytes, as parsed
+  std::string checksum;  // migration_checksum() of those bytes
   migration parsed;
 };
 
 // The C++ source that embeds every file's bytes (with the assembler's .incbin,
 // so a 10 MB migration costs no compiler time) and the table that lists them.
-std::string embedding_source(const std::string& runner_name, const std::vector<scanned_file>& files);
+std::string embedding_source(const std::string& runner_name,
+                             const std::vector<scanned_file>& files);
 
 // set(<prefix>_CPP_FILES ...) and set(<prefix>_CPP_REVISIONS ...) for CMake.
 std::string cmake_fragment(const std::vector<scanned_file>& files);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog_writer.hpp"
+#include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/core/text.hpp"
@@ -46,21 +47,30 @@ options parse_options(int argc, char** argv) {
       if (i + 1 >= argc) usage("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--name") o.name = value();
-    else if (a == "--list") o.list_file = value();
-    else if (a == "--out-dir") o.out_dir = value();
-    else if (a == "--source-root") o.source_root = value();
-    else if (a == "--merge-command") o.merge_command = value();
-    else if (a == "--fail-on-multiple-heads") o.fail_on_multiple_heads = true;
-    else if (a == "--allow-multiple-heads") o.allow_multiple_heads = true;
-    else usage("unknown argument '" + a + "'");
+    if (a == "--name")
+      o.name = value();
+    else if (a == "--list")
+      o.list_file = value();
+    else if (a == "--out-dir")
+      o.out_dir = value();
+    else if (a == "--source-root")
+      o.source_root = value();
+    else if (a == "--merge-command")
+      o.merge_command = value();
+    else if (a == "--fail-on-multiple-heads")
+      o.fail_on_multiple_heads = true;
+    else if (a == "--allow-multiple-heads")
+      o.allow_multiple_heads = true;
+    else
+      usage("unknown argument '" + a + "'");
   }
   if (o.name.empty() || o.list_file.empty() || o.out_dir.empty()) usage("missing arguments");
   return o;
 }
 
 std::string display_path(const std::string& absolute, const std::string& root) {
-  if (!root.empty() && mt::starts_with(absolute, root + "/")) return absolute.substr(root.size() + 1);
+  if (!root.empty() && mt::starts_with(absolute, root + "/"))
+    return absolute.substr(root.size() + 1);
   return absolute;
 }
 
@@ -76,7 +86,8 @@ std::vector<std::string> read_list(const std::string& path) {
 }
 
 // Every head on a line of its own, at its file, then how to merge them.
-void report_heads(const mt::revision_graph& graph, const options& o, std::vector<mt::diagnostic>& ds) {
+void report_heads(const mt::revision_graph& graph, const options& o,
+                  std::vector<mt::diagnostic>& ds) {
   auto heads = graph.real_heads();
   if (heads.size() < 2 || o.allow_multiple_heads) return;
   auto level = o.fail_on_multiple_heads ? mt::severity::error : mt::severity::warning;
@@ -109,6 +120,7 @@ int main(int argc, char** argv) {
       std::string text = mt::read_file(path);
       f.modified_ns = mt::modification_time_ns(path);
       f.size = static_cast<long long>(text.size());
+      f.checksum = mt::migration_checksum(text);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       files.push_back(std::move(f));
     }
@@ -138,7 +150,8 @@ int main(int argc, char** argv) {
     std::cout << "note: merge the heads with: " << o.merge_command << "\n";
 
   try {
-    mt::write_file_if_different(o.out_dir + "/embedded.cpp", mt::scanner::embedding_source(o.name, files));
+    mt::write_file_if_different(o.out_dir + "/embedded.cpp",
+                                mt::scanner::embedding_source(o.name, files));
     mt::write_file_if_different(o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files));
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";

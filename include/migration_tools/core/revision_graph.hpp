@@ -38,7 +38,7 @@ class revision_graph {
 
   size_t size() const { return nodes_.size(); }
   bool empty() const { return nodes_.empty(); }
-  const migration& at(node_id id) const { return nodes_[static_cast<size_t>(id)].m; }
+  const migration& at(node_id id) const { return migrations_[static_cast<size_t>(id)]; }
   const std::string& revision(node_id id) const { return at(id).revision; }
 
   // -1 when absent. Exact revision id only.
@@ -90,8 +90,9 @@ class revision_graph {
   bool on_branch(node_id id, std::string_view label) const;
 
  private:
+  // The edges of node i; its migration is migrations_[i]. Kept apart so that
+  // building takes the migrations as they come, without moving each one.
   struct node_data {
-    migration m;
     std::vector<node_id> parents, children, dependencies, dependents;
     std::vector<std::string> labels;  // branch labels in effect
     int topo_index = -1;
@@ -103,6 +104,7 @@ class revision_graph {
   void normalise_dependencies();
   void spread_labels();
 
+  std::vector<migration> migrations_;
   std::vector<node_data> nodes_;
   std::unordered_map<std::string_view, node_id> by_revision_;
   std::unordered_map<std::string_view, node_id> by_label_;

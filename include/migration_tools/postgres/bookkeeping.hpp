@@ -26,7 +26,7 @@ struct progress_row {
 struct recorded_checksum {
   std::string revision;
   std::string direction;
-  std::string checksum;  // empty: none recorded
+  std::string checksum;
   std::string file;
   std::string recorded_at;  // UTC, 'YYYY-MM-DD HH:MM:SS+00'
 };
@@ -55,8 +55,10 @@ class bookkeeping {
   // apply() and record() of one step, in one round trip when it can.
   void apply_and_record(pqxx::transaction_base& tx, const version_change& change,
                         const history_entry& entry);
-  // The latest recorded checksum of each revision in the history, by revision.
-  std::vector<recorded_checksum> recorded_checksums(pqxx::transaction_base& tx);
+  // The history rows that record a checksum (bookkeeping_sql::select_checksum_rows).
+  pqxx::result checksum_rows(pqxx::transaction_base& tx);
+  // One of them in full, by its id.
+  recorded_checksum recorded_checksum_at(pqxx::transaction_base& tx, long long id);
 
   // Progress of a `transactional false` migration (see bookkeeping_sql.hpp).
   // The writes commit on their own, outside any transaction.

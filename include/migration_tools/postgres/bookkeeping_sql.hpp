@@ -37,6 +37,8 @@ std::string quote_identifier(std::string_view name);
 // E'' literal with the backslashes doubled, so that it means the same whatever
 // standard_conforming_strings says. Throws usage_error on a NUL byte.
 std::string quote_literal(std::string_view text);
+// The same, appended to `out` (offline scripts quote thousands of values).
+void append_quoted_literal(std::string& out, std::string_view text);
 
 // "schema"."version_table" and "schema"."version_table_history".
 std::string version_table(const bookkeeping_names& names);
@@ -53,6 +55,7 @@ struct statement {
 // The statement with each $n replaced by its parameter as a literal (or NULL),
 // for scripts that run without this program.
 std::string inline_params(const statement& s);
+void append_inlined(std::string& out, const statement& s);
 
 // The directions a history row may have (its CHECK constraint).
 // `repair` records the checksum of an applied migration's edited file.
@@ -92,12 +95,16 @@ statement insert_history_row(const bookkeeping_names& names, const history_entry
 std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
                                           const version_change& change, const history_entry& entry);
 
-// The checksum each revision was recorded with: its latest history row of
-// direction upgrade, stamp or repair that has one (a stamp of a revision that
-// was applied already records none, and leaves the earlier one standing).
-// Columns: revision, direction, checksum, file, and the row's finish time in
-// UTC as 'YYYY-MM-DD HH:MM:SS+00'.
-std::string select_recorded_checksums(const bookkeeping_names& names);
+// The checksum a revision was recorded with is the one of its latest history
+// row of direction upgrade, stamp or repair that has one (a stamp of a revision
+// that was applied already records none, and leaves the earlier one standing).
+// Every such row, unordered (the client keeps the highest id of each revision:
+// with ten thousand revisions, sorting them on the server took longer):
+// columns revision, checksum, id.
+std::string select_checksum_rows(const bookkeeping_names& names);
+// One of those rows in full: revision, direction, checksum, file, and its
+// finish time in UTC as 'YYYY-MM-DD HH:MM:SS+00'.
+statement select_recorded_checksum(const bookkeeping_names& names, long long id);
 
 // Progress of a `transactional false` migration, one row per statement, each
 // written in autocommit: `started` before the statement runs, then
