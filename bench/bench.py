@@ -383,6 +383,12 @@ class Suite:
                                             'SELECT version_num FROM "public"."bench_version"'])})["x"]
         self.put("psql_select", 0, f.median, f.raw)
         self.put("psql_select_cpu", 0, f.cpu)
+        # The floor of every runner command: starting the process (the runner and
+        # the shared libraries libpqxx brings, about thirty) and printing --help.
+        for n in self.sizes:
+            f = self.r.compare({"x": dict(argv=[self.runner(n), "--help"])})["x"]
+            self.put("start_runner", n, f.median, f.raw)
+            self.put("start_runner_cpu", n, f.cpu)
         for n in self.sizes:
             ini = os.path.join(self.alembic_dir(n), "alembic.ini")
             alembic = ["alembic", "-c", ini]
@@ -554,10 +560,13 @@ class Suite:
                            f"{t(f'{key}_alembic', n)} | {ratio(r, a)} | {fmt_t(get(f'{key}_runner_cpu', n))} | "
                            f"{fmt_kb(rss)} | {fmt_kb(get(f'{key}_alembic_rss', n))} | {g1} | {g2} |")
         out.append("")
+        starts = ", ".join(f"{fmt_t(get('start_runner', n))} at {size(n)}" for n in S)
         out.append(f"For scale: `psql -X -c 'SELECT version_num FROM ...'` (connect, one query) "
                    f"takes {fmt_t(get('psql_select', 0))} here ({fmt_t(get('psql_select_cpu', 0))} "
-                   f"CPU). Alembic's `check` counterpart is `alembic_check.py` (Alembic 1.8 has no "
-                   f"`check`).")
+                   f"CPU). Starting the runner and printing `--help`, the floor of every command "
+                   f"(the dynamic loader binds libpqxx and the about thirty shared libraries "
+                   f"libpq brings): {starts}. Alembic's `check` counterpart is `alembic_check.py` "
+                   f"(Alembic 1.8 has no `check`).")
         out.append("")
 
         # 3. CMake
