@@ -49,6 +49,7 @@ std::string do_block(const std::string& declarations, const std::string& body) {
 
 // RAISE's format string: '%' stands for an argument, "%%" for itself.
 std::string escape_format(const std::string& text) {
+  if (text.find('%') == std::string::npos) return text;
   std::string out;
   for (char c : text) {
     out += c;
@@ -293,10 +294,12 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
                                                            in.checksum(id), m.path, ""}));
     out += ";\n";
     out += "COMMIT;\n";
-    // Written step by step: a script of thousands of migrations is never
-    // held whole in memory.
-    script << out;
-    out.clear();
+    // Written in pieces of about 64 kB: a script of thousands of migrations
+    // is never held whole in memory, nor written in thousands of calls.
+    if (out.size() >= 64 * 1024) {
+      script << out;
+      out.clear();
+    }
   }
   if (in.steps.steps.empty())
     out += "\n-- Nothing to do: " + describe_revisions(graph, state.heads) + " is already there\n";

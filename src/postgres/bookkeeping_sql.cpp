@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <utility>
 
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/diagnostic.hpp"
@@ -114,17 +116,45 @@ void rewrite_placeholders(std::string& out, const std::string& t, Replace replac
 
 }  // namespace
 
+namespace {
+
+// A statement's text split at its placeholders, found once per text: offline
+// scripts inline the same few statements thousands of times.
+struct placeholder_layout {
+  std::string text;                                     // without the placeholders
+  std::vector<std::pair<size_t, size_t>> placeholders;  // (offset in text, n)
+};
+
+const placeholder_layout& layout_of(const std::string& text) {
+  // Per thread, and bounded: the statements a process writes are few.
+  thread_local std::unordered_map<std::string, placeholder_layout> layouts;
+  if (auto found = layouts.find(text); found != layouts.end()) return found->second;
+  if (layouts.size() > 256) layouts.clear();
+  placeholder_layout layout;
+  rewrite_placeholders(layout.text, text, [&](std::string& to, size_t n) {
+    layout.placeholders.emplace_back(to.size(), n);
+  });
+  return layouts.emplace(text, std::move(layout)).first->second;
+}
+
+}  // namespace
+
 void append_inlined(std::string& out, const statement& s) {
-  rewrite_placeholders(out, s.text, [&](std::string& to, size_t n) {
+  const placeholder_layout& layout = layout_of(s.text);
+  size_t at = 0;
+  for (const auto& [offset, n] : layout.placeholders) {
+    out.append(layout.text, at, offset - at);
+    at = offset;
     if (n == 0 || n > s.params.size())
       throw error("internal error: placeholder $" + std::to_string(n) +
                   " without a parameter in: " + s.text);
     const auto& p = s.params[n - 1];
     if (p)
-      append_quoted_literal(to, *p);
+      append_quoted_literal(out, *p);
     else
-      to += "NULL";
-  });
+      out += "NULL";
+  }
+  out.append(layout.text, at, std::string::npos);
 }
 
 std::string inline_params(const statement& s) {
