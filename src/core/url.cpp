@@ -1,5 +1,6 @@
 #include "migration_tools/core/url.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace migration_tools {
@@ -43,13 +44,15 @@ std::string redact_password_parameters(std::string s) {
 
 std::string redact_url(std::string_view url) {
   std::string s(url);
-  auto scheme = s.find("://");
-  if (scheme != std::string::npos) {
+  // Every URL in the text: an error message may quote more than one.
+  for (size_t scheme = s.find("://"); scheme != std::string::npos;
+       scheme = s.find("://", scheme + 3)) {
     // As libpq reads it, the user information ends at an '@' before the first
     // '/': a password may hold '?' or '#'. The last such '@' is taken, so that
-    // an unencoded '@' in the password does not leak its tail.
+    // an unencoded '@' in the password does not leak its tail. A URL ends at
+    // the next one at the latest.
     size_t authority = scheme + 3;
-    size_t end = s.find('/', authority);
+    size_t end = std::min(s.find('/', authority), s.find("://", authority));
     if (end == std::string::npos) end = s.size();
     size_t at = s.rfind('@', end);
     if (at != std::string::npos && at >= authority) {

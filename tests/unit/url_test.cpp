@@ -79,3 +79,13 @@ TEST_CASE("A URL inside an error message is redacted", "[unit][url]") {
   CHECK_THAT(out, !Contains("s3cr3t"));
   CHECK_THAT(out, Contains("postgresql://app:***@db.example.com/app"));
 }
+
+TEST_CASE("Every URL in a message loses its password", "[unit][url]") {
+  auto out = redact_url(
+      "cannot connect to postgresql://a:first@h1/db, nor to postgresql://b:second@h2/db");
+  CHECK(out == "cannot connect to postgresql://a:***@h1/db, nor to postgresql://b:***@h2/db");
+  CHECK_THAT(out, !Contains("first") && !Contains("second"));
+  // Without a '/' after the first host, the second URL still is a URL of its own.
+  out = redact_url("postgresql://a:first@h1 then postgresql://b:second@h2");
+  CHECK_THAT(out, !Contains("first") && !Contains("second"));
+}
