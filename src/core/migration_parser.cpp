@@ -106,6 +106,16 @@ class parser {
             "the file contains a NUL byte: a migration must be a UTF-8 text file");
       return std::move(m_);
     }
+    // An empty file (a touched placeholder, a failed save): one error that
+    // says what a migration needs, instead of one per missing part.
+    if (trim(strip_bom(text_)).empty()) {
+      std::string comment(comment_);
+      error(1, "the file is empty: a migration needs a header with '" + comment +
+                   " migrate:revision' and '" + comment + " migrate:down_revision'" +
+                   (m_.kind == migration_kind::sql ? " and a '-- migrate:upgrade' section" : "") +
+                   " (the runner's `new` command, target <name>_new, writes one)");
+      return std::move(m_);
+    }
     line_reader lines(text_);
     std::string_view line;
     int number = 0;

@@ -790,9 +790,7 @@ function(case_bad_input)
     "migrations/0009_no_revision.sql:1: error: missing required header key '-- migrate:revision'"
     "migrations/0010_latin1_header.sql:3: error: the header is not valid UTF-8 (byte 0xE9 at column 23): save the file as UTF-8"
     "migrations/0011_binary_junk.sql:3: error: the file contains a NUL byte: a migration must be a UTF-8 text file"
-    "migrations/0012_empty.sql:1: error: missing required header key '-- migrate:revision'"
-    "migrations/0012_empty.sql:1: error: missing required header key '-- migrate:down_revision'"
-    "migrations/0012_empty.sql:1: error: missing '-- migrate:upgrade' marker before the migration's SQL"
+    "migrations/0012_empty.sql:1: error: the file is empty: a migration needs a header with '-- migrate:revision' and '-- migrate:down_revision' and a '-- migrate:upgrade' section (the runner's `new` command, target <name>_new, writes one)"
     "migrations/0013_bom_crlf_bad.sql:3: error: malformed transactional value 'sometimes': expected 'true' or 'false'")
   mt_expect_whole_line(cfg
     "migrations/0008_markers_out_of_order.sql:8: error: header key 'message' after the header; move it above '-- migrate:upgrade'")
