@@ -75,19 +75,21 @@ std::string describe_failed_migration(runner_context& ctx, const failed_migratio
     what += "was interrupted part-way through its " + f.direction + ", at statement " +
             std::to_string(stopped->statement.index) + of_total + " (started " +
             stopped->started_at +
-            ", never finished: the connection was lost or the runner stopped); whether that "
+            ", never finished: the connection was lost, or the runner or an offline script "
+            "stopped); whether that "
             "statement took effect is unknown";
     line = stopped->statement.line;
   } else {
     what += "ran all its recorded " + f.direction +
-            " statements, but its version was not recorded (the connection was lost or the "
-            "runner stopped)";
+            " statements, but its version was not recorded (the connection was lost, or the "
+            "runner or an offline script stopped)";
     line = f.rows.back().statement.line;
   }
   std::string text = format_diagnostic({file, line, severity::error, what});
   text += "\n  statements that already ran and stay applied: " +
           (done.empty() ? std::string("none") : line_list(done));
-  std::string resume_at = stopped ? " at statement " + std::to_string(stopped->statement.index) : "";
+  std::string resume_at =
+      stopped ? " at statement " + std::to_string(stopped->statement.index) : "";
   text += "\n  fix the cause, then continue" + resume_at + " with: " + runner + " " + f.direction +
           " --resume";
   if (id >= 0) {
@@ -127,7 +129,8 @@ int resume_point(runner_context& ctx, const failed_migration& f) {
                " (line " + std::to_string(r.statement.line) + " when it ran at " + r.finished_at +
                ") already ran but " +
                (i < statements.size() ? "has changed since" : "is no longer in the file") +
-               "; restore it as it ran, or complete the migration by hand and set the version with: " +
+               "; restore it as it ran, or complete the migration by hand and set the version "
+               "with: " +
                ctx.config().name + " stamp " +
                (f.direction == "upgrade" ? f.revision
                                          : revisions_or_base(graph, graph.parents(id)))}));
@@ -145,7 +148,8 @@ resume_plan check_failed_state(runner_context& ctx, plan& p, bool resume) {
   }
   if (!resume || failed.size() > 1) {
     std::string text;
-    for (const auto& f : failed) text += (text.empty() ? "" : "\n") + describe_failed_migration(ctx, f);
+    for (const auto& f : failed)
+      text += (text.empty() ? "" : "\n") + describe_failed_migration(ctx, f);
     throw database_error(text);
   }
   const auto& f = failed.front();
@@ -160,15 +164,16 @@ resume_plan check_failed_state(runner_context& ctx, plan& p, bool resume) {
   auto it = std::find(p.steps.begin(), p.steps.end(), id);
   if (it == p.steps.end())
     throw usage_error("revision '" + f.revision + "' failed part-way through its " + f.direction +
-                      ", and this " + dir + "'s target does not include it; resume with a target "
-                      "that does, e.g. '" + ctx.config().name + " " + dir + " --resume " +
-                      f.revision + "'");
+                      ", and this " + dir +
+                      "'s target does not include it; resume with a target "
+                      "that does, e.g. '" +
+                      ctx.config().name + " " + dir + " --resume " + f.revision + "'");
   // Its prerequisites were in place when it started, and the version rows have
   // not moved since (nothing runs while a migration is failed).
   p.steps.erase(it);
   p.steps.insert(p.steps.begin(), id);
   ctx.info("resuming revision '" + f.revision + "' at statement " + std::to_string(first) +
-           (first == 2   ? std::string(" (statement 1 already ran and is unchanged)")
+           (first == 2  ? std::string(" (statement 1 already ran and is unchanged)")
             : first > 2 ? " (statements 1 to " + std::to_string(first - 1) +
                               " already ran and are unchanged)"
                         : std::string()));

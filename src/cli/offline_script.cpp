@@ -11,6 +11,7 @@
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
+#include "migration_tools/postgres/step_executor.hpp"
 
 namespace migration_tools::cli {
 
@@ -95,6 +96,29 @@ std::string section_sql(const sql_section& section) {
     if (last.offset + last.text.size() >= section.text.size()) text += "\n;";
   }
   return text + "\n";
+}
+
+// The statements of a `transactional false` section, each between the
+// progress rows the runner writes for it (bookkeeping_sql::progress_*).
+void append_tracked_statements(std::string& out, const bookkeeping_names& names, const migration& m,
+                               const sql_section& section, bool up) {
+  auto statements = split_sql(section.text);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const auto& statement = statements[i];
+    sql::progress_statement progress{m.revision,
+                                     up ? "upgrade" : "downgrade",
+                                     static_cast<int>(i + 1),
+                                     file_line(section, statement.line),
+                                     sql::statement_checksum(statement.text),
+                                     m.path};
+    sql::append_inlined(out, sql::progress_started(names, progress));
+    out += ";\n";
+    // On a line of its own: the statement may end in a line comment.
+    out += statement.text;
+    out += "\n;\n";
+    sql::append_inlined(out, sql::progress_finished(names, progress));
+    out += ";\n";
+  }
 }
 
 // Fails the script unless the version rows are exactly what the script was
@@ -244,8 +268,16 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
                           "  END IF;\n");
   out += "\n";
 
-  if (state.heads.empty()) {
-    out += "-- Create the bookkeeping tables\nBEGIN;\n";
+  // From base the script creates the bookkeeping tables; from elsewhere it
+  // creates them too (each statement keeps what exists) when it has a
+  // `transactional false` migration, whose progress table a database set up
+  // by an older runner lacks.
+  bool any_outside = std::any_of(in.steps.steps.begin(), in.steps.steps.end(),
+                                 [&](node_id id) { return !graph.at(id).transactional; });
+  if (state.heads.empty() || any_outside) {
+    out += state.heads.empty() ? "-- Create the bookkeeping tables\nBEGIN;\n"
+                               : "-- Create the bookkeeping tables that do not exist yet\nBEGIN;\n"
+                                 "SET LOCAL client_min_messages = warning;\n";
     for (const auto& statement : sql::create_statements(in.names)) out += statement + ";\n";
     out += "COMMIT;\n\n";
   }
@@ -271,17 +303,25 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
     out += "\n-- file: ";
     out += m.path;
     out += '\n';
-    std::string body = section_sql(up ? m.upgrade : m.downgrade);
+    const sql_section& section = up ? m.upgrade : m.downgrade;
     if (!m.transactional) {
-      // Statement by statement outside a transaction, as the runner does;
-      // the bookkeeping follows in a transaction of its own.
-      out += "-- transactional false: these statements run outside a transaction\n";
+      // Statement by statement outside a transaction, as the runner does,
+      // each between the progress rows the runner writes: a script stopped
+      // by a failing statement leaves the failed state that the runner
+      // reports and `--resume` continues from. The bookkeeping follows in a
+      // transaction of its own.
+      out +=
+          "-- transactional false: these statements run outside a transaction, each with\n"
+          "-- its progress row (see the runner's --resume)\n";
       auto sets = timeout_statements(m, in.limits, false);
       for (const auto& set : sets) out += set + ";\n";
-      if (!body.empty()) out += body + "\n";
+      append_tracked_statements(out, in.names, m, section, up);
       for (const auto& set : sets) out += "RESET " + set.substr(4, set.find(' ', 4) - 4) + ";\n";
       out += "BEGIN;\n";
+      sql::append_inlined(out, sql::delete_progress_rows(in.names, m.revision));
+      out += ";\n";
     } else {
+      std::string body = section_sql(section);
       out += "BEGIN;\n";
       for (const auto& set : timeout_statements(m, in.limits, true)) out += set + ";\n";
       if (!body.empty()) out += "\n" + body + "\n";

@@ -2,6 +2,8 @@
 // recorded per statement, a failed state that stops the next run, `--resume`
 // and `stamp`.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "runners.hpp"
 #include "test_database.hpp"
@@ -25,8 +27,9 @@ void fail_at_second_statement(const std::string& url) {
   auto r = nontx(url, {"upgrade"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 1);
-  CHECK(contains(r.err, std::string(resume_file) +
-                            ":8: error: relation \"target_table\" does not exist (SQLSTATE 42P01)"));
+  CHECK(
+      contains(r.err, std::string(resume_file) +
+                          ":8: error: relation \"target_table\" does not exist (SQLSTATE 42P01)"));
 }
 
 }  // namespace
@@ -36,8 +39,9 @@ TEST_CASE("transactional false runs CREATE INDEX CONCURRENTLY outside a transact
   auto r = nontx(url, {"upgrade", "nt_index"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(column(url, "SELECT indisvalid::text FROM pg_index "
-                    "WHERE indexrelid = 'items_name_idx'::regclass") ==
+  CHECK(column(url,
+               "SELECT indisvalid::text FROM pg_index "
+               "WHERE indexrelid = 'items_name_idx'::regclass") ==
         std::vector<std::string>{"true"});
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
         std::vector<std::string>{"nt_index"});
@@ -57,12 +61,12 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
         std::vector<std::string>{"nt_index"});
   CHECK(column(url, "SELECT count(*) FROM items WHERE id = 1") == std::vector<std::string>{"1"});
-  CHECK(column(url, "SELECT statement_index || ' ' || statement_line || ' ' ||"
-                    " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
-                    " FROM mt_nontx_version_progress ORDER BY statement_index") ==
+  CHECK(column(url,
+               "SELECT statement_index || ' ' || statement_line || ' ' ||"
+               " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
+               " FROM mt_nontx_version_progress ORDER BY statement_index") ==
         std::vector<std::string>{
-            "1 7 true -",
-            "2 8 false relation \"target_table\" does not exist (SQLSTATE 42P01)"});
+            "1 7 true -", "2 8 false relation \"target_table\" does not exist (SQLSTATE 42P01)"});
   CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_history WHERE direction = 'failure'") ==
         std::vector<std::string>{"1"});
 
@@ -72,7 +76,8 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
   CHECK(contains(check.out, std::string(resume_file) + ":8: error: revision 'nt_resume'"));
 
   // Without --resume: refused (exit 1), naming the failed statement, what ran, and what to do.
-  for (auto args : {std::vector<std::string>{"upgrade"}, std::vector<std::string>{"downgrade", "base"}}) {
+  for (auto args :
+       {std::vector<std::string>{"upgrade"}, std::vector<std::string>{"downgrade", "base"}}) {
     auto r = nontx(url, args);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);
@@ -82,7 +87,8 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
                               "\"target_table\" does not exist (SQLSTATE 42P01)"));
     CHECK(contains(r.err, "statements that already ran and stay applied: 1 (line 7)"));
     CHECK(contains(r.err, "continue at statement 2 with: mt_nontx upgrade --resume"));
-    CHECK(contains(r.err, "mt_nontx stamp nt_resume (completed), or mt_nontx stamp nt_index (undone)"));
+    CHECK(contains(r.err,
+                   "mt_nontx stamp nt_resume (completed), or mt_nontx stamp nt_index (undone)"));
   }
   CHECK(column(url, "SELECT count(*) FROM items WHERE id = 1") == std::vector<std::string>{"1"});
 
@@ -100,8 +106,9 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
           std::vector<std::string>{"nt_lost"});
     CHECK(column(url, "SELECT count(*) FROM items WHERE id = 1") == std::vector<std::string>{"1"});
     CHECK(column(url, "SELECT id::text FROM target_table") == std::vector<std::string>{"2"});
-    CHECK(column(url, "SELECT indisvalid::text FROM pg_index "
-                      "WHERE indexrelid = 'target_table_id_idx'::regclass") ==
+    CHECK(column(url,
+                 "SELECT indisvalid::text FROM pg_index "
+                 "WHERE indexrelid = 'target_table_id_idx'::regclass") ==
           std::vector<std::string>{"true"});
     CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_progress") ==
           std::vector<std::string>{"0"});
@@ -109,8 +116,9 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
   }
 
   SECTION("resume refuses when a statement that already ran has changed") {
-    column(url, "UPDATE mt_nontx_version_progress SET statement_checksum = 'edited' "
-                "WHERE statement_index = 1 RETURNING 1");
+    column(url,
+           "UPDATE mt_nontx_version_progress SET statement_checksum = 'edited' "
+           "WHERE statement_index = 1 RETURNING 1");
     column(url, "CREATE TABLE target_table (id int) ; SELECT 1");
     auto r = nontx(url, {"upgrade", "--resume"});
     INFO(r.out << r.err);
@@ -145,21 +153,24 @@ TEST_CASE("losing the connection in a transactional-false migration keeps its pr
   auto r = nontx(url, {"upgrade"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "tests/db/fixtures/nontransactional/003_nt_lost.sql:8: error: lost the "
-                        "connection to the database while running statement 2 of 3 of revision "
-                        "'nt_lost'"));
+  CHECK(contains(r.err,
+                 "tests/db/fixtures/nontransactional/003_nt_lost.sql:8: error: lost the "
+                 "connection to the database while running statement 2 of 3 of revision "
+                 "'nt_lost'"));
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
         std::vector<std::string>{"nt_resume"});
   // Statement 1 committed and is recorded as done; statement 2 is recorded as started only.
-  CHECK(column(url, "SELECT statement_index || ' ' || (finished_at IS NOT NULL) || ' ' ||"
-                    " (error IS NULL) FROM mt_nontx_version_progress ORDER BY statement_index") ==
+  CHECK(column(url,
+               "SELECT statement_index || ' ' || (finished_at IS NOT NULL) || ' ' ||"
+               " (error IS NULL) FROM mt_nontx_version_progress ORDER BY statement_index") ==
         std::vector<std::string>{"1 true true", "2 false true"});
 
   auto next = nontx(url, {"upgrade"});
   INFO(next.out << next.err);
   CHECK(next.exit_code == 1);
-  CHECK(contains(next.err, "003_nt_lost.sql:8: error: revision 'nt_lost' (transactional false) was "
-                           "interrupted part-way through its upgrade, at statement 2 of 3"));
+  CHECK(contains(next.err,
+                 "003_nt_lost.sql:8: error: revision 'nt_lost' (transactional false) was "
+                 "interrupted part-way through its upgrade, at statement 2 of 3"));
   CHECK(contains(next.err, "statements that already ran and stay applied: 1 (line 7)"));
   CHECK(nontx(url, {"check"}).exit_code == 3);
 
@@ -169,5 +180,80 @@ TEST_CASE("losing the connection in a transactional-false migration keeps its pr
   CHECK(resumed.exit_code == 0);
   CHECK(column(url, "SELECT id::text FROM items WHERE id > 2 ORDER BY id") ==
         std::vector<std::string>{"3", "4"});
+  CHECK(nontx(url, {"check"}).exit_code == 0);
+}
+
+TEST_CASE("an offline script stopped in a transactional-false migration leaves what --resume needs",
+          "[db][offline]") {
+  auto url = fresh_database("nontx_offline");
+  auto script = nontx(url, {"upgrade", "--sql"});
+  REQUIRE(script.exit_code == 0);
+  auto path = std::filesystem::temp_directory_path() / "mt-nontx-offline.sql";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << script.out;
+  }
+  auto psql = run_process(
+      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path.string()});
+  std::filesystem::remove(path);
+  INFO(psql.out << psql.err);
+  // psql stops at nt_resume's second statement; the first ran and is recorded as done.
+  CHECK(psql.exit_code != 0);
+  CHECK(contains(psql.err, "relation \"target_table\" does not exist"));
+  CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
+        std::vector<std::string>{"nt_index"});
+  CHECK(column(url,
+               "SELECT statement_index || ' ' || statement_line || ' ' ||"
+               " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
+               " FROM mt_nontx_version_progress ORDER BY statement_index") ==
+        std::vector<std::string>{"1 7 true -", "2 8 false -"});
+
+  // The runner sees the same failed state as after an online failure.
+  auto r = nontx(url, {"upgrade"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, std::string(resume_file) +
+                            ":8: error: revision 'nt_resume' "
+                            "(transactional false) was interrupted "
+                            "part-way through its upgrade, at statement 2 of 3"));
+  CHECK(contains(r.err, "an offline script stopped"));
+  CHECK(contains(r.err, "statements that already ran and stay applied: 1 (line 7)"));
+
+  // --resume continues at statement 2 (statement 1 does not run twice).
+  column(url, "CREATE TABLE target_table (id int) ; SELECT 1");
+  r = nontx(url, {"upgrade", "--resume"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
+        std::vector<std::string>{"nt_lost"});
+  CHECK(column(url, "SELECT count(*) FROM items WHERE id = 1") == std::vector<std::string>{"1"});
+  CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_progress") ==
+        std::vector<std::string>{"0"});
+}
+
+TEST_CASE("an offline script runs transactional-false migrations and clears their progress",
+          "[db][offline]") {
+  auto url = fresh_database("nontx_offline_ok");
+  column(url, "CREATE TABLE target_table (id int) ; SELECT 1");
+  auto script = nontx(url, {"upgrade", "--sql"});
+  REQUIRE(script.exit_code == 0);
+  auto path = std::filesystem::temp_directory_path() / "mt-nontx-offline-ok.sql";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << script.out;
+  }
+  auto psql = run_process(
+      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path.string()});
+  std::filesystem::remove(path);
+  INFO(psql.out << psql.err);
+  REQUIRE(psql.exit_code == 0);
+  CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
+        std::vector<std::string>{"nt_lost"});
+  CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_progress") ==
+        std::vector<std::string>{"0"});
+  CHECK(column(url,
+               "SELECT indisvalid::text FROM pg_index "
+               "WHERE indexrelid = 'target_table_id_idx'::regclass") ==
+        std::vector<std::string>{"true"});
   CHECK(nontx(url, {"check"}).exit_code == 0);
 }
