@@ -105,12 +105,8 @@ void append_tracked_statements(std::string& out, const bookkeeping_names& names,
   auto statements = split_sql(section.text);
   for (size_t i = 0; i < statements.size(); ++i) {
     const auto& statement = statements[i];
-    sql::progress_statement progress{m.revision,
-                                     up ? "upgrade" : "downgrade",
-                                     static_cast<int>(i + 1),
-                                     file_line(section, statement.line),
-                                     sql::statement_checksum(statement.text),
-                                     m.path};
+    auto progress =
+        progress_of(m, up ? direction::upgrade : direction::downgrade, section, statement, i);
     sql::append_inlined(out, sql::progress_started(names, progress));
     out += ";\n";
     // On a line of its own: the statement may end in a line comment.

@@ -62,10 +62,10 @@ database_error transaction_connection_lost(const migration& m, int line, const s
   std::string reason = postgres_message(what);
   if (reason.empty() || reason.find("not connected") != std::string::npos)
     reason = "the server closed the connection";
-  return database_error(located(m.path, line,
-                                "lost the connection to the database while running revision '" +
-                                    m.revision + "': " + reason +
-                                    "\nits transaction was not committed: nothing of it was applied"));
+  return database_error(located(
+      m.path, line,
+      "lost the connection to the database while running revision '" + m.revision + "': " + reason +
+          "\nits transaction was not committed: nothing of it was applied"));
 }
 
 }  // namespace
@@ -76,7 +76,8 @@ std::vector<std::string> timeout_statements(const migration& m, const timeouts& 
   auto set = [&](const char* name, const std::optional<int>& own, const std::optional<int>& dflt) {
     const auto& ms = own ? own : dflt;
     if (ms)
-      out.push_back(std::string(local ? "SET LOCAL " : "SET ") + name + " = " + std::to_string(*ms));
+      out.push_back(std::string(local ? "SET LOCAL " : "SET ") + name + " = " +
+                    std::to_string(*ms));
   };
   set("lock_timeout", m.lock_timeout_ms, defaults.lock_timeout_ms);
   set("statement_timeout", m.statement_timeout_ms, defaults.statement_timeout_ms);
@@ -93,9 +94,21 @@ void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open())
         throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
-      throw migration_failed(located(m.path, file_line(section, statement.line), sql_error_text(e)));
+      throw migration_failed(
+          located(m.path, file_line(section, statement.line), sql_error_text(e)));
     }
   }
+}
+
+bookkeeping_sql::progress_statement progress_of(const migration& m, direction dir,
+                                                const sql_section& section,
+                                                const sql_statement& statement, size_t index) {
+  return {m.revision,
+          dir == direction::upgrade ? "upgrade" : "downgrade",
+          static_cast<int>(index + 1),
+          file_line(section, statement.line),
+          bookkeeping_sql::statement_checksum(statement.text),
+          m.path};
 }
 
 void step_executor::run_sql_outside_transaction(const migration& m, direction dir,
@@ -105,12 +118,10 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
   // committed before (started) and after (finished or failed) each statement,
   // so that whatever happens the table says which statements surely ran.
   auto statements = split_sql(section.text);
-  for (size_t i = static_cast<size_t>(std::max(first_statement, 1)) - 1; i < statements.size(); ++i) {
+  for (size_t i = static_cast<size_t>(std::max(first_statement, 1)) - 1; i < statements.size();
+       ++i) {
     const auto& statement = statements[i];
-    bookkeeping_sql::progress_statement progress{
-        m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", static_cast<int>(i + 1),
-        file_line(section, statement.line), bookkeeping_sql::statement_checksum(statement.text),
-        m.path};
+    auto progress = progress_of(m, dir, section, statement, i);
     books_.progress_started(progress);
     auto lost = [&](const std::string& what) {
       return database_error(located(
@@ -181,9 +192,9 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     } else if (m.transactional) {
       run_sql(tx, m, section);
     }
-    books_.apply_and_record(tx, change,
-                            {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade",
-                             checksum, m.path, ""});
+    books_.apply_and_record(
+        tx, change,
+        {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""});
     if (outside) books_.clear_progress(tx, m.revision);
     tx.commit();
   } catch (const migration_failed& e) {

@@ -2,9 +2,8 @@
 // recorded per statement, a failed state that stops the next run, `--resume`
 // and `stamp`.
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
 
+#include "psql.hpp"
 #include "runners.hpp"
 #include "test_database.hpp"
 
@@ -21,6 +20,21 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 const char* const resume_file = "tests/db/fixtures/nontransactional/002_nt_resume.sql";
+
+// "index line finished error" of each progress row.
+std::vector<std::string> progress_rows(const std::string& url) {
+  return column(url,
+                "SELECT statement_index || ' ' || statement_line || ' ' ||"
+                " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
+                " FROM mt_nontx_version_progress ORDER BY statement_index");
+}
+
+// `upgrade --sql`, applied with psql.
+process_result offline_upgrade(const std::string& url, const std::string& name) {
+  auto script = nontx(url, {"upgrade", "--sql"});
+  REQUIRE(script.exit_code == 0);
+  return apply_script(url, script.out, name);
+}
 
 // Upgrades until nt_resume fails at its second statement (line 8).
 void fail_at_second_statement(const std::string& url) {
@@ -61,10 +75,7 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
         std::vector<std::string>{"nt_index"});
   CHECK(column(url, "SELECT count(*) FROM items WHERE id = 1") == std::vector<std::string>{"1"});
-  CHECK(column(url,
-               "SELECT statement_index || ' ' || statement_line || ' ' ||"
-               " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
-               " FROM mt_nontx_version_progress ORDER BY statement_index") ==
+  CHECK(progress_rows(url) ==
         std::vector<std::string>{
             "1 7 true -", "2 8 false relation \"target_table\" does not exist (SQLSTATE 42P01)"});
   CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_history WHERE direction = 'failure'") ==
@@ -186,27 +197,14 @@ TEST_CASE("losing the connection in a transactional-false migration keeps its pr
 TEST_CASE("an offline script stopped in a transactional-false migration leaves what --resume needs",
           "[db][offline]") {
   auto url = fresh_database("nontx_offline");
-  auto script = nontx(url, {"upgrade", "--sql"});
-  REQUIRE(script.exit_code == 0);
-  auto path = std::filesystem::temp_directory_path() / "mt-nontx-offline.sql";
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << script.out;
-  }
-  auto psql = run_process(
-      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path.string()});
-  std::filesystem::remove(path);
+  auto psql = offline_upgrade(url, "nontx-offline");
   INFO(psql.out << psql.err);
   // psql stops at nt_resume's second statement; the first ran and is recorded as done.
   CHECK(psql.exit_code != 0);
   CHECK(contains(psql.err, "relation \"target_table\" does not exist"));
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==
         std::vector<std::string>{"nt_index"});
-  CHECK(column(url,
-               "SELECT statement_index || ' ' || statement_line || ' ' ||"
-               " (finished_at IS NOT NULL) || ' ' || coalesce(error, '-')"
-               " FROM mt_nontx_version_progress ORDER BY statement_index") ==
-        std::vector<std::string>{"1 7 true -", "2 8 false -"});
+  CHECK(progress_rows(url) == std::vector<std::string>{"1 7 true -", "2 8 false -"});
 
   // The runner sees the same failed state as after an online failure.
   auto r = nontx(url, {"upgrade"});
@@ -235,16 +233,7 @@ TEST_CASE("an offline script runs transactional-false migrations and clears thei
           "[db][offline]") {
   auto url = fresh_database("nontx_offline_ok");
   column(url, "CREATE TABLE target_table (id int) ; SELECT 1");
-  auto script = nontx(url, {"upgrade", "--sql"});
-  REQUIRE(script.exit_code == 0);
-  auto path = std::filesystem::temp_directory_path() / "mt-nontx-offline-ok.sql";
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << script.out;
-  }
-  auto psql = run_process(
-      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path.string()});
-  std::filesystem::remove(path);
+  auto psql = offline_upgrade(url, "nontx-offline-ok");
   INFO(psql.out << psql.err);
   REQUIRE(psql.exit_code == 0);
   CHECK(column(url, "SELECT version_num FROM mt_nontx_version") ==

@@ -37,6 +37,7 @@
 #include "migration_tools/postgres/step_executor.hpp"
 #include "offline_script.hpp"
 #include "process.hpp"
+#include "psql.hpp"
 #include "random_graphs.hpp"
 #include "test_database.hpp"
 
@@ -223,17 +224,6 @@ range random_range(const revision_graph& g, direction dir, std::mt19937& rng) {
   }
 }
 
-// Applies a script the way the README says: psql -v ON_ERROR_STOP=1 -f FILE.
-test::process_result psql(const std::string& url, const std::string& script,
-                          const std::string& path) {
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << script;
-  }
-  return test::run_process(
-      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path});
-}
-
 // Everything the two runs must agree on.
 std::vector<std::string> snapshot(pqxx::connection& c) {
   std::vector<std::string> out;
@@ -290,7 +280,7 @@ size_t compare_range(database& online, database& offline, const generated_graph&
   std::string script = cli::write_offline_script(
       {g, names, "offline_property", std::string("offline_property ") + r.text() + " --sql", from,
        p, [&](node_id id) { return gen.checksums.at(g.revision(id)); }, timeouts{}});
-  auto applied = psql(offline.url, script, script_path);
+  auto applied = test::apply_script_file(offline.url, script, script_path);
   INFO("psql -f " << script_path << ":\n" << applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
   CHECK(applied.err.empty());

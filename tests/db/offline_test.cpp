@@ -8,6 +8,7 @@
 
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping_sql.hpp"
+#include "psql.hpp"
 #include "runners.hpp"
 #include "test_database.hpp"
 
@@ -29,17 +30,8 @@ process_result offline(const std::string& url, std::vector<std::string> args) {
   return run_runner(OFFLINE_RUNNER, url, std::move(args));
 }
 
-// Applies a script the way the README says: psql -v ON_ERROR_STOP=1 -f FILE.
 process_result psql(const std::string& url, const std::string& script, const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() / ("mt-offline-" + name + ".sql");
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << script;
-  }
-  auto r = run_process(
-      {PSQL_PROGRAM, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path.string()});
-  std::filesystem::remove(path);
-  return r;
+  return apply_script(url, script, "offline-" + name);
 }
 
 // Everything the two runs must agree on: version rows, history (revision,

@@ -8,6 +8,7 @@
 
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/planner.hpp"
+#include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
 
 namespace migration_tools {
@@ -60,5 +61,11 @@ class step_executor {
 inline int file_line(const sql_section& section, int statement_line) {
   return section.first_line + statement_line - 1;
 }
+
+// The progress row of statement `index` (0-based) of a `transactional false`
+// section, as the runner and offline scripts record it.
+bookkeeping_sql::progress_statement progress_of(const migration& m, direction dir,
+                                                const sql_section& section,
+                                                const sql_statement& statement, size_t index);
 
 }  // namespace migration_tools
