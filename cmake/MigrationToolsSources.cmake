@@ -24,6 +24,11 @@ set(MIGRATION_TOOLS_CORE_SOURCES
 set(MIGRATION_TOOLS_CHECKSUM_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/checksum.cpp)
 
+# Checks of migrations' SQL on PostgreSQL's parser (libpg_query and
+# nlohmann-json): run by the scanner at configure time.
+set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp)
+
 # The PostgreSQL layer on libpqxx.
 set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
@@ -53,5 +58,6 @@ set(MIGRATION_TOOLS_CLI_SOURCES
 set(MIGRATION_TOOLS_SCANNER_SOURCES
   ${MIGRATION_TOOLS_CORE_SOURCES}
   ${MIGRATION_TOOLS_CHECKSUM_SOURCES}
+  ${MIGRATION_TOOLS_SQL_CHECK_SOURCES}
   ${_MIGRATION_TOOLS_ROOT}/src/scanner/catalog_writer.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/scanner/main.cpp)

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
@@ -57,6 +58,51 @@ std::string escape_format(const std::string& text) {
     if (c == '%') out += '%';
   }
   return out;
+}
+
+// Text from a migration or the configuration inside one of the script's own
+// `--` comments: psql ends a comment at a line feed or a carriage return, so
+// every control character is written as an escape and nothing can end it.
+void append_comment_text(std::string& out, std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  for (char c : text) {
+    auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 0xF];
+    } else {
+      out += c;
+    }
+  }
+}
+
+std::string comment_text(std::string_view text) {
+  std::string out;
+  append_comment_text(out, text);
+  return out;
+}
+
+// The scanner refuses these at configure time (check_migration_sql); a
+// runner built by other means must not write them into a script either: a
+// comment or quote left open would swallow the script's own lines, and a
+// backslash would be a psql meta-command.
+void check_offline_safe(const migration& m, const sql_section& section,
+                        std::vector<diagnostic>& ds) {
+  for (const auto& p : find_lexical_problems(section.text)) {
+    int line = section.first_line + count_newlines(section.text, p.offset);
+    ds.push_back({m.path, line, severity::error,
+                  p.what == sql_lexical_problem::kind::backslash
+                      ? "a backslash outside a string or comment would be a psql meta-command "
+                        "in the offline script"
+                      : "a comment, quoted string or dollar quote is never closed in this "
+                        "section, so it would swallow the offline script's own lines"});
+  }
+  for (size_t i = section.text.find('\r'); i != std::string::npos;
+       i = section.text.find('\r', i + 1))
+    ds.push_back({m.path, section.first_line + count_newlines(section.text, i), severity::error,
+                  "a carriage return inside a line: psql ends a comment there, so the offline "
+                  "script would run what follows it"});
 }
 
 void append_revisions(std::string& out, const revision_graph& graph,
@@ -163,6 +209,8 @@ void check_steps(const revision_graph& graph, const plan& p) {
   std::vector<diagnostic> ds;
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);
+    if (m.kind == migration_kind::sql)
+      check_offline_safe(m, p.dir == direction::upgrade ? m.upgrade : m.downgrade, ds);
     if (m.kind == migration_kind::cpp)
       ds.push_back({m.path, m.line_of("revision"), severity::error,
                     "revision '" + m.revision +
@@ -244,10 +292,11 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
 
   applied_state state = in.from;
   std::string out, scratch;
-  out += "-- " + std::string(up ? "Upgrade" : "Downgrade") + " script of '" + in.runner +
-         "' (MigrationTools), written by: " + in.command + "\n";
+  out += "-- " + std::string(up ? "Upgrade" : "Downgrade") + " script of '" +
+         comment_text(in.runner) + "' (MigrationTools), written by: " + comment_text(in.command) +
+         "\n";
   out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
-  out += "-- Version table: " + version_table + "\n\n";
+  out += "-- Version table: " + comment_text(version_table) + "\n\n";
   out += "SET client_encoding = 'UTF8';\n\n";
 
   // The lock every runner takes; a script does not wait for it (a waiting
@@ -294,10 +343,10 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
     }
     if (!m.message.empty()) {
       out += ": ";
-      out += m.message;
+      append_comment_text(out, m.message);
     }
     out += "\n-- file: ";
-    out += m.path;
+    append_comment_text(out, m.path);
     out += '\n';
     const sql_section& section = up ? m.upgrade : m.downgrade;
     if (!m.transactional) {

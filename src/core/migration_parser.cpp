@@ -260,6 +260,11 @@ class parser {
       if (!is_valid_revision_id(value))
         error(number, "malformed revision '" + std::string(value) +
                           "': expected 1 to 64 characters of [A-Za-z0-9_]");
+      else if (is_reserved_revision_word(value))
+        error(number, "revision '" + std::string(value) +
+                          "' is a word of the revision grammar (base, head, heads, none, "
+                          "current): 'show', 'upgrade' and 'downgrade' would read it as that "
+                          "word; choose another id");
       m_.revision = std::string(value);
     } else if (key == "down_revision") {
       if (value.empty()) {
@@ -276,6 +281,11 @@ class parser {
       m_.created = std::string(value);
     } else if (key == "branch_labels") {
       m_.branch_labels = revision_list(value, "branch label", number);
+      for (const auto& label : m_.branch_labels)
+        if (is_reserved_revision_word(label))
+          error(number, "branch label '" + label +
+                            "' is a word of the revision grammar (base, head, heads, none, "
+                            "current); choose another label");
     } else if (key == "depends_on") {
       m_.depends_on = revision_list(value, "depends_on", number);
     } else if (key == "transactional") {
@@ -385,6 +395,10 @@ std::optional<int> parse_postgres_duration(std::string_view text) {
   for (char c : text.substr(0, digits)) value = value * 10 + (c - '0');
   if (value > 2147483647LL / factor) return std::nullopt;
   return static_cast<int>(value * factor);
+}
+
+bool is_reserved_revision_word(std::string_view id) {
+  return id == "base" || id == "head" || id == "heads" || id == "none" || id == "current";
 }
 
 bool is_valid_revision_id(std::string_view id) {

@@ -25,6 +25,8 @@ class splitter {
  public:
   explicit splitter(std::string_view s) : s_(s) {}
 
+  std::vector<sql_lexical_problem> problems() && { return std::move(problems_); }
+
   std::vector<sql_statement> run() {
     while (i_ < s_.size()) {
       char c = s_[i_];
@@ -61,6 +63,12 @@ class splitter {
       } else if (is_ident_char(c) && !prev_is_ident()) {
         mark_token();
         word();
+      } else if (c == '\\') {
+        // psql starts a meta-command here (\\!, \\i, \\o ...); the server
+        // would reject the statement.
+        problem(sql_lexical_problem::kind::backslash, i_);
+        mark_token();
+        ++i_;
       } else {
         if (!std::isspace(static_cast<unsigned char>(c))) mark_token();
         ++i_;
@@ -106,6 +114,7 @@ class splitter {
   }
 
   void skip_block_comment() {
+    size_t open = i_;
     int depth = 0;
     while (i_ < s_.size()) {
       if (s_[i_] == '/' && peek(1) == '*') {
@@ -118,10 +127,12 @@ class splitter {
         ++i_;
       }
     }
+    problem(sql_lexical_problem::kind::unterminated_comment, open);
   }
 
   // At the opening quote; doubled quotes escape, and so does '\' in E'' strings.
   void skip_quoted(char q, bool backslash) {
+    size_t open = i_ - (backslash ? 1 : 0);
     ++i_;
     while (i_ < s_.size()) {
       char c = s_[i_];
@@ -138,6 +149,7 @@ class splitter {
         ++i_;
       }
     }
+    problem(sql_lexical_problem::kind::unterminated_quote, open);
   }
 
   // Length of `$tag$` at i_, or 0 if it is not a dollar-quote opener.
@@ -158,6 +170,7 @@ class splitter {
     size_t n = dollar_tag_length();
     std::string_view tag = s_.substr(i_, n);
     auto end = s_.find(tag, i_ + n);
+    if (end == std::string_view::npos) problem(sql_lexical_problem::kind::unterminated_dollar, i_);
     i_ = end == std::string_view::npos ? s_.size() : end + n;
   }
 
@@ -177,6 +190,10 @@ class splitter {
     last_word_ = w;
   }
 
+  void problem(sql_lexical_problem::kind what, size_t offset) {
+    problems_.push_back({what, offset});
+  }
+
   std::string_view s_;
   size_t i_ = 0;
   bool in_statement_ = false;
@@ -187,10 +204,19 @@ class splitter {
   size_t line_pos_ = 0;
   int line_ = 1;
   std::vector<sql_statement> out_;
+  std::vector<sql_lexical_problem> problems_;
 };
 
 }  // namespace
 
-std::vector<sql_statement> split_sql(std::string_view sql) { return splitter(sql).run(); }
+std::vector<sql_statement> split_sql(std::string_view sql) {
+  return splitter(sql).run();
+}
+
+std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql) {
+  splitter s(sql);
+  s.run();
+  return std::move(s).problems();
+}
 
 }  // namespace migration_tools

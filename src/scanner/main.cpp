@@ -14,6 +14,7 @@
 #include "catalog_writer.hpp"
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/core/text.hpp"
 
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
       f.size = static_cast<long long>(text.size());
       f.checksum = mt::migration_checksum(text);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
+      mt::check_migration_sql(f.parsed, text, ds);
       files.push_back(std::move(f));
     }
   } catch (const std::exception& e) {

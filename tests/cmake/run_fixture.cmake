@@ -773,8 +773,35 @@ function(case_bad_input)
     "${bom}-- migrate:revision bad000000014\r\n-- migrate:down_revision bad000000001\r\n"
     "-- migrate:message BOM and CRLF, café ✓\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n")
 
+  # What psql would read differently from the server, or what would end the
+  # runner's transaction (issue 10, items 1, 3 and 10).
+  string(ASCII 13 cr)
+  set(hdr "-- migrate:down_revision bad000000001\n")
+  file(WRITE "${dir}/0015_lone_cr.sql" "-- migrate:revision bad000000015\n${hdr}\n"
+    "-- migrate:upgrade\nSELECT 1;\n-- note${cr}\\! touch /tmp/x\n")
+  file(WRITE "${dir}/0016_cr_in_message.sql" "-- migrate:revision bad000000016\n${hdr}"
+    "-- migrate:message a${cr}\\! id\n\n-- migrate:upgrade\nSELECT 1;\n")
+  file(WRITE "${dir}/0017_meta_command.sql" "-- migrate:revision bad000000017\n${hdr}\n"
+    "-- migrate:upgrade\nSELECT 1;\n\\i /etc/hostname\n")
+  file(WRITE "${dir}/0018_open_comment.sql" "-- migrate:revision bad000000018\n${hdr}\n"
+    "-- migrate:upgrade\nSELECT 1;\n/* never closed\n")
+  file(WRITE "${dir}/0019_commit.sql" "-- migrate:revision bad000000019\n${hdr}\n"
+    "-- migrate:upgrade\nCREATE TABLE c1 ();\nCOMMIT;\nCREATE TABLE c2 ();\n")
+  file(WRITE "${dir}/0020_copy_stdin.sql" "-- migrate:revision bad000000020\n${hdr}\n"
+    "-- migrate:upgrade\nCOPY t FROM stdin;\n")
+  file(WRITE "${dir}/0021_grammar_word.sql" "-- migrate:revision heads\n${hdr}\n"
+    "-- migrate:upgrade\nSELECT 1;\n")
+
   mt_configure(cfg "${src}" "${src}/build" STEP "configure with malformed migrations" CI unset)
   mt_expect_rc(cfg nonzero)
+  mt_expect_line(cfg
+    "migrations/0015_lone_cr.sql:6: error: a carriage return not followed by a line feed"
+    "migrations/0016_cr_in_message.sql:3: error: a carriage return not followed by a line feed"
+    "migrations/0017_meta_command.sql:6: error: a backslash outside a string or comment: psql would run it as a meta-command"
+    "migrations/0018_open_comment.sql:6: error: a '/*' comment that is never closed in this section"
+    "migrations/0019_commit.sql:6: error: COMMIT in the upgrade section of a transactional migration"
+    "migrations/0020_copy_stdin.sql:5: error: COPY ... FROM STDIN in the upgrade section"
+    "migrations/0021_grammar_word.sql:1: error: revision 'heads' is a word of the revision grammar")
   mt_expect_line(cfg
     "migrations/0002_revision_with_dash.sql:1: error: malformed revision 'bad-000000002': expected 1 to 64 characters of [A-Za-z0-9_]"
     "migrations/0003_revision_not_ascii.sql:1: error: malformed revision 'révision_3': expected 1 to 64 characters of [A-Za-z0-9_]"

@@ -75,5 +75,7 @@ std::optional<int> parse_postgres_duration(std::string_view text);
 
 // The identifier grammar of revisions and branch labels: [A-Za-z0-9_]{1,64}.
 bool is_valid_revision_id(std::string_view id);
+// Words the revision grammar gives a meaning of their own; no revision may be one.
+bool is_reserved_revision_word(std::string_view id);
 
 }  // namespace migration_tools

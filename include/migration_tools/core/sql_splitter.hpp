@@ -18,4 +18,18 @@ struct sql_statement {
 // the last ';' counts as a statement of its own.
 std::vector<sql_statement> split_sql(std::string_view sql);
 
+// What psql's lexer would read differently from the server: text that an
+// offline script must never contain.
+struct sql_lexical_problem {
+  enum class kind {
+    backslash,              // outside a string or comment: a psql meta-command
+    unterminated_comment,   // a '/*' never closed
+    unterminated_quote,     // a '...', E'...' or "..." never closed
+    unterminated_dollar,    // a $tag$ never closed
+  };
+  kind what;
+  size_t offset = 0;  // where the backslash or the opening delimiter is
+};
+std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql);
+
 }  // namespace migration_tools

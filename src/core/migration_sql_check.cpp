@@ -1,0 +1,147 @@
+#include "migration_tools/core/migration_sql_check.hpp"
+
+#include <pg_query.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/text.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+bool istarts_with_word(std::string_view text, std::string_view word) {
+  if (text.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  return text.size() == word.size() ||
+         !(std::isalnum(static_cast<unsigned char>(text[word.size()])) || text[word.size()] == '_');
+}
+
+// Only statements starting with one of these words can be what we look for;
+// the rest are not handed to the parser (a 10 MB INSERT costs nothing here).
+bool may_need_parsing(std::string_view statement) {
+  for (auto word : {"commit", "end", "rollback", "abort", "begin", "start", "prepare", "copy"})
+    if (istarts_with_word(statement, word)) return true;
+  return false;
+}
+
+struct parse_result_deleter {
+  void operator()(PgQueryParseResult* r) const {
+    pg_query_free_parse_result(*r);
+    delete r;
+  }
+};
+
+// The parse tree of one statement as libpg_query's JSON, or null when
+// PostgreSQL 15's grammar does not accept it (the server will say why).
+nlohmann::json parse_statement(std::string_view statement) {
+  std::unique_ptr<PgQueryParseResult, parse_result_deleter> result(
+      new PgQueryParseResult(pg_query_parse(std::string(statement).c_str())));
+  if (result->error || !result->parse_tree) return nullptr;
+  auto tree = nlohmann::json::parse(result->parse_tree, nullptr, false);
+  if (tree.is_discarded() || !tree.contains("stmts") || tree["stmts"].empty()) return nullptr;
+  return tree["stmts"][0]["stmt"];
+}
+
+// TRANS_STMT_* kinds that end or replace the runner's transaction.
+const char* transaction_control_name(const std::string& kind) {
+  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") return "BEGIN";
+  if (kind == "TRANS_STMT_COMMIT") return "COMMIT";
+  if (kind == "TRANS_STMT_ROLLBACK") return "ROLLBACK";
+  if (kind == "TRANS_STMT_PREPARE") return "PREPARE TRANSACTION";
+  if (kind == "TRANS_STMT_COMMIT_PREPARED") return "COMMIT PREPARED";
+  if (kind == "TRANS_STMT_ROLLBACK_PREPARED") return "ROLLBACK PREPARED";
+  return nullptr;  // SAVEPOINT, RELEASE, ROLLBACK TO: fine inside a transaction
+}
+
+class checker {
+ public:
+  checker(const migration& m, std::vector<diagnostic>& ds) : m_(m), ds_(ds) {}
+
+  void lone_carriage_returns(std::string_view file_text) {
+    for (size_t i = file_text.find('\r'); i != std::string_view::npos;
+         i = file_text.find('\r', i + 1)) {
+      if (i + 1 < file_text.size() && file_text[i + 1] == '\n') continue;
+      if (i + 1 == file_text.size()) continue;  // a trailing CR is taken as a line end
+      error(count_newlines(file_text, i) + 1,
+            "a carriage return not followed by a line feed: psql ends a comment there, so an "
+            "offline script would run what follows it; save the file with LF or CRLF line "
+            "endings");
+      return;  // one is enough to say what is wrong with the file
+    }
+  }
+
+  void section(const sql_section& s, const char* name) {
+    if (!s.present) return;
+    for (const auto& p : find_lexical_problems(s.text)) lexical_problem(s, p);
+    for (const auto& statement : split_sql(s.text)) {
+      if (!may_need_parsing(statement.text)) continue;
+      auto tree = parse_statement(statement.text);
+      if (tree.is_null()) continue;
+      int line = s.first_line + statement.line - 1;
+      if (tree.contains("CopyStmt")) {
+        const auto& copy = tree["CopyStmt"];
+        if (copy.value("is_from", false) && !copy.contains("filename") &&
+            !copy.value("is_program", false))
+          error(line, std::string("COPY ... FROM STDIN in the ") + name +
+                          " section: the runner has no data to send it, and psql would read "
+                          "the offline script's next lines as the data; load rows with "
+                          "INSERT, or COPY from a file on the server");
+      } else if (tree.contains("TransactionStmt") && m_.transactional) {
+        const char* what = transaction_control_name(tree["TransactionStmt"].value("kind", ""));
+        if (what)
+          error(line, std::string(what) + " in the " + name +
+                          " section of a transactional migration: the runner runs each "
+                          "migration in one transaction with its version row, which " +
+                          what +
+                          " would end; remove it, or declare '-- migrate:transactional false' "
+                          "to run the statements one by one");
+      }
+    }
+  }
+
+ private:
+  void lexical_problem(const sql_section& s, const sql_lexical_problem& p) {
+    int line = s.first_line + count_newlines(s.text, p.offset);
+    switch (p.what) {
+      case sql_lexical_problem::kind::backslash:
+        error(line,
+              "a backslash outside a string or comment: psql would run it as a meta-command "
+              "(such as \\! or \\i) in an offline script, and PostgreSQL rejects it online");
+        break;
+      case sql_lexical_problem::kind::unterminated_comment:
+        error(line, "a '/*' comment that is never closed in this section");
+        break;
+      case sql_lexical_problem::kind::unterminated_quote:
+        error(line, "a quoted string or identifier that is never closed in this section");
+        break;
+      case sql_lexical_problem::kind::unterminated_dollar:
+        error(line, "a dollar-quoted string that is never closed in this section");
+        break;
+    }
+  }
+
+  void error(int line, std::string message) {
+    ds_.push_back({m_.path, line, severity::error, std::move(message)});
+  }
+
+  const migration& m_;
+  std::vector<diagnostic>& ds_;
+};
+
+}  // namespace
+
+void check_migration_sql(const migration& m, std::string_view file_text,
+                         std::vector<diagnostic>& diagnostics) {
+  checker c(m, diagnostics);
+  c.lone_carriage_returns(file_text);
+  if (m.kind != migration_kind::sql) return;
+  c.section(m.upgrade, "upgrade");
+  c.section(m.downgrade, "downgrade");
+}
+
+}  // namespace migration_tools
