@@ -22,4 +22,8 @@ if(NOT TARGET migration_tools::libpqxx)
     pkg_check_modules(MIGRATION_TOOLS_PQXX REQUIRED IMPORTED_TARGET GLOBAL libpqxx)
     target_link_libraries(migration_tools::libpqxx INTERFACE PkgConfig::MIGRATION_TOOLS_PQXX)
   endif()
+  # libpq itself, for PQconninfoParse (reading a connection string as libpq does).
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(MIGRATION_TOOLS_PQ REQUIRED IMPORTED_TARGET GLOBAL libpq)
+  target_link_libraries(migration_tools::libpqxx INTERFACE PkgConfig::MIGRATION_TOOLS_PQ)
 endif()

@@ -8,6 +8,7 @@
 
 #include "embedded_migrations.hpp"
 #include "migration_tools/core/url.hpp"
+#include "migration_tools/postgres/connection_string.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
@@ -59,15 +60,16 @@ std::string runner_context::style(const std::string& text, const char* code) con
 
 std::string runner_context::resolve_url() {
   if (!options_.url.empty()) {
-    info("using database " + redact_url(options_.url) + " (--url)");
+    info("using database " + describe_connection(options_.url) + " (--url)");
     return options_.url;
   }
   if (auto url = env("DATABASE_URL"); !url.empty()) {
-    info("using database " + redact_url(url) + " (DATABASE_URL)");
+    info("using database " + describe_connection(url) + " (DATABASE_URL)");
     return url;
   }
   if (*config_.default_url) {
-    info("using database " + redact_url(config_.default_url) + " (add_migrations DATABASE_URL)");
+    info("using database " + describe_connection(config_.default_url) +
+         " (add_migrations DATABASE_URL)");
     return config_.default_url;
   }
   dev_database dev(dev_db_directory(config_), config_.name);
@@ -83,8 +85,8 @@ pqxx::connection& runner_context::connection() {
     try {
       connection_ = std::make_unique<pqxx::connection>(url);
     } catch (const pqxx::broken_connection& e) {
-      throw database_error("cannot connect to " + redact_url(url) + ": " +
-                           postgres_message(e.what()));
+      throw database_error("cannot connect to " + describe_connection(url) + ": " +
+                           connection_failure_message(url, postgres_message(e.what())));
     }
     // A runner killed mid-migration must not leave its backend running the
     // statement, holding the transaction and the migration lock, until the

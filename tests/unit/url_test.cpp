@@ -68,10 +68,14 @@ TEST_CASE("A keyword password with spaces around the equals sign is masked", "[u
   CHECK_THAT(out, Contains("host=localhost"));
 }
 
-TEST_CASE("A keyword that merely ends in password is not touched", "[unit][url]") {
-  CHECK(redact_url("host=h mypassword=visible") == "host=h mypassword=visible");
-  CHECK(redact_url("postgresql://h/db?old_password=visible") ==
-        "postgresql://h/db?old_password=visible");
+TEST_CASE("Any key holding password or secret is masked: too much is safe, too little is not",
+          "[unit][url]") {
+  CHECK(redact_url("host=h mypassword=hidden") == "host=h mypassword=***");
+  CHECK(redact_url("postgresql://h/db?old_password=hidden") ==
+        "postgresql://h/db?old_password=***");
+  CHECK(redact_url("postgresql://h/db?oauth_client_secret=hidden&a=b") ==
+        "postgresql://h/db?oauth_client_secret=***&a=b");
+  CHECK(redact_url("host=h dbname=passwords") == "host=h dbname=passwords");
 }
 
 TEST_CASE("A URL inside an error message is redacted", "[unit][url]") {
@@ -88,4 +92,28 @@ TEST_CASE("Every URL in a message loses its password", "[unit][url]") {
   // Without a '/' after the first host, the second URL still is a URL of its own.
   out = redact_url("postgresql://a:first@h1 then postgresql://b:second@h2");
   CHECK_THAT(out, !Contains("first") && !Contains("second"));
+}
+
+TEST_CASE("A password under another spelling is masked by meaning", "[unit][url]") {
+  // libpq decodes percent-encoded keys: pass%77ord is password.
+  auto out = redact_url("postgresql://host/db?pass%77ord=secret&sslmode=require");
+  CHECK(out == "postgresql://host/db?pass%77ord=***&sslmode=require");
+  CHECK_THAT(redact_url("postgresql://host/db?%70%61%73%73%77%6F%72%64=secret"),
+             !Contains("secret"));
+  // The client key's passphrase.
+  CHECK(redact_url("postgresql://host/db?sslpassword=keypass") ==
+        "postgresql://host/db?sslpassword=***");
+  CHECK(redact_url("host=h sslpassword = 'key pass' dbname=d") ==
+        "host=h sslpassword = *** dbname=d");
+  // An unencoded '/' in the user information's password.
+  out = redact_url("using postgresql://deploy:Xk9/q7Secret@db.internal/app (--url)");
+  CHECK(out == "using postgresql://deploy:***@db.internal/app (--url)");
+  // An unencoded '/' and '@' together.
+  CHECK_THAT(redact_url("postgresql://u:a/b@c@h/db"), !Contains("a/b") && !Contains("b@c"));
+}
+
+TEST_CASE("A registered secret is masked wherever it appears", "[unit][url]") {
+  add_secret_to_redact("Hunter2Registered");
+  CHECK(redact_url("invalid percent-encoded token: \"Hunter2Registered%zz\"") ==
+        "invalid percent-encoded token: \"***%zz\"");
 }

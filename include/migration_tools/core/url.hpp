@@ -6,8 +6,25 @@
 
 namespace migration_tools {
 
-// Replaces the password in `postgresql://user:secret@host/db`, in a
-// `password=...` query parameter and in a `password=...` keyword string with '***'.
-std::string redact_url(std::string_view url);
+// Masks with '***', in any text (a URL, a keyword connection string, an error
+// message quoting either):
+// - the user information's password of every `scheme://user:secret@...`,
+//   up to the token's last '@' (an unencoded '/', '?', '#' or '@' in the
+//   password does not leak its tail);
+// - the value of every secret parameter (password, sslpassword, and any key
+//   holding "password" or "secret"), as a URL query parameter, also when its
+//   key is percent-encoded (`pass%77ord=`), or as a `key = value` keyword;
+// - every value registered with add_secret_to_redact, wherever it appears.
+std::string redact_url(std::string_view text);
+
+// A secret's value as the connection parsed it (libpq decodes percent
+// escapes): from now on redact_url masks it wherever it appears, whatever
+// spelling the text used to carry it. Not thread-safe: register before
+// starting threads that print.
+void add_secret_to_redact(std::string value);
+
+// True for the keys libpq treats as secret (its "*" display class) and any
+// other key holding "password" or "secret".
+bool is_secret_connection_key(std::string_view key);
 
 }  // namespace migration_tools

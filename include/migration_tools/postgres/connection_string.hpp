@@ -1,0 +1,22 @@
+// A connection string (URL or keyword form) read the way libpq reads it, so
+// that what is shown of it never holds a secret, however it was spelled.
+#pragma once
+
+#include <string>
+
+namespace migration_tools {
+
+// The connection as people may see it: `postgresql://user@host:port/dbname`
+// built from libpq's own parse (PQconninfoParse), with no password and no
+// other parameter. Every secret option libpq found (password, sslpassword:
+// its "*" display class) is registered with add_secret_to_redact, decoded
+// and as written, so that no later message shows it either. A string libpq
+// cannot parse is described as such, without quoting it.
+std::string describe_connection(const std::string& conninfo);
+
+// libpq's message for a connection that failed, safe to show: when libpq
+// cannot parse the string, its message quotes the malformed part (which may
+// be the password), so every quoted part is masked.
+std::string connection_failure_message(const std::string& conninfo, std::string message);
+
+}  // namespace migration_tools

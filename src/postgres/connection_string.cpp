@@ -1,0 +1,94 @@
+#include "migration_tools/postgres/connection_string.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+#include <memory>
+
+#include "migration_tools/core/url.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+struct options_deleter {
+  void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+};
+
+// Percent-encoded forms of a secret as a URL may carry it: libpq decodes
+// them, so the text a user wrote differs from the value it parsed.
+void register_spellings(const std::string& value) {
+  add_secret_to_redact(value);
+  std::string encoded;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 0xF];
+    }
+  }
+  add_secret_to_redact(encoded);
+}
+
+bool parses(const std::string& conninfo) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, options_deleter> options(
+      PQconninfoParse(conninfo.c_str(), &error));
+  if (error) PQfreemem(error);
+  return options != nullptr;
+}
+
+}  // namespace
+
+std::string connection_failure_message(const std::string& conninfo, std::string message) {
+  if (!parses(conninfo)) {
+    for (size_t open = message.find('"'); open != std::string::npos;
+         open = message.find('"', open + 5)) {
+      size_t close = message.find('"', open + 1);
+      if (close == std::string::npos) close = message.size();
+      message.replace(open + 1, close - open - 1, "***");
+    }
+  }
+  return redact_url(message);
+}
+
+std::string describe_connection(const std::string& conninfo) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, options_deleter> options(
+      PQconninfoParse(conninfo.c_str(), &error));
+  if (!options) {
+    // libpq's message may quote the malformed part, which may be a secret.
+    if (error) PQfreemem(error);
+    return "(a connection string libpq cannot parse)";
+  }
+  std::string user, host, port, dbname;
+  for (PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string value = o->val;
+    bool secret =
+        (o->dispchar && std::strchr(o->dispchar, '*')) || is_secret_connection_key(o->keyword);
+    if (secret) {
+      register_spellings(value);
+      continue;
+    }
+    std::string key = o->keyword;
+    if (key == "user") user = value;
+    if (key == "host" || (key == "hostaddr" && host.empty())) host = value;
+    if (key == "port") port = value;
+    if (key == "dbname") dbname = value;
+  }
+  std::string out = "postgresql://";
+  if (!user.empty()) out += user + "@";
+  // A socket directory is a path: shown as libpq's `host=` parameter.
+  bool socket = !host.empty() && host[0] == '/';
+  if (!socket) out += host;
+  if (!port.empty()) out += ":" + port;
+  out += "/" + dbname;
+  if (socket) out += "?host=" + host;
+  return redact_url(out);
+}
+
+}  // namespace migration_tools
