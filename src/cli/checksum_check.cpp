@@ -15,6 +15,7 @@ std::string short_checksum(const std::string& checksum) {
 std::vector<changed_migration> changed_migrations(runner_context& ctx, pqxx::transaction_base& tx,
                                                   const applied_state& state) {
   const auto& g = ctx.graph();
+  if (!ctx.books().history_exists(tx)) return {};
   // The latest checksum row of each revision, by node; the rows are views
   // into `rows`, and only the ones that differ are read in full.
   auto rows = ctx.books().checksum_rows(tx);

@@ -170,7 +170,8 @@ std::string state_guard(const bookkeeping_names& names, const std::string& expec
   std::string shown = expected.empty() ? "base (no rows)" : expected;
   return do_block(
       "  found text;\n",
-      "  SELECT coalesce(string_agg(version_num, ', ' ORDER BY version_num), '') INTO found\n"
+      "  SELECT coalesce(pg_catalog.string_agg(version_num, ', ' ORDER BY version_num), '')\n"
+      "    INTO found\n"
       "    FROM " +
           table +
           ";\n"
@@ -303,8 +304,8 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
   // session would block a runner's CREATE INDEX CONCURRENTLY), it fails.
   std::string key = std::to_string(advisory_lock::key_for(version_table));
   out += "-- Take the migration lock, as the runner does\n";
-  out += do_block("", "  IF NOT pg_try_advisory_lock(" + key +
-                          ") THEN\n"
+  out += do_block("", "  IF NOT pg_catalog.pg_try_advisory_lock(" + key +
+                          "::pg_catalog.int8) THEN\n"
                           "    RAISE EXCEPTION " +
                           sql::quote_literal(
                               escape_format("another runner holds the migration lock of " +
@@ -390,7 +391,7 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
     out += "\n-- Nothing to do: " + describe_revisions(graph, state.heads) + " is already there\n";
 
   out += "\n-- The database is now at " + describe_revisions(graph, state.heads) + "\n";
-  out += do_block("", "  PERFORM pg_advisory_unlock(" + key + ");\n");
+  out += do_block("", "  PERFORM pg_catalog.pg_advisory_unlock(" + key + "::pg_catalog.int8);\n");
   script << out;
 }
 

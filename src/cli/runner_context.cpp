@@ -93,8 +93,8 @@ pqxx::connection& runner_context::connection() {
     // statement ends: PostgreSQL 14 and later can notice a vanished client.
     pqxx::nontransaction tx(*connection_);
     tx.exec(
-        "SELECT set_config('client_connection_check_interval', '1s', false)"
-        " WHERE current_setting('server_version_num')::int >= 140000");
+        "SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
+        " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000");
   }
   return *connection_;
 }

@@ -28,11 +28,12 @@ advisory_lock::advisory_lock(pqxx::connection& connection, const std::string& ke
   for (;;) {
     {
       pqxx::nontransaction tx(connection_);
-      if (tx.exec_params("SELECT pg_try_advisory_lock($1)", key_)[0][0].as<bool>()) return;
+      if (tx.exec_params("SELECT pg_catalog.pg_try_advisory_lock($1::pg_catalog.int8)", key_)[0][0]
+              .as<bool>())
+        return;
     }
     auto now = std::chrono::steady_clock::now();
-    if (now - start >= timeout)
-    {
+    if (now - start >= timeout) {
       char waited[32];
       std::snprintf(waited, sizeof waited, "%.1f", static_cast<double>(timeout.count()) / 1000.0);
       throw database_error(std::string("gave up waiting for the migration lock after ") + waited +
@@ -50,7 +51,7 @@ advisory_lock::advisory_lock(pqxx::connection& connection, const std::string& ke
 advisory_lock::~advisory_lock() {
   try {
     pqxx::nontransaction tx(connection_);
-    tx.exec_params("SELECT pg_advisory_unlock($1)", key_);
+    tx.exec_params("SELECT pg_catalog.pg_advisory_unlock($1::pg_catalog.int8)", key_);
   } catch (...) {
     // The connection is gone, and the session's lock with it.
   }
@@ -60,11 +61,13 @@ std::string advisory_lock::holder() {
   pqxx::nontransaction tx(connection_);
   auto r = tx.exec_params(
       "SELECT a.pid, coalesce(nullif(a.application_name, ''), '(no application_name)'),"
-      " coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?')"
-      " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+      " coalesce(pg_catalog.to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?')"
+      " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
       " WHERE l.locktype = 'advisory' AND l.granted"
-      "   AND l.classid = (($1::bigint >> 32) & 4294967295)::oid"
-      "   AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1",
+      "   AND l.classid = (($1::pg_catalog.int8 OPERATOR(pg_catalog.>>) 32)"
+      "     OPERATOR(pg_catalog.&) 4294967295)::pg_catalog.oid"
+      "   AND l.objid = ($1::pg_catalog.int8 OPERATOR(pg_catalog.&) 4294967295)::pg_catalog.oid"
+      "   AND l.objsubid = 1",
       key_);
   if (r.empty()) return "another session (it could not be identified)";
   return "pid " + std::string(r[0][0].c_str()) + " (" + r[0][1].c_str() + "), connected since " +

@@ -1,5 +1,7 @@
 #include "migration_tools/postgres/bookkeeping.hpp"
 
+#include <set>
+
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
@@ -32,10 +34,60 @@ bool bookkeeping::exists() {
   return exec(tx, bookkeeping_sql::version_table_exists(names_))[0][0].as<bool>();
 }
 
+bool bookkeeping::history_exists(pqxx::transaction_base& tx) {
+  return exec(tx, bookkeeping_sql::history_table_exists(names_))[0][0].as<bool>();
+}
+
 void bookkeeping::create() {
   pqxx::work tx(connection_);
-  for (const auto& statement : bookkeeping_sql::create_statements(names_)) tx.exec0(statement);
+  std::set<std::string> existing;
+  std::string me = tx.exec("SELECT CURRENT_USER::pg_catalog.text")[0][0].c_str();
+  for (const auto& row : exec(tx, bookkeeping_sql::inspect_bookkeeping_objects(names_))) {
+    std::string kind = row[0].c_str();
+    refuse_untrusted(kind, row[1].c_str(), row[2].as<bool>(), row[3].c_str(), row[4].as<long>(),
+                     row[5].as<long>(), me);
+    existing.insert(kind);
+  }
+  // Only what is missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the
+  // database even when the schema exists, which a deploy role need not have.
+  auto c = bookkeeping_sql::create_statements_by_object(names_);
+  if (!existing.count("schema")) tx.exec0(c.schema);
+  if (!existing.count("version")) tx.exec0(c.version_table);
+  tx.exec0(existing.count("history") ? c.history_check_upgrade : c.history_table);
+  if (!existing.count("progress")) tx.exec0(c.progress_table);
   tx.commit();
+}
+
+void bookkeeping::refuse_untrusted(const std::string& kind, const std::string& owner, bool trusted,
+                                   const std::string& relkind, long triggers, long rules,
+                                   const std::string& me) const {
+  std::string what = kind == "schema"
+                         ? "bookkeeping schema " + bookkeeping_sql::quote_identifier(names_.schema)
+                     : kind == "version" ? "version table " + version_
+                     : kind == "history" ? "history table " + history_
+                                         : "progress table " + progress_;
+  std::string alter = kind == "schema"
+                          ? "ALTER SCHEMA " + bookkeeping_sql::quote_identifier(names_.schema)
+                          : "ALTER TABLE " + (kind == "version"   ? version_
+                                              : kind == "history" ? history_
+                                                                  : progress_);
+  if (!trusted)
+    throw database_error(
+        what + " is owned by role '" + owner + "', not by '" + me +
+        "' (the role this runner connects as): its owner can attach triggers or rules that "
+        "would run with this runner's rights, so the runner does not write to it. Check it, "
+        "then hand it over (" +
+        alter + " OWNER TO " + bookkeeping_sql::quote_identifier(me) +
+        "), or run the migrations as '" + owner + "'");
+  if (kind != "schema" && relkind != "r" && relkind != "p")
+    throw database_error(what + " is not a table (relkind '" + relkind +
+                         "'), so the runner cannot keep its bookkeeping there; drop or rename "
+                         "it, and restore the table from a backup or with 'stamp'");
+  if (triggers > 0 || rules > 0)
+    throw database_error(what + " has " + std::to_string(triggers) + " trigger(s) and " +
+                         std::to_string(rules) +
+                         " rule(s): they would run with this runner's rights at every "
+                         "migration, so the runner refuses them; drop them (see \\d in psql)");
 }
 
 std::vector<std::string> bookkeeping::version_rows() {

@@ -183,17 +183,18 @@ std::string upgrade_direction_check(const bookkeeping_names& names) {
   std::string outdated;
   for (const auto& d : history_directions)
     outdated += std::string(outdated.empty() ? "" : " OR ") +
-                "pg_get_constraintdef(oid) NOT LIKE " + quote_literal("%" + quote_literal(d) + "%");
+                "pg_catalog.pg_get_constraintdef(oid) NOT LIKE " +
+                quote_literal("%" + quote_literal(d) + "%");
   std::string body =
       " DECLARE c record; BEGIN"
       " FOR c IN SELECT conname FROM pg_catalog.pg_constraint"
       " WHERE conrelid = " +
       table +
-      "::regclass AND contype = 'c'"
-      " AND pg_get_constraintdef(oid) LIKE '%direction%' AND (" +
+      "::pg_catalog.regclass AND contype = 'c'"
+      " AND pg_catalog.pg_get_constraintdef(oid) LIKE '%direction%' AND (" +
       outdated +
       ")"
-      " LOOP EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I"
+      " LOOP EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I"
       " CHECK (direction IN (%s))', " +
       table + ", c.conname, c.conname, " + quote_literal(direction_list()) + "); END LOOP; END ";
   std::string tag = "$mt_ddl$";
@@ -203,7 +204,7 @@ std::string upgrade_direction_check(const bookkeeping_names& names) {
 
 }  // namespace
 
-std::vector<std::string> create_statements(const bookkeeping_names& names) {
+creation create_statements_by_object(const bookkeeping_names& names) {
   return {
       "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(names.schema),
       "CREATE TABLE IF NOT EXISTS " + version_table(names) +
@@ -220,7 +221,7 @@ std::vector<std::string> create_statements(const bookkeeping_names& names) {
           " started_at timestamptz NOT NULL,"
           " finished_at timestamptz NOT NULL,"
           " duration_ms double precision NOT NULL,"
-          " db_user text NOT NULL DEFAULT current_user,"
+          " db_user text NOT NULL DEFAULT CURRENT_USER,"
           " error text)",
       upgrade_direction_check(names),
       "CREATE TABLE IF NOT EXISTS " + progress_table(names) +
@@ -237,8 +238,48 @@ std::vector<std::string> create_statements(const bookkeeping_names& names) {
   };
 }
 
+std::vector<std::string> create_statements(const bookkeeping_names& names) {
+  auto c = create_statements_by_object(names);
+  return {c.schema, c.version_table, c.history_table, c.history_check_upgrade, c.progress_table};
+}
+
+statement inspect_bookkeeping_objects(const bookkeeping_names& names) {
+  return {
+      "WITH me AS (SELECT r.oid, r.rolsuper FROM pg_catalog.pg_roles r"
+      "   WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER),"
+      " wanted(kind, name) AS (VALUES ('version', $2::pg_catalog.name),"
+      "   ('history', $3::pg_catalog.name), ('progress', $4::pg_catalog.name))"
+      " SELECT 'schema', o.rolname::pg_catalog.text,"
+      "   n.nspowner OPERATOR(pg_catalog.=) me.oid OR o.rolsuper"
+      "   OR (o.rolname OPERATOR(pg_catalog.=) 'pg_database_owner'::pg_catalog.name"
+      "       AND d.datdba OPERATOR(pg_catalog.=) me.oid)"
+      "   OR (NOT me.rolsuper AND pg_catalog.pg_has_role(me.oid, n.nspowner, 'MEMBER')),"
+      "   '', 0::pg_catalog.int8, 0::pg_catalog.int8"
+      " FROM pg_catalog.pg_namespace n"
+      " JOIN pg_catalog.pg_roles o ON o.oid OPERATOR(pg_catalog.=) n.nspowner"
+      " JOIN pg_catalog.pg_database d"
+      "   ON d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database(), me"
+      " WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+      " UNION ALL"
+      " SELECT w.kind, o.rolname::pg_catalog.text,"
+      "   c.relowner OPERATOR(pg_catalog.=) me.oid"
+      "   OR (NOT me.rolsuper AND pg_catalog.pg_has_role(me.oid, c.relowner, 'MEMBER')),"
+      "   c.relkind::pg_catalog.text,"
+      "   (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger t"
+      "     WHERE t.tgrelid OPERATOR(pg_catalog.=) c.oid AND NOT t.tgisinternal),"
+      "   (SELECT pg_catalog.count(*) FROM pg_catalog.pg_rewrite r"
+      "     WHERE r.ev_class OPERATOR(pg_catalog.=) c.oid"
+      "     AND r.rulename OPERATOR(pg_catalog.<>) '_RETURN'::pg_catalog.name)"
+      " FROM wanted w"
+      " JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name"
+      " JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid"
+      "   AND c.relname OPERATOR(pg_catalog.=) w.name"
+      " JOIN pg_catalog.pg_roles o ON o.oid OPERATOR(pg_catalog.=) c.relowner, me",
+      {names.schema, names.version_table, names.history_table(), names.progress_table()}};
+}
+
 statement version_table_exists(const bookkeeping_names& names) {
-  return {"SELECT to_regclass($1) IS NOT NULL", {version_table(names)}};
+  return {"SELECT pg_catalog.to_regclass($1::pg_catalog.text) IS NOT NULL", {version_table(names)}};
 }
 
 std::string select_version_rows(const bookkeeping_names& names) {
@@ -250,18 +291,23 @@ std::vector<row_change> version_row_changes(const bookkeeping_names& names,
   std::string table = version_table(names);
   std::vector<row_change> out;
   for (const auto& rev : change.deletes)
-    out.push_back({{concat({"DELETE FROM ", table, " WHERE version_num = $1"}), {rev}},
-                   true,
-                   concat({"deleting '", rev, "'"})});
+    out.push_back(
+        {{concat({"DELETE FROM ", table, " WHERE version_num = $1::pg_catalog.text"}), {rev}},
+         true,
+         concat({"deleting '", rev, "'"})});
   if (!change.update_from.empty())
-    out.push_back({{concat({"UPDATE ", table, " SET version_num = $2 WHERE version_num = $1"}),
-                    {change.update_from, change.update_to}},
-                   true,
-                   concat({"moving '", change.update_from, "' to '", change.update_to, "'"})});
+    out.push_back(
+        {{concat(
+              {"UPDATE ", table,
+               " SET version_num = $2::pg_catalog.text WHERE version_num = $1::pg_catalog.text"}),
+          {change.update_from, change.update_to}},
+         true,
+         concat({"moving '", change.update_from, "' to '", change.update_to, "'"})});
   for (const auto& rev : change.inserts)
-    out.push_back({{concat({"INSERT INTO ", table, " (version_num) VALUES ($1)"}), {rev}},
-                   false,
-                   concat({"inserting '", rev, "'"})});
+    out.push_back(
+        {{concat({"INSERT INTO ", table, " (version_num) VALUES ($1::pg_catalog.text)"}), {rev}},
+         false,
+         concat({"inserting '", rev, "'"})});
   return out;
 }
 
@@ -277,8 +323,11 @@ statement insert_history_row(const bookkeeping_names& names, const history_entry
   };
   return {concat({"INSERT INTO ", history_table(names),
                   " (revision, direction, checksum, file, started_at, finished_at,"
-                  " duration_ms, error) VALUES ($1, $2, $3, $4, now(), clock_timestamp(),"
-                  " extract(epoch FROM clock_timestamp() - now()) * 1000, $5)"}),
+                  " duration_ms, error) VALUES ($1::pg_catalog.text, $2::pg_catalog.text,"
+                  " $3::pg_catalog.text, $4::pg_catalog.text, pg_catalog.now(),"
+                  " pg_catalog.clock_timestamp(), pg_catalog.date_part('epoch',"
+                  " pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) pg_catalog.now())"
+                  " OPERATOR(pg_catalog.*) 1000::pg_catalog.float8, $5::pg_catalog.text)"}),
           {e.revision, e.direction, nullable(e.checksum), nullable(e.file), nullable(e.error)}};
 }
 
@@ -312,7 +361,8 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
     });
     out.text += " RETURNING 1)";
     out.params.insert(out.params.end(), statements[k].params.begin(), statements[k].params.end());
-    counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT count(*) FROM ") + name + ")";
+    counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT pg_catalog.count(*) FROM ") +
+              name + ")";
   }
   out.text += counts;
   return out;
@@ -322,14 +372,21 @@ std::string statement_checksum(std::string_view statement_text) {
   return migration_checksum(statement_text);
 }
 
+statement history_table_exists(const bookkeeping_names& names) {
+  return {"SELECT pg_catalog.to_regclass($1::pg_catalog.text) IS NOT NULL", {history_table(names)}};
+}
+
 statement progress_table_exists(const bookkeeping_names& names) {
-  return {"SELECT to_regclass($1) IS NOT NULL", {progress_table(names)}};
+  return {"SELECT pg_catalog.to_regclass($1::pg_catalog.text) IS NOT NULL",
+          {progress_table(names)}};
 }
 
 statement progress_started(const bookkeeping_names& names, const progress_statement& s) {
   return {"INSERT INTO " + progress_table(names) +
               " (revision, direction, statement_index, statement_line, statement_checksum, file,"
-              " started_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())"
+              " started_at) VALUES ($1::pg_catalog.text, $2::pg_catalog.text, $3::pg_catalog.int4,"
+              " $4::pg_catalog.int4, $5::pg_catalog.text, $6::pg_catalog.text,"
+              " pg_catalog.clock_timestamp())"
               " ON CONFLICT (revision, direction, statement_index) DO UPDATE SET"
               " statement_line = EXCLUDED.statement_line,"
               " statement_checksum = EXCLUDED.statement_checksum, file = EXCLUDED.file,"
@@ -340,16 +397,18 @@ statement progress_started(const bookkeeping_names& names, const progress_statem
 
 statement progress_finished(const bookkeeping_names& names, const progress_statement& s) {
   return {"UPDATE " + progress_table(names) +
-              " SET finished_at = clock_timestamp()"
-              " WHERE revision = $1 AND direction = $2 AND statement_index = $3",
+              " SET finished_at = pg_catalog.clock_timestamp()"
+              " WHERE revision = $1::pg_catalog.text AND direction = $2::pg_catalog.text"
+              " AND statement_index = $3::pg_catalog.int4",
           {s.revision, s.direction, std::to_string(s.index)}};
 }
 
 statement progress_failed(const bookkeeping_names& names, const progress_statement& s,
                           const std::string& error) {
   return {"UPDATE " + progress_table(names) +
-              " SET error = $4"
-              " WHERE revision = $1 AND direction = $2 AND statement_index = $3",
+              " SET error = $4::pg_catalog.text"
+              " WHERE revision = $1::pg_catalog.text AND direction = $2::pg_catalog.text"
+              " AND statement_index = $3::pg_catalog.int4",
           {s.revision, s.direction, std::to_string(s.index), error}};
 }
 
@@ -360,7 +419,8 @@ std::string select_progress_rows(const bookkeeping_names& names) {
 }
 
 statement delete_progress_rows(const bookkeeping_names& names, const std::string& revision) {
-  return {"DELETE FROM " + progress_table(names) + " WHERE revision = $1", {revision}};
+  return {"DELETE FROM " + progress_table(names) + " WHERE revision = $1::pg_catalog.text",
+          {revision}};
 }
 
 std::string delete_all_progress_rows(const bookkeeping_names& names) {
@@ -375,8 +435,9 @@ std::string select_checksum_rows(const bookkeeping_names& names) {
 statement select_recorded_checksum(const bookkeeping_names& names, long long id) {
   return {
       "SELECT revision, direction, checksum, coalesce(file, ''),"
-      " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM " +
-          history_table(names) + " WHERE id = $1",
+      " pg_catalog.to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' "
+      "FROM " +
+          history_table(names) + " WHERE id = $1::pg_catalog.int8",
       {std::to_string(id)}};
 }
 

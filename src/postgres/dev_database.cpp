@@ -1,5 +1,6 @@
 #include "migration_tools/postgres/dev_database.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -11,7 +12,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <pqxx/pqxx>
 #include <vector>
 
@@ -23,7 +23,9 @@ namespace migration_tools {
 
 namespace {
 
-bool is_executable(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+bool is_executable(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 // The directory of initdb and pg_ctl: $MIGRATION_TOOLS_PG_BINDIR, else the
 // newest /usr/lib/postgresql/<version>/bin (Debian), else the PATH.
@@ -39,7 +41,8 @@ std::string postgres_bindir() {
     ::closedir(d);
   }
   if (!versions.empty())
-    return "/usr/lib/postgresql/" + std::to_string(*std::max_element(versions.begin(), versions.end())) + "/bin";
+    return "/usr/lib/postgresql/" +
+           std::to_string(*std::max_element(versions.begin(), versions.end())) + "/bin";
   const char* path = std::getenv("PATH");
   std::string p = path ? path : "";
   size_t start = 0;
@@ -113,8 +116,8 @@ void make_directory(const std::string& path) {
     throw database_error("cannot create directory '" + path + "': " + std::strerror(errno));
   if (const passwd* pw = server_account()) {
     if (::chown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0)
-      throw database_error("cannot hand '" + path + "' to the postgres account: " +
-                           std::strerror(errno));
+      throw database_error("cannot hand '" + path +
+                           "' to the postgres account: " + std::strerror(errno));
   }
 }
 
@@ -175,8 +178,7 @@ std::string dev_database::url() const {
 bool dev_database::running() const {
   if (::access((data_directory() + "/PG_VERSION").c_str(), F_OK) != 0) return false;
   std::string bindir = postgres_bindir();
-  return run_program({bindir + "/pg_ctl", "status", "-D", data_directory()},
-                     "/dev/null") == 0;
+  return run_program({bindir + "/pg_ctl", "status", "-D", data_directory()}, "/dev/null") == 0;
 }
 
 void dev_database::initialise() const {
@@ -197,8 +199,8 @@ void dev_database::start() const {
   make_directory(socket);
   std::string log = directory_ + "/server.log";
   std::string bindir = postgres_bindir();
-  int rc = run_program({bindir + "/pg_ctl", "start", "-w", "-t", "60", "-D", data_directory(),
-                        "-l", log, "-o", "-c listen_addresses='' -k " + socket},
+  int rc = run_program({bindir + "/pg_ctl", "start", "-w", "-t", "60", "-D", data_directory(), "-l",
+                        log, "-o", "-c listen_addresses='' -k " + socket},
                        directory_ + "/pg_ctl.log");
   if (rc != 0)
     throw database_error("the development database in '" + data_directory() +

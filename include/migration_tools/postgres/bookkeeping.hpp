@@ -41,7 +41,12 @@ class bookkeeping {
   const std::string& history_table() const { return history_; }
 
   bool exists();
-  // Creates the schema and both tables if missing. Call with the lock held.
+  // Whether the history table exists (a database whose history table was
+  // dropped by hand gets it back at the next change, under the lock).
+  bool history_exists(pqxx::transaction_base& tx);
+  // Creates the schema and the tables that are missing, and refuses (throws
+  // database_error) existing ones the connected role does not own, that are
+  // not tables, or that carry triggers or rules. Call with the lock held.
   void create();
   // Current version rows, sorted.
   std::vector<std::string> version_rows();
@@ -77,6 +82,10 @@ class bookkeeping {
   // A statement run once per step is prepared once per connection: planning
   // it again for each of a thousand steps would cost more than running it.
   pqxx::result exec_prepared(pqxx::transaction_base& tx, const bookkeeping_sql::statement& s);
+  // Throws when an existing bookkeeping object cannot be trusted (create()).
+  void refuse_untrusted(const std::string& kind, const std::string& owner, bool trusted,
+                        const std::string& relkind, long triggers, long rules,
+                        const std::string& me) const;
 
   pqxx::connection& connection_;
   bookkeeping_names names_;

@@ -65,6 +65,21 @@ extern const std::vector<std::string> history_directions;
 // table made by an older version whose direction CHECK lacks a direction of
 // history_directions gets the current constraint (a DO block).
 std::vector<std::string> create_statements(const bookkeeping_names& names);
+// The same statements by object, for a runner that creates only what is
+// missing (CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even
+// when the schema exists).
+struct creation {
+  std::string schema, version_table, history_table, history_check_upgrade, progress_table;
+};
+creation create_statements_by_object(const bookkeeping_names& names);
+
+// The bookkeeping objects that exist, one row each: kind ('schema',
+// 'version', 'history', 'progress'), owner's role name, whether the current
+// role may trust it (its own, or for a schema also a superuser's or the
+// database owner's), relkind ('' for the schema), the number of user
+// triggers and of rules. A table owned by another role runs that role's
+// triggers with the runner's rights, so the runner refuses it.
+statement inspect_bookkeeping_objects(const bookkeeping_names& names);
 // Whether the version table exists: one boolean.
 statement version_table_exists(const bookkeeping_names& names);
 // The version rows, sorted.
@@ -123,6 +138,7 @@ struct progress_statement {
 std::string statement_checksum(std::string_view statement_text);
 // Whether the progress table exists: one boolean (databases set up before it existed).
 statement progress_table_exists(const bookkeeping_names& names);
+statement history_table_exists(const bookkeeping_names& names);
 // Records that a statement starts, replacing an earlier row of the same
 // statement (a resumed run re-runs the failed statement).
 statement progress_started(const bookkeeping_names& names, const progress_statement& s);

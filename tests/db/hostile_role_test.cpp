@@ -1,0 +1,151 @@
+// Issue 18, items 1 and 2: a plain role that may create objects in `public`
+// must not gain anything from a runner that connects as a superuser. It
+// shadows the functions and operators the runner's own SQL uses (with an
+// untyped parameter or without an exact pg_catalog match these would win)
+// and plants a bookkeeping table with a trigger; each of its functions makes
+// it superuser and records the call. The runner's statements, online and in
+// an offline script, must resolve to pg_catalog only, and the planted table
+// must be refused.
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include "psql.hpp"
+#include "runners.hpp"
+#include "test_database.hpp"
+
+using namespace migration_tools::test;
+
+namespace {
+
+const char* role = "mt_hostile_role";
+
+// The URL of the same database, connected as the hostile role.
+std::string as_hostile(const std::string& url) {
+  std::string out = url;
+  out.replace(out.find("user=postgres"), 13, std::string("user=") + role);
+  return out;
+}
+
+// A function body that makes the role superuser and records that it ran.
+std::string payload(const std::string& returns) {
+  return std::string(" LANGUAGE plpgsql AS $f$ BEGIN") +
+         " INSERT INTO public.hostile_calls VALUES (pg_catalog.clock_timestamp());" +
+         " EXECUTE 'ALTER ROLE " + role + " SUPERUSER'; RETURN " + returns + "; END $f$";
+}
+
+void set_up_hostile_role(const std::string& url) {
+  {
+    pqxx::connection admin(url);
+    pqxx::nontransaction tx(admin);
+    tx.exec0(std::string("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '") +
+             role + "') THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
+    tx.exec0(std::string("ALTER ROLE ") + role + " NOSUPERUSER");
+    tx.exec0(std::string("GRANT CREATE ON SCHEMA public TO ") + role);
+  }
+  pqxx::connection hostile(as_hostile(url));
+  pqxx::work tx(hostile);
+  tx.exec0("CREATE TABLE public.hostile_calls (at timestamptz)");
+  tx.exec0("GRANT INSERT ON public.hostile_calls TO PUBLIC");
+  tx.exec0("CREATE FUNCTION public.pg_try_advisory_lock(text) RETURNS boolean" + payload("true"));
+  tx.exec0("CREATE FUNCTION public.pg_advisory_unlock(text) RETURNS boolean" + payload("true"));
+  tx.exec0("CREATE FUNCTION public.to_regclass(text) RETURNS regclass" + payload("NULL"));
+  tx.exec0("CREATE FUNCTION public.now() RETURNS timestamptz" + payload("pg_catalog.now()"));
+  tx.exec0("CREATE FUNCTION public.hostile_mul(numeric, integer) RETURNS numeric" +
+           payload("$1 OPERATOR(pg_catalog.*) $2"));
+  tx.exec0(
+      "CREATE OPERATOR public.* (LEFTARG = numeric, RIGHTARG = integer, FUNCTION = "
+      "public.hostile_mul)");
+  tx.exec0(
+      "CREATE FUNCTION public.hostile_fmul(double precision, integer) RETURNS double precision" +
+      payload("$1 OPERATOR(pg_catalog.*) $2"));
+  tx.exec0(
+      "CREATE OPERATOR public.* (LEFTARG = double precision, RIGHTARG = integer, FUNCTION = "
+      "public.hostile_fmul)");
+  tx.exec0("CREATE FUNCTION public.clock_timestamp() RETURNS timestamptz" +
+           payload("pg_catalog.clock_timestamp()"));
+  tx.commit();
+}
+
+void check_no_gain(const std::string& url) {
+  CHECK(column(url, std::string("SELECT rolsuper FROM pg_roles WHERE rolname = '") + role + "'")
+            .at(0) == "f");
+  CHECK(column(url, "SELECT count(*) FROM public.hostile_calls").at(0) == "0");
+}
+
+}  // namespace
+
+TEST_CASE("a role that shadows functions and operators in public gains nothing from a runner",
+          "[db][safety]") {
+  std::string url = fresh_database("hostile_functions");
+  set_up_hostile_role(url);
+  auto up = linear(url, {"upgrade"});
+  INFO(up.out << up.err);
+  REQUIRE(up.exit_code == 0);
+  check_no_gain(url);
+  CHECK(linear(url, {"downgrade", "-1"}).exit_code == 0);
+  CHECK(linear(url, {"stamp", "head"}).exit_code == 0);
+  CHECK(linear(url, {"check"}).exit_code == 0);
+  CHECK(linear(url, {"history"}).exit_code == 0);
+  check_no_gain(url);
+
+  // The offline script of the same migrations, through psql.
+  std::string url2 = fresh_database("hostile_functions_offline");
+  set_up_hostile_role(url2);
+  auto script = run_runner(OFFLINE_RUNNER, url2, {"upgrade", "--sql"});
+  REQUIRE(script.exit_code == 0);
+  auto applied = apply_script(url2, script.out, "hostile-functions");
+  INFO(applied.out << applied.err);
+  CHECK(applied.exit_code == 0);
+  check_no_gain(url2);
+}
+
+TEST_CASE("a bookkeeping table planted by another role, or carrying a trigger, is refused",
+          "[db][safety]") {
+  std::string url = fresh_database("hostile_table");
+  set_up_hostile_role(url);
+  {
+    pqxx::connection hostile(as_hostile(url));
+    pqxx::work tx(hostile);
+    tx.exec0("CREATE FUNCTION public.hostile_trigger() RETURNS trigger" + payload("NEW"));
+    tx.exec0("CREATE TABLE public.mt_linear_version (version_num text PRIMARY KEY)");
+    tx.exec0(
+        "CREATE TRIGGER t BEFORE INSERT OR UPDATE ON public.mt_linear_version FOR EACH ROW "
+        "EXECUTE FUNCTION public.hostile_trigger()");
+    tx.commit();
+  }
+  auto up = linear(url, {"upgrade"});
+  INFO(up.out << up.err);
+  CHECK(up.exit_code == 1);
+  CHECK(up.err.find("version table \"public\".\"mt_linear_version\" is owned by role "
+                    "'mt_hostile_role', not by 'postgres'") != std::string::npos);
+  CHECK(linear(url, {"stamp", "head"}).exit_code == 1);
+  check_no_gain(url);
+  CHECK_FALSE(table_exists(url, "public.accounts"));
+
+  // Handed over to the runner's role, the trigger still stops it.
+  column(url, "ALTER TABLE public.mt_linear_version OWNER TO postgres");
+  up = linear(url, {"upgrade"});
+  CHECK(up.exit_code == 1);
+  CHECK(up.err.find("has 1 trigger(s) and 0 rule(s)") != std::string::npos);
+  check_no_gain(url);
+  // Without it, the runner takes the table over and creates what is missing.
+  column(url, "DROP TRIGGER t ON public.mt_linear_version");
+  CHECK(linear(url, {"upgrade"}).exit_code == 0);
+  CHECK(table_exists(url, "public.mt_linear_version_history"));
+  check_no_gain(url);
+}
+
+TEST_CASE("a version table replaced by a view is refused before any migration runs",
+          "[db][safety]") {
+  std::string url = fresh_database("bookkeeping_view");
+  REQUIRE(linear(url, {"upgrade", "rev_b"}).exit_code == 0);
+  column(url,
+         "ALTER TABLE mt_linear_version RENAME TO old_version;"
+         " CREATE VIEW mt_linear_version AS SELECT * FROM old_version");
+  auto up = linear(url, {"upgrade"});
+  CHECK(up.exit_code == 1);
+  CHECK(up.err.find("is not a table (relkind 'v')") != std::string::npos);
+  CHECK(up.err.find(".sql:") == std::string::npos);  // not blamed on a migration
+  CHECK(column(url, "SELECT count(*) FROM mt_linear_version_history WHERE direction = 'failure'")
+            .at(0) == "0");
+}
