@@ -37,6 +37,7 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/private_directory.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp)
 

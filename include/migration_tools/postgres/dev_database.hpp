@@ -21,9 +21,16 @@ class dev_database {
   std::string url() const;
   const std::string& directory() const { return directory_; }
   std::string data_directory() const { return directory_ + "/data"; }
+  // Where the server's socket is (or will be); empty before the first start
+  // when it is a private directory outside the cluster's folder.
   std::string socket_directory() const;
 
  private:
+  // Creates or checks the socket directory (private to the server's account).
+  std::string prepare_socket_directory() const;
+  // The file beside the cluster's folder that names a socket directory
+  // outside it.
+  std::string socket_note() const;
   void initialise() const;
   void start() const;
   void create_database() const;
