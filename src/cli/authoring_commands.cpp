@@ -83,12 +83,13 @@ int write_migration(runner_context& ctx, const std::string& revision, const std:
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     throw usage_error("the migrations directory '" + dir + "' does not exist");
-  std::string path = dir + "/" + now_utc().file_prefix + "_" + revision + "_" + slug(message) + extension;
+  std::string path =
+      dir + "/" + now_utc().file_prefix + "_" + revision + "_" + slug(message) + extension;
   if (::stat(path.c_str(), &st) == 0) throw usage_error("'" + path + "' already exists");
   write_file(path, text);
   std::cout << path << "\n";
-  ctx.info("created " + path + "; the next build of " + ctx.config().name +
-           " (or any " + ctx.config().name + "_* target) picks it up");
+  ctx.info("created " + path + "; the next build of " + ctx.config().name + " (or any " +
+           ctx.config().name + "_* target) picks it up");
   return ok;
 }
 
@@ -97,16 +98,16 @@ std::string header(const char* comment, const std::string& revision, const std::
                    const std::string& branch_label, const std::vector<std::string>& depends_on,
                    const std::string& message) {
   std::string c = comment;
-  std::string text = c + " migrate:revision " + revision + "\n" + c + " migrate:down_revision " +
-                     parents + "\n";
+  std::string text =
+      c + " migrate:revision " + revision + "\n" + c + " migrate:down_revision " + parents + "\n";
   if (!branch_label.empty()) text += c + " migrate:branch_labels " + branch_label + "\n";
   if (!depends_on.empty()) {
     std::string list;
     for (const auto& d : depends_on) list += (list.empty() ? "" : ", ") + d;
     text += c + " migrate:depends_on " + list + "\n";
   }
-  return text + c + " migrate:message " + message + "\n" + c + " migrate:created " +
-         now_utc().iso + "\n";
+  return text + c + " migrate:message " + message + "\n" + c + " migrate:created " + now_utc().iso +
+         "\n";
 }
 
 // A --branch-label: the identifier grammar, no keyword, and not yet taken by a
@@ -161,8 +162,8 @@ int new_command(runner_context& ctx, const new_options& o) {
       node_id id = resolve_one(g, o.head, "--head");
       if (!g.children(id).empty() && !o.splice) {
         std::vector<node_id> children = g.children(id);
-        throw usage_error("revision '" + g.revision(id) + "' is not a head (its children: " +
-                          list_revisions(g, children) +
+        throw usage_error("revision '" + g.revision(id) +
+                          "' is not a head (its children: " + list_revisions(g, children) +
                           "); a new migration on it starts a new branch: pass --splice to do "
                           "that, or choose a head with --head");
       }
@@ -184,7 +185,8 @@ int new_command(runner_context& ctx, const new_options& o) {
   std::vector<std::string> depends_on;
   for (const auto& d : o.depends_on) {
     if (d == "base" || d == "head" || d == "heads")
-      throw usage_error("--depends-on '" + d + "': name a revision, a prefix of one or a branch label");
+      throw usage_error("--depends-on '" + d +
+                        "': name a revision, a prefix of one or a branch label");
     std::string full = g.revision(resolve_one(g, d, "--depends-on"));
     if (std::find(depends_on.begin(), depends_on.end(), full) == depends_on.end())
       depends_on.push_back(full);
@@ -194,9 +196,10 @@ int new_command(runner_context& ctx, const new_options& o) {
   if (adds_head && !g.empty() && !ctx.config().allow_multiple_heads) {
     auto others = heads_after(g, parent_ids);
     if (!others.empty())
-      ctx.info("note: '" + revision + "' starts a new branch; the migrations will have " +
-               std::to_string(others.size() + 1) + " heads (with " + list_revisions(g, others) +
-               "): merge them with 'merge heads', or pass ALLOW_MULTIPLE_HEADS to add_migrations()");
+      ctx.info(
+          "note: '" + revision + "' starts a new branch; the migrations will have " +
+          std::to_string(others.size() + 1) + " heads (with " + list_revisions(g, others) +
+          "): merge them with 'merge heads', or pass ALLOW_MULTIPLE_HEADS to add_migrations()");
   }
   if (o.cpp) {
     std::string text = header("//", revision, parent, o.branch_label, depends_on, o.message) +

@@ -21,7 +21,8 @@ int dev_db_command(runner_context& ctx, const std::string& action) {
   } else if (action == "url") {
     std::cout << dev.url() << "\n";
   } else {
-    throw usage_error("unknown dev-db action '" + action + "' (expected start, stop, status or url)");
+    throw usage_error("unknown dev-db action '" + action +
+                      "' (expected start, stop, status or url)");
   }
   return ok;
 }

@@ -12,8 +12,8 @@ namespace migration_tools::cli {
 
 struct failed_migration {
   std::string revision;
-  std::string direction;            // upgrade or downgrade
-  std::vector<progress_row> rows;   // by statement index
+  std::string direction;           // upgrade or downgrade
+  std::vector<progress_row> rows;  // by statement index
 };
 
 // Grouped by revision and direction; empty when nothing failed.

@@ -13,9 +13,13 @@ namespace migration_tools::cli {
 
 namespace {
 
-bool json_output(const runner_context& ctx) { return ctx.options().format == "json"; }
+bool json_output(const runner_context& ctx) {
+  return ctx.options().format == "json";
+}
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2) << "\n";
+}
 
 // A mask of the database's current heads.
 std::vector<char> current_mask(runner_context& ctx) {
@@ -35,7 +39,8 @@ std::vector<char> history_range(runner_context& ctx, const std::string& range) {
   const auto& g = ctx.graph();
   auto colon = range.find(':');
   if (colon == std::string::npos)
-    throw usage_error("history range '" + range + "' needs the form START:END (either may be empty)");
+    throw usage_error("history range '" + range +
+                      "' needs the form START:END (either may be empty)");
   std::string start = range.substr(0, colon), end = range.substr(colon + 1);
   revision_set current;
   if (needs_database(start) || needs_database(end)) current = ctx.current_state().heads;
@@ -85,8 +90,8 @@ int history_command(runner_context& ctx, const history_options& o) {
   std::vector<char> current;
   if (o.indicate_current) current = current_mask(ctx);
   const std::vector<char>* cur = o.indicate_current ? &current : nullptr;
-  std::vector<char> in_range = o.range.empty() ? std::vector<char>(g.size(), 1)
-                                               : history_range(ctx, o.range);
+  std::vector<char> in_range =
+      o.range.empty() ? std::vector<char>(g.size(), 1) : history_range(ctx, o.range);
   const auto& order = g.topological_order();
   nlohmann::json list = nlohmann::json::array();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
@@ -94,7 +99,8 @@ int history_command(runner_context& ctx, const history_options& o) {
     if (json_output(ctx)) {
       list.push_back(revision_json(g, *it, cur));
     } else {
-      std::cout << (o.verbose ? revision_block(g, *it, cur) + "\n" : revision_line(g, *it, cur) + "\n");
+      std::cout << (o.verbose ? revision_block(g, *it, cur) + "\n"
+                              : revision_line(g, *it, cur) + "\n");
     }
   }
   if (json_output(ctx)) print_json({{"revisions", list}});
@@ -180,7 +186,8 @@ int check_command(runner_context& ctx) {
   auto mask = g.closure_down(heads);
   std::vector<node_id> pending;
   for (node_id id : g.topological_order())
-    if (mask[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)]) pending.push_back(id);
+    if (mask[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)])
+      pending.push_back(id);
   if (!pending.empty()) {
     std::string list;
     for (node_id id : pending) list += "\n  " + g.revision(id) + "  " + g.at(id).path;

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <iostream>
 
-#include "commands.hpp"
 #include "checksum_check.hpp"
+#include "commands.hpp"
 #include "failed_state.hpp"
 #include "migration_tools/core/stamp.hpp"
 #include "migration_tools/migration.hpp"
@@ -29,11 +29,12 @@ void preflight(const revision_graph& graph, const plan& p) {
       const cpp_steps* steps = find_cpp_steps(m.revision.c_str());
       bool missing = !steps || (p.dir == direction::upgrade ? !steps->upgrade : !steps->downgrade);
       if (missing)
-        ds.push_back({m.path, m.line_of("revision"), severity::error,
-                      std::string("C++ migration '") + m.revision + "' has no " +
-                          (p.dir == direction::upgrade ? "MIGRATION_UPGRADE" : "MIGRATION_DOWNGRADE") +
-                          " body, so it cannot be " +
-                          (p.dir == direction::upgrade ? "upgraded" : "downgraded")});
+        ds.push_back(
+            {m.path, m.line_of("revision"), severity::error,
+             std::string("C++ migration '") + m.revision + "' has no " +
+                 (p.dir == direction::upgrade ? "MIGRATION_UPGRADE" : "MIGRATION_DOWNGRADE") +
+                 " body, so it cannot be " +
+                 (p.dir == direction::upgrade ? "upgraded" : "downgraded")});
     }
   }
   if (!ds.empty()) throw migration_file_error(std::move(ds));
@@ -74,12 +75,12 @@ int migrate(runner_context& ctx, const std::string& target, direction dir, bool 
   }
   step_executor executor(conn, ctx.books());
   executor.set_timeouts(limits);
+  executor.set_session_defaults(ctx.session_defaults());
   auto started = std::chrono::steady_clock::now();
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);
-    std::string label = dir == direction::upgrade
-                            ? parents_text(graph, id) + " -> " + m.revision
-                            : m.revision + " -> " + parents_text(graph, id);
+    std::string label = dir == direction::upgrade ? parents_text(graph, id) + " -> " + m.revision
+                                                  : m.revision + " -> " + parents_text(graph, id);
     if (!ctx.options().quiet)
       std::cout << (dir == direction::upgrade ? "upgrade   " : "downgrade ") << label
                 << (m.message.empty() ? "" : ", " + m.message) << "  (" << m.path << ")"

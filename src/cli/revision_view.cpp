@@ -56,7 +56,8 @@ std::string revision_block(const revision_graph& g, node_id id, const std::vecto
   return out;
 }
 
-nlohmann::json revision_json(const revision_graph& g, node_id id, const std::vector<char>* current) {
+nlohmann::json revision_json(const revision_graph& g, node_id id,
+                             const std::vector<char>* current) {
   const auto& m = g.at(id);
   nlohmann::json j = {
       {"revision", m.revision},

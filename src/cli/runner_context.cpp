@@ -81,22 +81,33 @@ std::string runner_context::resolve_url() {
 
 pqxx::connection& runner_context::connection() {
   if (!connection_) {
-    std::string url = resolve_url();
-    try {
-      connection_ = std::make_unique<pqxx::connection>(url);
-    } catch (const pqxx::broken_connection& e) {
-      throw database_error("cannot connect to " + describe_connection(url) + ": " +
-                           connection_failure_message(url, postgres_message(e.what())));
-    }
-    // A runner killed mid-migration must not leave its backend running the
-    // statement, holding the transaction and the migration lock, until the
-    // statement ends: PostgreSQL 14 and later can notice a vanished client.
-    pqxx::nontransaction tx(*connection_);
-    tx.exec(
-        "SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
-        " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000");
+    url_ = resolve_url();
+    connection_ = connect(url_);
+    application_name_ = std::string(config_.name) + " " + options_.command;
+    pqxx::nontransaction(*connection_).exec(session_defaults());
   }
   return *connection_;
+}
+
+std::unique_ptr<pqxx::connection> runner_context::connect(const std::string& url) const {
+  try {
+    return std::make_unique<pqxx::connection>(url);
+  } catch (const pqxx::broken_connection& e) {
+    throw database_error("cannot connect to " + describe_connection(url) + ": " +
+                         connection_failure_message(url, postgres_message(e.what())));
+  }
+}
+
+std::string runner_context::session_defaults() const {
+  // A runner killed mid-migration must not leave its backend running the
+  // statement, holding the transaction, until the statement ends: PostgreSQL
+  // 14 and later can notice a vanished client. RESET first: this is also
+  // what puts the session back before each migration (step_executor).
+  return "RESET SESSION AUTHORIZATION; RESET ALL;"
+         " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
+         " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;"
+         " SELECT pg_catalog.set_config('application_name', " +
+         connection_->quote(application_name_.substr(0, 63)) + ", false);\n";
 }
 
 bookkeeping& runner_context::books() {
@@ -108,19 +119,23 @@ bookkeeping& runner_context::books() {
 
 std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
   auto wait = parse_duration(options_.lock_wait, "--lock-wait");
-  auto& conn = connection();
-  std::string who = std::string(config_.name) + " " + options_.command;
+  connection();
+  // The lock lives on a connection of its own, which no migration sees: a
+  // migration that runs pg_advisory_unlock_all() or DISCARD ALL, or that
+  // loses its session, cannot free it while the run goes on.
+  if (!lock_connection_) lock_connection_ = connect(url_);
   auto set_name = [&](const std::string& name) {
-    pqxx::nontransaction tx(conn);
-    tx.exec0("SET application_name = " + tx.quote(name.substr(0, 63)));
+    pqxx::nontransaction tx(*lock_connection_);
+    tx.exec(session_defaults() + "SELECT pg_catalog.set_config('application_name', " +
+            tx.quote(name.substr(0, 63)) + ", false)");
   };
-  set_name(who);
+  set_name(application_name_);
   auto lock = std::make_unique<advisory_lock>(
-      conn, books().version_table(), wait, [&](const std::string& holder) {
+      *lock_connection_, books().version_table(), wait, [&](const std::string& holder) {
         info("waiting for the migration lock, held by " + holder);
       });
   // Whoever waits next sees in pg_stat_activity since when this runner holds it.
-  set_name(who + " (lock since " + [] {
+  set_name(application_name_ + " (lock since " + [] {
     std::time_t t = std::time(nullptr);
     char buf[32];
     std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&t));

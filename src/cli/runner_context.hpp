@@ -57,6 +57,9 @@ class runner_context {
   // it), then creates the bookkeeping tables if needed. Hold the result while
   // changing the database.
   std::unique_ptr<advisory_lock> lock_for_changes();
+  // The SQL that puts the migrations' session back in the runner's state
+  // (step_executor::set_session_defaults). Needs connection().
+  std::string session_defaults() const;
 
   // Leaves the graph's memory to the end of the process: freeing ten thousand
   // migrations one allocation at a time costs more than a `heads` prints, and
@@ -71,13 +74,18 @@ class runner_context {
 
  private:
   std::string resolve_url();
+  std::unique_ptr<pqxx::connection> connect(const std::string& url) const;
 
   const runner_config& config_;
   const embedded_catalog& catalog_;
   global_options options_;
   revision_graph graph_;
   bool color_ = false;
+  std::string url_;
+  std::string application_name_;
   std::unique_ptr<pqxx::connection> connection_;
+  // Holds the migration lock, apart from the migrations' connection.
+  std::unique_ptr<pqxx::connection> lock_connection_;
   std::unique_ptr<bookkeeping> books_;
 };
 

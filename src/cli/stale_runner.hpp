@@ -11,7 +11,7 @@
 namespace migration_tools::cli {
 
 struct stale_file {
-  std::string path;  // as in diagnostics
+  std::string path;    // as in diagnostics
   const char* change;  // "added", "removed" or "edited"
 };
 

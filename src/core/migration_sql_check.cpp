@@ -24,7 +24,8 @@ bool istarts_with_word(std::string_view text, std::string_view word) {
 // Only statements starting with one of these words can be what we look for;
 // the rest are not handed to the parser (a 10 MB INSERT costs nothing here).
 bool may_need_parsing(std::string_view statement) {
-  for (auto word : {"commit", "end", "rollback", "abort", "begin", "start", "prepare", "copy"})
+  for (auto word :
+       {"commit", "end", "rollback", "abort", "begin", "start", "prepare", "copy", "deallocate"})
     if (istarts_with_word(statement, word)) return true;
   return false;
 }
@@ -91,6 +92,10 @@ class checker {
                           " section: the runner has no data to send it, and psql would read "
                           "the offline script's next lines as the data; load rows with "
                           "INSERT, or COPY from a file on the server");
+      } else if (tree.contains("DeallocateStmt") && m_.transactional) {
+        error(line, std::string("DEALLOCATE in the ") + name +
+                        " section of a transactional migration: it would drop the statements "
+                        "the runner prepared to record the migration in the same transaction");
       } else if (tree.contains("TransactionStmt") && m_.transactional) {
         const char* what = transaction_control_name(tree["TransactionStmt"].value("kind", ""));
         if (what)

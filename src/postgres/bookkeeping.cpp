@@ -137,7 +137,8 @@ pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
     // objects may share: the name follows from the text, so that they agree
     // (libpqxx accepts preparing the same name with the same text again).
     // Generated text holds no carriage return, which the checksum would fold.
-    std::string name = "migration_tools_" + migration_checksum(s.text).substr(0, 40);
+    std::string name = "migration_tools_" + migration_checksum(s.text).substr(0, 40) + "_" +
+                       std::to_string(prepared_generation_);
     connection_.prepare(name, s.text);
     found = prepared_.emplace(s.text, name).first;
   }

@@ -164,6 +164,24 @@ std::string inline_params(const statement& s) {
   return out;
 }
 
+long long step_marker_key(const bookkeeping_names& names) {
+  // FNV-1a, as the migration lock's key, of another text: one per project.
+  unsigned long long h = 1469598103934665603ULL;
+  for (unsigned char c : version_table(names) + " step") {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<long long>(h);
+}
+
+std::string step_marker(const bookkeeping_names& names) {
+  return "SELECT pg_catalog.pg_advisory_xact_lock(" + std::to_string(step_marker_key(names)) +
+         "::pg_catalog.int8);\n";
+}
+
+const char* const transaction_ended_marker =
+    "migration_tools: a migration ended the runner's transaction";
+
 const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp",
                                                      "unstamp", "failure",   "repair"};
 
@@ -364,7 +382,25 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
     counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT pg_catalog.count(*) FROM ") +
               name + ")";
   }
-  out.text += counts;
+  // A migration that ran COMMIT or ROLLBACK leaves this statement running
+  // on its own: the transaction-level advisory lock the step took at its
+  // start (step_marker) is gone with the transaction (RESET ALL and
+  // pg_advisory_unlock_all() leave it). Failing the statement undoes its
+  // version change. (The error is the cast of a text that is not a number;
+  // its input is not constant, so it is only evaluated when the lock is
+  // missing.)
+  auto key = static_cast<unsigned long long>(step_marker_key(names));
+  out.text += counts +
+              ", CASE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_locks l"
+              " WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory'"
+              " AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()"
+              " AND l.classid OPERATOR(pg_catalog.=) " +
+              std::to_string(key >> 32) + "::pg_catalog.oid AND l.objid OPERATOR(pg_catalog.=) " +
+              std::to_string(key & 0xFFFFFFFFULL) +
+              "::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 1)"
+              " THEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.concat(" +
+              quote_literal(std::string(transaction_ended_marker) + " at ") +
+              ", pg_catalog.statement_timestamp()))) END";
   return out;
 }
 

@@ -85,10 +85,20 @@ std::vector<std::string> timeout_statements(const migration& m, const timeouts& 
 }
 
 void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
-                            const sql_section& section) {
-  for (const auto& statement : split_sql(section.text)) {
+                            const sql_section& section, std::string prelude) {
+  auto statements = split_sql(section.text);
+  if (statements.empty() && !prelude.empty()) tx.exec(prelude);
+  for (const auto& statement : statements) {
     try {
-      tx.exec(std::string(statement.text));
+      // The prelude (session defaults, timeouts) goes with the first
+      // statement, in one simple query.
+      if (prelude.empty()) {
+        tx.exec(std::string(statement.text));
+      } else {
+        prelude += statement.text;
+        tx.exec(prelude);
+        prelude.clear();
+      }
     } catch (const pqxx::broken_connection& e) {
       throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
     } catch (const pqxx::sql_error& e) {
@@ -182,19 +192,28 @@ void step_executor::run(const migration& m, direction dir, const version_change&
   bool outside = m.kind == migration_kind::sql && !m.transactional;
   try {
     if (outside) {
-      session_timeouts scope(connection_, timeout_statements(m, timeouts_, false));
-      run_sql_outside_transaction(m, dir, section, first_statement);
+      if (!session_defaults_.empty()) pqxx::nontransaction(connection_).exec(session_defaults_);
+      {
+        session_timeouts scope(connection_, timeout_statements(m, timeouts_, false));
+        run_sql_outside_transaction(m, dir, section, first_statement);
+      }
+      // A statement such as DISCARD ALL may have dropped the runner's
+      // prepared statements; they are prepared afresh.
+      books_.forget_prepared_statements();
     }
     pqxx::work tx(connection_);
-    for (const auto& set : timeout_statements(m, timeouts_, true)) tx.exec0(set);
+    std::string prelude = outside ? "" : session_defaults_;
+    prelude += bookkeeping_sql::step_marker(books_.names());
+    for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
     if (m.kind == migration_kind::cpp) {
+      if (!prelude.empty()) tx.exec(prelude);
       run_cpp(tx, m, dir);
     } else if (m.transactional) {
-      run_sql(tx, m, section);
+      run_sql(tx, m, section, prelude);
+    } else if (!prelude.empty()) {
+      tx.exec(prelude);
     }
-    books_.apply_and_record(
-        tx, change,
-        {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""});
+    record_step(tx, m, dir, change, checksum);
     if (outside) books_.clear_progress(tx, m.revision);
     tx.commit();
   } catch (const migration_failed& e) {
@@ -208,6 +227,34 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     std::string message = located(m.path, m.line_of("revision"), sql_error_text(e));
     record_failure(m, checksum, message);
     throw migration_failed(message);
+  }
+}
+
+void step_executor::record_step(pqxx::work& tx, const migration& m, direction dir,
+                                const version_change& change, const std::string& checksum) {
+  try {
+    books_.apply_and_record(
+        tx, change,
+        {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""});
+  } catch (const pqxx::sql_error& e) {
+    std::string what = e.what();
+    if (what.find(bookkeeping_sql::transaction_ended_marker) != std::string::npos)
+      throw migration_failed(located(
+          m.path, m.line_of("revision"),
+          "revision '" + m.revision +
+              "' ended the runner's transaction (a COMMIT or ROLLBACK in its body, or in a "
+              "procedure it called): what it ran after that point was committed statement by "
+              "statement and stays, and its version was not recorded. Check the database, then "
+              "set the version with 'stamp'; to commit part-way, declare the migration "
+              "'-- migrate:transactional false'"));
+    if (e.sqlstate() == "26000")
+      throw migration_failed(located(
+          m.path, m.line_of("revision"),
+          "revision '" + m.revision +
+              "' deallocated the runner's prepared statements (DEALLOCATE ALL or DISCARD "
+              "inside its transaction), so its version could not be recorded; nothing of it "
+              "was kept. Remove that statement from the migration"));
+    throw;
   }
 }
 

@@ -9,19 +9,22 @@
 
 using namespace migration_tools::test;
 
-TEST_CASE("a migration body that is not UTF-8 is rejected by PostgreSQL at file:line and changes nothing",
-          "[db][safety]") {
+TEST_CASE(
+    "a migration body that is not UTF-8 is rejected by PostgreSQL at file:line and changes nothing",
+    "[db][safety]") {
   auto url = fresh_database("safety_bad_utf8_body");
   auto r = run_runner(BAD_UTF8_RUNNER, url, {"upgrade"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("/001_latin1_body.sql:7: error: invalid byte sequence for encoding \"UTF8\": 0xe9") !=
+  CHECK(r.err.find(
+            "/001_latin1_body.sql:7: error: invalid byte sequence for encoding \"UTF8\": 0xe9") !=
         std::string::npos);
   CHECK(r.err.find("(SQLSTATE 22021)") != std::string::npos);
   CHECK_FALSE(table_exists(url, "latin1_names"));
   CHECK(column(url, "SELECT count(*) FROM mt_bad_utf8_version") == std::vector<std::string>{"0"});
-  CHECK(column(url, "SELECT count(*) FROM mt_bad_utf8_version_history WHERE direction = 'failure'") ==
-        std::vector<std::string>{"1"});
+  CHECK(
+      column(url, "SELECT count(*) FROM mt_bad_utf8_version_history WHERE direction = 'failure'") ==
+      std::vector<std::string>{"1"});
 }
 
 TEST_CASE("a byte-order mark, CRLF line endings, a 10 MB migration and odd revision ids work",
@@ -30,8 +33,10 @@ TEST_CASE("a byte-order mark, CRLF line endings, a 10 MB migration and odd revis
   auto r = run_runner(ODD_INPUT_RUNNER, url, {"upgrade"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("<base> -> Odd_Rev_1, BOM, CRLF and UTF-8: caf\xC3\xA9 \xE2\x9C\x93") != std::string::npos);
-  CHECK(column(url, "SELECT version_num FROM mt_odd_input_version") == std::vector<std::string>{"9"});
+  CHECK(r.out.find("<base> -> Odd_Rev_1, BOM, CRLF and UTF-8: caf\xC3\xA9 \xE2\x9C\x93") !=
+        std::string::npos);
+  CHECK(column(url, "SELECT version_num FROM mt_odd_input_version") ==
+        std::vector<std::string>{"9"});
   CHECK(column(url, "SELECT count(*) || ' ' || max(length(payload)) FROM odd_big") ==
         std::vector<std::string>{"100001 96"});
   CHECK(column(url, "SELECT note FROM odd_crlf") == std::vector<std::string>{"two\nlines"});
@@ -50,9 +55,10 @@ TEST_CASE("bookkeeping tables whose schema and names hold quotes and spaces work
   auto up = run_runner(QUOTED_RUNNER, url, {"upgrade"});
   INFO(up.out << up.err);
   REQUIRE(up.exit_code == 0);
-  CHECK(column(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'we\"ird ''sch ema'"
-                    " AND tablename IN ('ver\"sion ''ta ble', 'ver\"sion ''ta ble_history')"
-                    " ORDER BY tablename") ==
+  CHECK(column(url,
+               "SELECT tablename FROM pg_tables WHERE schemaname = 'we\"ird ''sch ema'"
+               " AND tablename IN ('ver\"sion ''ta ble', 'ver\"sion ''ta ble_history')"
+               " ORDER BY tablename") ==
         std::vector<std::string>{"ver\"sion 'ta ble", "ver\"sion 'ta ble_history"});
   CHECK(column(url, "SELECT version_num FROM \"we\"\"ird 'sch ema\".\"ver\"\"sion 'ta ble\"") ==
         std::vector<std::string>{"rev_e"});

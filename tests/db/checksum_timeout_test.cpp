@@ -17,14 +17,16 @@ const std::string rev_b_file = "tests/db/fixtures/linear/002_rev_b_create_items.
 // Simulates an edit of rev_b's file after it was applied: the recorded
 // checksum no longer matches the runner's embedded file.
 void pretend_rev_b_was_edited(const std::string& url) {
-  column(url, "UPDATE mt_linear_version_history SET checksum = repeat('ab', 32)"
-              " WHERE revision = 'rev_b' AND direction IN ('upgrade', 'stamp', 'repair')"
-              " RETURNING 1");
+  column(url,
+         "UPDATE mt_linear_version_history SET checksum = repeat('ab', 32)"
+         " WHERE revision = 'rev_b' AND direction IN ('upgrade', 'stamp', 'repair')"
+         " RETURNING 1");
 }
 
 std::string recorded_rev_b(const std::string& url) {
-  return column(url, "SELECT checksum FROM mt_linear_version_history WHERE revision = 'rev_b'"
-                     " AND direction IN ('upgrade', 'stamp', 'repair') ORDER BY id DESC LIMIT 1")
+  return column(url,
+                "SELECT checksum FROM mt_linear_version_history WHERE revision = 'rev_b'"
+                " AND direction IN ('upgrade', 'stamp', 'repair') ORDER BY id DESC LIMIT 1")
       .at(0);
 }
 
@@ -42,8 +44,7 @@ TEST_CASE("an edited applied migration stops upgrade (2) and check (3) until rep
   pretend_rev_b_was_edited(url);
   std::string history = "SELECT count(*) FROM mt_linear_version_history";
   auto rows_before = column(url, history);
-  std::string message =
-      rev_b_file + ":1: error: revision 'rev_b' was applied on ";
+  std::string message = rev_b_file + ":1: error: revision 'rev_b' was applied on ";
   std::string rest = " from a file whose checksum was abababababab; the file now has " +
                      real.substr(0, 12) +
                      ": an applied migration was edited. Restore it, or record the edit with "
@@ -54,13 +55,15 @@ TEST_CASE("an edited applied migration stops upgrade (2) and check (3) until rep
   CHECK(up.exit_code == 2);
   CHECK_THAT(up.err, Contains(message) && Contains(rest));
   // The time of the upgrade row, in UTC.
-  CHECK_THAT(up.err, Contains(column(url, "SELECT to_char(finished_at AT TIME ZONE 'UTC',"
-                                          " 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM"
-                                          " mt_linear_version_history WHERE revision = 'rev_b'"
-                                          " AND direction = 'upgrade'")
-                                       .at(0)));
+  CHECK_THAT(up.err, Contains(column(url,
+                                     "SELECT to_char(finished_at AT TIME ZONE 'UTC',"
+                                     " 'YYYY-MM-DD HH24:MI:SS') || '+00' FROM"
+                                     " mt_linear_version_history WHERE revision = 'rev_b'"
+                                     " AND direction = 'upgrade'")
+                                  .at(0)));
   // Nothing changed: rev_e was not applied and no history row was written.
-  CHECK(column(url, "SELECT version_num FROM mt_linear_version") == std::vector<std::string>{"rev_d"});
+  CHECK(column(url, "SELECT version_num FROM mt_linear_version") ==
+        std::vector<std::string>{"rev_d"});
   CHECK(column(url, history) == rows_before);
 
   auto check = linear(url, {"check"});
@@ -98,17 +101,19 @@ TEST_CASE("repair works on a history table made before the 'repair' direction", 
   auto url = fresh_database("checksum_old_ddl");
   REQUIRE(linear(url, {"upgrade", "rev_b"}).exit_code == 0);
   // The constraint as the first versions created it.
-  column(url, "ALTER TABLE mt_linear_version_history"
-              " DROP CONSTRAINT mt_linear_version_history_direction_check,"
-              " ADD CONSTRAINT mt_linear_version_history_direction_check"
-              " CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'failure'))");
+  column(url,
+         "ALTER TABLE mt_linear_version_history"
+         " DROP CONSTRAINT mt_linear_version_history_direction_check,"
+         " ADD CONSTRAINT mt_linear_version_history_direction_check"
+         " CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'failure'))");
   pretend_rev_b_was_edited(url);
   auto repair = linear(url, {"repair"});
   INFO(repair.out << repair.err);
   CHECK(repair.exit_code == 0);
   CHECK_THAT(repair.out, Contains("repaired rev_b"));
-  CHECK_THAT(column(url, "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
-                         " WHERE conname = 'mt_linear_version_history_direction_check'")
+  CHECK_THAT(column(url,
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                    " WHERE conname = 'mt_linear_version_history_direction_check'")
                  .at(0),
              Contains("'repair'"));
   CHECK(linear(url, {"check"}).exit_code == 3);  // behind, but no longer edited
@@ -141,10 +146,12 @@ TEST_CASE("a migration on a locked table fails fast under --lock-timeout (55P03)
   CHECK(took < 20);
   hold.abort();
   // Nothing of rev_c or later was applied.
-  CHECK(column(url, "SELECT version_num FROM mt_linear_version") == std::vector<std::string>{"rev_b"});
+  CHECK(column(url, "SELECT version_num FROM mt_linear_version") ==
+        std::vector<std::string>{"rev_b"});
   CHECK(column(url, "SELECT count(*) FROM items") == std::vector<std::string>{"0"});
-  CHECK(column(url, "SELECT count(*) FROM mt_linear_version_history WHERE direction = 'failure'"
-                    " AND revision = 'rev_c' AND error LIKE '%55P03%'") ==
+  CHECK(column(url,
+               "SELECT count(*) FROM mt_linear_version_history WHERE direction = 'failure'"
+               " AND revision = 'rev_c' AND error LIKE '%55P03%'") ==
         std::vector<std::string>{"1"});
   // Without the lock the same command goes through.
   CHECK(linear(url, {"--lock-timeout", "200ms", "upgrade"}).exit_code == 0);
@@ -176,7 +183,8 @@ TEST_CASE("a migration's lock_timeout header wins over --lock-timeout", "[db]") 
                         Contains("(SQLSTATE 55P03)"));
   CHECK(took < 20);
   hold.abort();
-  CHECK(column(url, "SELECT version_num FROM mt_timeouts_version") == std::vector<std::string>{"to_a"});
+  CHECK(column(url, "SELECT version_num FROM mt_timeouts_version") ==
+        std::vector<std::string>{"to_a"});
   CHECK(run_runner(TIMEOUTS_RUNNER, url, {"upgrade", "to_b"}).exit_code == 0);
 }
 
@@ -191,7 +199,8 @@ TEST_CASE("statement_timeout stops a slow statement of a non-transactional migra
   CHECK_THAT(r.err, Contains("tests/db/fixtures/timeouts/003_to_c_too_slow.sql:9: error: ") &&
                         Contains("(SQLSTATE 57014)"));
   CHECK(took < 20);
-  CHECK(column(url, "SELECT version_num FROM mt_timeouts_version") == std::vector<std::string>{"to_b"});
+  CHECK(column(url, "SELECT version_num FROM mt_timeouts_version") ==
+        std::vector<std::string>{"to_b"});
 }
 
 TEST_CASE("offline scripts set the timeouts as the runner does", "[db]") {

@@ -16,8 +16,8 @@ TEST_CASE("16 runners upgrading one empty database at once apply each migration 
   gate.open();
   std::vector<running_process> children;
   for (int i = 0; i < runners; ++i)
-    children.push_back(start_process({LINEAR_RUNNER, "--url", url, "--color", "never", "upgrade"}, {},
-                                     &gate));
+    children.push_back(
+        start_process({LINEAR_RUNNER, "--url", url, "--color", "never", "upgrade"}, {}, &gate));
   gate.release();
 
   int steps_printed = 0;
@@ -30,11 +30,14 @@ TEST_CASE("16 runners upgrading one empty database at once apply each migration 
       ++steps_printed;
   }
   CHECK(steps_printed == 5);
-  CHECK(column(url, "SELECT version_num FROM mt_linear_version") == std::vector<std::string>{"rev_e"});
-  CHECK(column(url, "SELECT revision || ' ' || count(*) FROM mt_linear_version_history"
-                    " WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
+  CHECK(column(url, "SELECT version_num FROM mt_linear_version") ==
+        std::vector<std::string>{"rev_e"});
+  CHECK(column(url,
+               "SELECT revision || ' ' || count(*) FROM mt_linear_version_history"
+               " WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
         std::vector<std::string>{"rev_a 1", "rev_b 1", "rev_c 1", "rev_d 1", "rev_e 1"});
-  CHECK(column(url, "SELECT count(*) FROM mt_linear_version_history WHERE direction <> 'upgrade'") ==
-        std::vector<std::string>{"0"});
+  CHECK(
+      column(url, "SELECT count(*) FROM mt_linear_version_history WHERE direction <> 'upgrade'") ==
+      std::vector<std::string>{"0"});
   CHECK(linear(url, {"check"}).exit_code == 0);
 }

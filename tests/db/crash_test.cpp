@@ -43,11 +43,13 @@ running_process start_sleepy(const std::string& url) {
 // The database at sleepy_a, with nothing of sleepy_b (its first statement
 // created a table before the sleep).
 void check_at_previous_revision(const std::string& url) {
-  CHECK(column(url, "SELECT version_num FROM mt_sleepy_version") == std::vector<std::string>{"sleepy_a"});
+  CHECK(column(url, "SELECT version_num FROM mt_sleepy_version") ==
+        std::vector<std::string>{"sleepy_a"});
   CHECK(table_exists(url, "sleepy_first"));
   CHECK_FALSE(table_exists(url, "sleepy_second"));
-  CHECK(column(url, "SELECT count(*) FROM mt_sleepy_version_history WHERE revision = 'sleepy_b'"
-                    " AND direction = 'upgrade'") == std::vector<std::string>{"0"});
+  CHECK(column(url,
+               "SELECT count(*) FROM mt_sleepy_version_history WHERE revision = 'sleepy_b'"
+               " AND direction = 'upgrade'") == std::vector<std::string>{"0"});
 }
 
 // With the flag gone, the next run applies the rest, each migration once.
@@ -57,9 +59,11 @@ void check_next_run_reaches_head(const std::string& url) {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("sleepy_a -> sleepy_b") != std::string::npos);
-  CHECK(column(url, "SELECT version_num FROM mt_sleepy_version") == std::vector<std::string>{"sleepy_c"});
-  CHECK(column(url, "SELECT revision || ' ' || count(*) FROM mt_sleepy_version_history"
-                    " WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
+  CHECK(column(url, "SELECT version_num FROM mt_sleepy_version") ==
+        std::vector<std::string>{"sleepy_c"});
+  CHECK(column(url,
+               "SELECT revision || ' ' || count(*) FROM mt_sleepy_version_history"
+               " WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
         std::vector<std::string>{"sleepy_a 1", "sleepy_b 1", "sleepy_c 1"});
   CHECK(table_exists(url, "sleepy_second"));
 }
@@ -83,8 +87,10 @@ struct own_cluster {
 
 }  // namespace
 
-TEST_CASE("a runner killed with SIGKILL mid-migration leaves the previous revision, and the next run reaches head",
-          "[db][safety]") {
+TEST_CASE(
+    "a runner killed with SIGKILL mid-migration leaves the previous revision, and the next run "
+    "reaches head",
+    "[db][safety]") {
   auto url = fresh_database("safety_kill_runner");
   column(url, "CREATE TABLE sleep_flag (); SELECT 1");
   auto child = start_sleepy(url);
@@ -102,8 +108,10 @@ TEST_CASE("a runner killed with SIGKILL mid-migration leaves the previous revisi
   check_next_run_reaches_head(url);
 }
 
-TEST_CASE("a server stopped mid-migration: the runner exits 1 naming the file, and after a restart the next run reaches head",
-          "[db][safety]") {
+TEST_CASE(
+    "a server stopped mid-migration: the runner exits 1 naming the file, and after a restart the "
+    "next run reaches head",
+    "[db][safety]") {
   const char* base = std::getenv("MIGRATION_TOOLS_TEST_PG_DIR");
   REQUIRE(base);
   own_cluster cluster(std::string(base) + "-crash-server");
@@ -122,7 +130,8 @@ TEST_CASE("a server stopped mid-migration: the runner exits 1 naming the file, a
   // The statement that was running, and what became of the migration.
   CHECK(r.err.find("tests/db/fixtures/sleepy/002_sleepy_b.sql:8: error: lost the connection to the "
                    "database while running revision 'sleepy_b': ") != std::string::npos);
-  CHECK(r.err.find("its transaction was not committed: nothing of it was applied") != std::string::npos);
+  CHECK(r.err.find("its transaction was not committed: nothing of it was applied") !=
+        std::string::npos);
   CHECK(r.err.find("not connected") == std::string::npos);
 
   auto restart = run_process({PG_CLUSTER_SCRIPT, "restart", cluster.dir});
@@ -144,8 +153,9 @@ TEST_CASE("a runner waiting for the migration lock names its holder and gives up
   INFO(waiter.out << waiter.err);
   REQUIRE(sleeping);
   CHECK(waiter.exit_code == 1);
-  CHECK(waiter.err.find("gave up waiting for the migration lock after 1.0 s (--lock-wait); it is held "
-                        "by pid ") != std::string::npos);
+  CHECK(waiter.err.find(
+            "gave up waiting for the migration lock after 1.0 s (--lock-wait); it is held "
+            "by pid ") != std::string::npos);
   CHECK(waiter.err.find("(mt_sleepy upgrade (lock since ") != std::string::npos);
   CHECK(waiter.out.empty());
   REQUIRE(eventually(url, runner_gone_from("safety_lock_wait"), 10));

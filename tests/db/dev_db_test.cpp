@@ -12,7 +12,9 @@ namespace {
 // Stops the cluster however the test ends, so that no server outlives it.
 struct dev_db_guard {
   std::string dir;
-  ~dev_db_guard() { run_process({LINEAR_RUNNER, "dev-db", "stop"}, {{"MIGRATION_TOOLS_DEV_DB_DIR", dir}}); }
+  ~dev_db_guard() {
+    run_process({LINEAR_RUNNER, "dev-db", "stop"}, {{"MIGRATION_TOOLS_DEV_DB_DIR", dir}});
+  }
 };
 
 }  // namespace

@@ -5,7 +5,8 @@
 
 using namespace migration_tools::test;
 
-TEST_CASE("a failing migration leaves no trace, exits 1 and names file, line and SQLSTATE", "[db]") {
+TEST_CASE("a failing migration leaves no trace, exits 1 and names file, line and SQLSTATE",
+          "[db]") {
   auto url = fresh_database("fail_statement");
   auto r = run_runner(FAILING_RUNNER, url, {"upgrade"});
   INFO(r.out << r.err);
@@ -13,11 +14,13 @@ TEST_CASE("a failing migration leaves no trace, exits 1 and names file, line and
   CHECK(r.err.find("tests/db/fixtures/failing/002_fail_b.sql:9: error: relation \"no_such_table\" "
                    "does not exist (SQLSTATE 42P01)") != std::string::npos);
   // The first migration stays; nothing of the failing one does.
-  CHECK(column(url, "SELECT version_num FROM mt_failing_version") == std::vector<std::string>{"fail_a"});
+  CHECK(column(url, "SELECT version_num FROM mt_failing_version") ==
+        std::vector<std::string>{"fail_a"});
   CHECK(table_exists(url, "kept"));
   CHECK_FALSE(table_exists(url, "half_done"));
-  auto failures = column(url, "SELECT revision || ' ' || error FROM mt_failing_version_history "
-                              "WHERE direction = 'failure'");
+  auto failures = column(url,
+                         "SELECT revision || ' ' || error FROM mt_failing_version_history "
+                         "WHERE direction = 'failure'");
   REQUIRE(failures.size() == 1);
   CHECK(failures[0].find("fail_b tests/db/fixtures/failing/002_fail_b.sql:9: error:") == 0);
 

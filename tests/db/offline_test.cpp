@@ -275,7 +275,8 @@ TEST_CASE("offline: each migration sits between comments naming its revision and
     CHECK(block.rfind("-- Running " + step.header + "\n-- file: " + dir + step.file + "\n", 0) ==
           0);
     CHECK(block.find(step.body) != std::string::npos);
-    CHECK(block.find("VALUES ('" + revision + "', 'upgrade', '") != std::string::npos);
+    CHECK(block.find("VALUES ('" + revision +
+                     "'::pg_catalog.text, 'upgrade'::pg_catalog.text, '") != std::string::npos);
     CHECK(block.find("'" + dir + step.file + "'") != std::string::npos);
     // Nobody else's SQL in this block.
     for (size_t j = 0; j < steps.size(); ++j)
@@ -293,11 +294,11 @@ TEST_CASE("offline: each migration sits between comments naming its revision and
     }
   }
   // The merge deletes one head and moves the other, each checked to touch one row.
-  CHECK(blocks[3].find("DELETE FROM " + offline_versions + " WHERE version_num = 'off_b'") !=
-        std::string::npos);
+  CHECK(blocks[3].find("DELETE FROM " + offline_versions +
+                       " WHERE version_num = 'off_b'::pg_catalog.text") != std::string::npos);
   CHECK(blocks[3].find("UPDATE " + offline_versions +
-                       " SET version_num = 'off_m' WHERE version_num = 'off_c'") !=
-        std::string::npos);
+                       " SET version_num = 'off_m'::pg_catalog.text WHERE version_num = "
+                       "'off_c'::pg_catalog.text") != std::string::npos);
   CHECK(blocks[3].find("GET DIAGNOSTICS") != std::string::npos);
   // A last statement without ';' gets one.
   CHECK(blocks[1].find("-- no ';' after this statement\n;\n") != std::string::npos);
@@ -312,14 +313,19 @@ TEST_CASE("offline: identifiers are always quoted and literals escaped", "[offli
   migration_tools::bookkeeping_names names{"a$1 \"b\"", "v"};
   CHECK(sql::version_table(names) == "\"a$1 \"\"b\"\"\".\"v\"");
   CHECK(sql::inline_params(sql::version_table_exists(names)) ==
-        "SELECT to_regclass('\"a$1 \"\"b\"\"\".\"v\"') IS NOT NULL");
+        "SELECT pg_catalog.to_regclass('\"a$1 \"\"b\"\"\".\"v\"'::pg_catalog.text) IS NOT NULL");
   auto changes = sql::version_row_changes(names, {{"x"}, "y", "z", {"w"}});
   REQUIRE(changes.size() == 3);
   CHECK(sql::inline_params(changes[1].sql) ==
-        "UPDATE \"a$1 \"\"b\"\"\".\"v\" SET version_num = 'z' WHERE version_num = 'y'");
+        "UPDATE \"a$1 \"\"b\"\"\".\"v\" SET version_num = 'z'::pg_catalog.text WHERE "
+        "version_num = 'y'::pg_catalog.text");
   CHECK(changes[1].expect_one_row);
   CHECK_FALSE(changes[2].expect_one_row);
   auto history =
       sql::inline_params(sql::insert_history_row(names, {"r", "upgrade", "", "f'1", ""}));
-  CHECK(history.find("VALUES ('r', 'upgrade', NULL, 'f''1', now()") != std::string::npos);
+  CHECK(history.find(
+            "VALUES ('r'::pg_catalog.text, 'upgrade'::pg_catalog.text, NULL::pg_catalog.text,"
+            " 'f''1'::pg_catalog.text, pg_catalog.now()") != std::string::npos);
+  // Every function and operator the runner writes is pg_catalog's (issue 18).
+  CHECK(history.find("OPERATOR(pg_catalog.*)") != std::string::npos);
 }

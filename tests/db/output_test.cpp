@@ -19,8 +19,8 @@ TEST_CASE("history lists every migration newest first in Alembic's format", "[db
 TEST_CASE("history --verbose shows each revision's file", "[db]") {
   auto r = run_process({LINEAR_RUNNER, "history", "--verbose"});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("Rev: rev_e (head)\nParent: rev_d\nPath: tests/db/fixtures/linear/005_rev_e_priced_view.sql") !=
-        std::string::npos);
+  CHECK(r.out.find("Rev: rev_e (head)\nParent: rev_d\nPath: "
+                   "tests/db/fixtures/linear/005_rev_e_priced_view.sql") != std::string::npos);
 }
 
 TEST_CASE("current prints the database's revision and whether it is the head", "[db]") {

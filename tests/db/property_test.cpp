@@ -106,8 +106,8 @@ class graph_run {
 
   void run(direction dir, const std::string& target) {
     const bool up = dir == direction::upgrade;
-    INFO((up ? "upgrade " : "downgrade ") << target << " from {"
-                                          << join(mask_names(graph_, applied_)) << "}");
+    INFO((up ? "upgrade " : "downgrade ")
+         << target << " from {" << join(mask_names(graph_, applied_)) << "}");
     revision_set targets = revision_resolver(graph_, state_.heads).resolve(target);
     auto expected = up ? expected_after_upgrade(targets) : expected_after_downgrade(targets);
     plan p = up ? plan_upgrade(graph_, state_, target) : plan_downgrade(graph_, state_, target);
@@ -236,9 +236,7 @@ TEST_CASE("random graphs: random upgrade and downgrade targets keep the version 
                  << describe(revs));
     graph_run run(revs, rng, "mt_property_random");
     const auto& g = run.graph();
-    auto pick = [&](const std::vector<node_id>& from) {
-      return from[rng() % from.size()];
-    };
+    auto pick = [&](const std::vector<node_id>& from) { return from[rng() % from.size()]; };
     for (int move = 0; move < 12; ++move) {
       std::vector<node_id> applied, not_applied, applied_non_heads;
       for (node_id id = 0; id < static_cast<node_id>(g.size()); ++id) {
@@ -248,7 +246,8 @@ TEST_CASE("random graphs: random upgrade and downgrade targets keep the version 
         }
         applied.push_back(id);
         auto& heads = run.state().heads;
-        if (std::find(heads.begin(), heads.end(), id) == heads.end()) applied_non_heads.push_back(id);
+        if (std::find(heads.begin(), heads.end(), id) == heads.end())
+          applied_non_heads.push_back(id);
       }
       bool up = applied.empty() || (!not_applied.empty() && rng() % 2 == 0);
       if (up) {

@@ -21,8 +21,7 @@ std::string env(const char* name) {
 }  // namespace
 
 std::string fresh_database(const std::string& name) {
-  auto r = run_process({PG_CLUSTER_SCRIPT, "url",
-                        env("MIGRATION_TOOLS_TEST_PG_DIR"), "postgres"});
+  auto r = run_process({PG_CLUSTER_SCRIPT, "url", env("MIGRATION_TOOLS_TEST_PG_DIR"), "postgres"});
   if (r.exit_code != 0) throw std::runtime_error("pg_cluster.sh url failed: " + r.err);
   std::string admin_url = r.out.substr(0, r.out.find('\n'));
   pqxx::connection admin(admin_url);

@@ -18,7 +18,8 @@ TEST_CASE("upgrade from an empty database reaches the head and records each step
   REQUIRE(r.exit_code == 0);
   CHECK(versions(url) == std::vector<std::string>{"rev_e"});
   CHECK(table_exists(url, "priced_items"));
-  auto history = column(url, "SELECT revision || ':' || direction FROM mt_linear_version_history ORDER BY id");
+  auto history =
+      column(url, "SELECT revision || ':' || direction FROM mt_linear_version_history ORDER BY id");
   CHECK(history == std::vector<std::string>{"rev_a:upgrade", "rev_b:upgrade", "rev_c:upgrade",
                                             "rev_d:upgrade", "rev_e:upgrade"});
   auto checksums = column(url, "SELECT checksum FROM mt_linear_version_history");
@@ -33,7 +34,8 @@ TEST_CASE("upgrade from an empty database reaches the head and records each step
   }
 }
 
-TEST_CASE("a C++ migration inserts rows in its own transaction and its downgrade removes them", "[db]") {
+TEST_CASE("a C++ migration inserts rows in its own transaction and its downgrade removes them",
+          "[db]") {
   auto url = fresh_database("ud_cpp");
   REQUIRE(linear(url, {"upgrade", "rev_c"}).exit_code == 0);
   CHECK(versions(url) == std::vector<std::string>{"rev_c"});
@@ -116,8 +118,8 @@ TEST_CASE("check exits 3 when the database is behind and 0 at the head", "[db]")
 }
 
 TEST_CASE("a database URL's password never appears in the output", "[db]") {
-  auto r = run_process({LINEAR_RUNNER, "--url", "postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere",
-                        "current"});
+  auto r = run_process(
+      {LINEAR_RUNNER, "--url", "postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere", "current"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("cannot connect") != std::string::npos);
   CHECK(r.out.find("s3cret-pw") == std::string::npos);

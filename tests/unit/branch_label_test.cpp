@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "graph_helpers.hpp"
 #include "alembic_scenarios.hpp"
+#include "graph_helpers.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 
 using namespace migration_tools;
@@ -32,8 +32,7 @@ strings on_label(const revision_graph& g, const std::string& label) {
 
 }  // namespace
 
-TEST_CASE("A label names its revision, the descendants and the plain ancestors",
-          "[unit][branch]") {
+TEST_CASE("A label names its revision, the descendants and the plain ancestors", "[unit][branch]") {
   SECTION("scenario 5: down to the base when nothing branches") {
     auto g = labelled_chains();
     CHECK(on_label(g, "abranch") == strings{"a", "b", "c", "somelongername"});
@@ -112,8 +111,7 @@ TEST_CASE("Scenario 5: an unknown branch or revision after @ says which", "[unit
   CHECK_THROWS_WITH(r.resolve("abranch@"),
                     "missing revision after '@' in 'abranch@'; write abranch@head, abranch@base "
                     "or abranch@<rev>");
-  CHECK_THROWS_WITH(r.resolve("@head"),
-                    "missing branch before '@' in '@head'; write <label>@head");
+  CHECK_THROWS_WITH(r.resolve("@head"), "missing branch before '@' in '@head'; write <label>@head");
   CHECK_THROWS_WITH(r.resolve("abranch@c@d"), "malformed revision identifier 'c@d'");
 }
 
@@ -133,7 +131,8 @@ TEST_CASE("X may be a revision or a prefix, meaning the branch that contains it"
 }
 
 TEST_CASE("An ambiguous prefix on a branch lists the candidates on it", "[unit][branch]") {
-  auto g = build_graph({{"a", "", "root"}, {"b1aa", "a"}, {"b1ab", "b1aa"}, {"x", ""}, {"b1ac", "x"}});
+  auto g =
+      build_graph({{"a", "", "root"}, {"b1aa", "a"}, {"b1ab", "b1aa"}, {"x", ""}, {"b1ac", "x"}});
   revision_resolver r(g, {});
   CHECK_THROWS_WITH(r.resolve("root@b1a"),
                     "revision prefix 'b1a' is ambiguous on branch 'root'; it matches 'b1aa', "

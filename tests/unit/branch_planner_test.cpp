@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "graph_helpers.hpp"
 #include "alembic_scenarios.hpp"
+#include "graph_helpers.hpp"
 #include "migration_tools/core/planner.hpp"
 #include "simulated_database.hpp"
 
@@ -171,7 +171,8 @@ TEST_CASE("Downgrading a branch whose head hides behind a dependent", "[unit][pl
 TEST_CASE("Downgrading to a revision leaves what merely depends on it", "[unit][planner]") {
   // As in Alembic: the target stays, so a revision that depends on it may
   // stay too; only what stands on the target's children goes.
-  auto g = build_graph({{"a1", ""}, {"a2", "a1"}, {"a3", "a2"}, {"b1", ""}, {"b2", "b1", "", "a2"}});
+  auto g =
+      build_graph({{"a1", ""}, {"a2", "a1"}, {"a3", "a2"}, {"b1", ""}, {"b2", "b1", "", "a2"}});
   database db(g, {"a3", "b2"});
   CHECK(db.downgrade("a2") == strings{"a3"});
   CHECK(db.rows() == strings{"b2"});

@@ -62,9 +62,10 @@ TEST_CASE("A migration saved with a byte order mark and CRLF is the same migrati
           "[unit][checksum]") {
   // What upgrade and check compare: the checksum recorded from one checkout
   // against the file of another. The parsed migration is the same too.
-  std::string lf = "-- migrate:revision abc\n-- migrate:down_revision none\n"
-                   "-- migrate:lock_timeout 5s\n\n-- migrate:upgrade\nCREATE TABLE t (x int);\n"
-                   "INSERT INTO t VALUES (1);\n\n-- migrate:downgrade\nDROP TABLE t;\n";
+  std::string lf =
+      "-- migrate:revision abc\n-- migrate:down_revision none\n"
+      "-- migrate:lock_timeout 5s\n\n-- migrate:upgrade\nCREATE TABLE t (x int);\n"
+      "INSERT INTO t VALUES (1);\n\n-- migrate:downgrade\nDROP TABLE t;\n";
   std::string windows = bom;
   for (char c : lf) windows += c == '\n' ? std::string("\r\n") : std::string(1, c);
   CHECK(migration_checksum(windows) == migration_checksum(lf));

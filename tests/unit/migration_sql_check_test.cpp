@@ -119,6 +119,7 @@ TEST_CASE("Transaction control in a transactional migration is refused, naming t
     INFO(statement);
     CHECK(check_body(std::string("SELECT 1;\n") + statement + "\n").size() == 1);
   }
+  CHECK(check_body("SELECT 1;\nDEALLOCATE ALL;\n").size() == 1);
   // Not in a transactional-false migration: each statement commits anyway.
   CHECK(
       check_body("CREATE TABLE a ();\nCOMMIT;\n", "", "-- migrate:transactional false\n").empty());

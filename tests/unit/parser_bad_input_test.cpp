@@ -27,9 +27,9 @@ TEST_CASE("UTF-8 in a header is accepted, including 4-byte characters", "[unit][
 
 TEST_CASE("Malformed UTF-8 in a header is an error at its line and column", "[unit][parser]") {
   // Latin-1, a truncated sequence, an overlong form, a surrogate, beyond U+10FFFF.
-  for (const std::string& bad : {std::string("caf\xE9"), std::string("caf\xC3"),
-                                 std::string("caf\xC0\xAF"), std::string("caf\xED\xA0\x80"),
-                                 std::string("caf\xF4\x90\x80\x80")}) {
+  for (const std::string& bad :
+       {std::string("caf\xE9"), std::string("caf\xC3"), std::string("caf\xC0\xAF"),
+        std::string("caf\xED\xA0\x80"), std::string("caf\xF4\x90\x80\x80")}) {
     auto ds = parse(header_with_message(bad));
     INFO(bad);
     REQUIRE(ds.size() == 1);
@@ -41,8 +41,10 @@ TEST_CASE("Malformed UTF-8 in a header is an error at its line and column", "[un
 
 TEST_CASE("Bytes that are not UTF-8 in an SQL body are left to PostgreSQL", "[unit][parser]") {
   std::vector<diagnostic> ds;
-  auto m = parse_migration("m.sql", "-- migrate:revision r1\n-- migrate:down_revision none\n\n"
-                                    "-- migrate:upgrade\nSELECT 'caf\xE9';\n", ds);
+  auto m = parse_migration("m.sql",
+                           "-- migrate:revision r1\n-- migrate:down_revision none\n\n"
+                           "-- migrate:upgrade\nSELECT 'caf\xE9';\n",
+                           ds);
   CHECK(ds.empty());
   CHECK(m.upgrade.text.find("'caf\xE9'") != std::string::npos);
 }
@@ -56,7 +58,9 @@ TEST_CASE("A NUL byte makes a file binary: one error at its line", "[unit][parse
 
 TEST_CASE("Code after a C++ migration's header is not checked as header text", "[unit][parser]") {
   std::vector<diagnostic> ds;
-  parse_migration("m.cpp", "// migrate:revision r1\n// migrate:down_revision none\n"
-                           "const char* latin1 = \"caf\xE9\";\n", ds);
+  parse_migration("m.cpp",
+                  "// migrate:revision r1\n// migrate:down_revision none\n"
+                  "const char* latin1 = \"caf\xE9\";\n",
+                  ds);
   CHECK(ds.empty());
 }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "graph_helpers.hpp"
 #include "alembic_scenarios.hpp"
+#include "graph_helpers.hpp"
 #include "simulated_database.hpp"
 
 using namespace migration_tools;

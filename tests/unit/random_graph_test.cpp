@@ -40,7 +40,9 @@ class random_source {
   uint64_t state_;
 };
 
-std::string name_of(int i) { return "n" + std::to_string(i); }
+std::string name_of(int i) {
+  return "n" + std::to_string(i);
+}
 
 // Revisions only point at earlier ones, so the graph is acyclic; the rest is
 // chance: new roots, merges of two or three parents, labels, dependencies.

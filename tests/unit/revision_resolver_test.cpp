@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "graph_helpers.hpp"
 #include "alembic_scenarios.hpp"
+#include "graph_helpers.hpp"
 
 using namespace migration_tools;
 using namespace test_helpers;

@@ -58,6 +58,12 @@ class bookkeeping {
   // Appends a history row; started_at is the transaction's start.
   void record(pqxx::transaction_base& tx, const history_entry& entry);
   // apply() and record() of one step, in one round trip when it can.
+  // After a statement that may have deallocated them (DISCARD ALL): the next
+  // bookkeeping statements are prepared again, under new names.
+  void forget_prepared_statements() {
+    prepared_.clear();
+    ++prepared_generation_;
+  }
   void apply_and_record(pqxx::transaction_base& tx, const version_change& change,
                         const history_entry& entry);
   // The history rows that record a checksum (bookkeeping_sql::select_checksum_rows).
@@ -91,6 +97,7 @@ class bookkeeping {
   bookkeeping_names names_;
   std::string version_, history_, progress_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+  int prepared_generation_ = 0;                            // bumped by forget_prepared_statements()
 };
 
 }  // namespace migration_tools

@@ -80,6 +80,16 @@ creation create_statements_by_object(const bookkeeping_names& names);
 // triggers and of rules. A table owned by another role runs that role's
 // triggers with the runner's rights, so the runner refuses it.
 statement inspect_bookkeeping_objects(const bookkeeping_names& names);
+
+// In the error of a step's bookkeeping statement (step_bookkeeping) when it
+// runs outside the transaction the runner opened: a migration committed or
+// rolled back part-way, and the statement, running on its own, is undone.
+extern const char* const transaction_ended_marker;
+// Marks the transaction as a step's until it ends (a transaction-level
+// advisory lock, which RESET ALL and pg_advisory_unlock_all() leave): run at
+// the start of every step whose bookkeeping is step_bookkeeping.
+std::string step_marker(const bookkeeping_names& names);
+long long step_marker_key(const bookkeeping_names& names);
 // Whether the version table exists: one boolean.
 statement version_table_exists(const bookkeeping_names& names);
 // The version rows, sorted.

@@ -33,6 +33,13 @@ class step_executor {
   // transaction, SET on the session around a `transactional false` one.
   void set_timeouts(const timeouts& defaults) { timeouts_ = defaults; }
 
+  // SQL that puts the session back in the state the runner set up (RESET
+  // ALL and the runner's own settings), run at the start of every migration,
+  // so that each one starts from the same state whatever the one before it
+  // SET, RESET or DISCARDed. Sent with the migration's first statement: no
+  // round trip of its own.
+  void set_session_defaults(std::string sql) { session_defaults_ = std::move(sql); }
+
   // On failure nothing of the step remains, a `failure` history row is
   // written, and migration_failed says `file:line: error: ... (SQLSTATE x)`.
   // A `transactional false` SQL migration runs statement by statement in
@@ -46,7 +53,12 @@ class step_executor {
            const std::string& checksum, int first_statement = 1);
 
  private:
-  void run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section);
+  void run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section,
+               std::string prelude);
+  // The bookkeeping of a step, in its transaction; a migration that ended
+  // the transaction or deallocated the runner's statements is named.
+  void record_step(pqxx::work& tx, const migration& m, direction dir, const version_change& change,
+                   const std::string& checksum);
   void run_sql_outside_transaction(const migration& m, direction dir, const sql_section& section,
                                    int first_statement);
   void run_cpp(pqxx::work& tx, const migration& m, direction dir);
@@ -55,6 +67,7 @@ class step_executor {
   pqxx::connection& connection_;
   bookkeeping& books_;
   timeouts timeouts_;
+  std::string session_defaults_;
 };
 
 // The file line of a statement that starts on `statement_line` of a section.
