@@ -3,7 +3,14 @@
 // runner executes (bookkeeping_sql), with their parameters inlined as literals.
 #include "offline_script.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -163,27 +170,76 @@ void append_tracked_statements(std::string& out, const bookkeeping_names& names,
   }
 }
 
-// Fails the script unless the version rows are exactly what the script was
-// planned from: running it against another state would record a lie.
-std::string state_guard(const bookkeeping_names& names, const std::string& expected) {
+// Fails the script unless the database is where the script was planned from,
+// as `upgrade` checks it: the version rows are exactly those of FROM (else
+// it would record a lie), no `transactional false` migration failed
+// part-way (its progress rows are there), and every applied revision's
+// recorded checksum is the one of the file the script was written from.
+std::string state_guard(const bookkeeping_names& names, const std::string& expected,
+                        const std::vector<std::pair<std::string, std::string>>& applied) {
   std::string table = sql::version_table(names);
+  std::string progress = sql::progress_table(names);
+  std::string history = sql::history_table(names);
   std::string shown = expected.empty() ? "base (no rows)" : expected;
-  return do_block(
-      "  found text;\n",
+  std::string body =
       "  SELECT coalesce(pg_catalog.string_agg(version_num, ', ' ORDER BY version_num), '')\n"
       "    INTO found\n"
       "    FROM " +
-          table +
-          ";\n"
-          "  IF found <> " +
-          sql::quote_literal(expected) +
-          " THEN\n"
-          "    RAISE EXCEPTION " +
-          sql::quote_literal(
-              escape_format("this script starts from " + shown + ", but " + table + " holds '") +
-              "%'") +
-          ", found;\n"
-          "  END IF;\n");
+      table +
+      ";\n"
+      "  IF found <> " +
+      sql::quote_literal(expected) +
+      " THEN\n"
+      "    RAISE EXCEPTION " +
+      sql::quote_literal(
+          escape_format("this script starts from " + shown + ", but " + table + " holds '") +
+          "%'") +
+      ", found;\n"
+      "  END IF;\n"
+      "  IF pg_catalog.to_regclass(" +
+      sql::quote_literal(progress) +
+      "::pg_catalog.text) IS NOT NULL THEN\n"
+      "    EXECUTE " +
+      sql::quote_literal("SELECT pg_catalog.count(*) FROM " + progress) +
+      " INTO stuck;\n"
+      "    IF stuck > 0 THEN\n"
+      "      RAISE EXCEPTION " +
+      sql::quote_literal(escape_format(
+          "a transactional-false migration failed part-way (" + progress +
+          " holds its progress rows): the runner's 'current' says which; continue it with "
+          "'upgrade --resume' or settle it with 'stamp' before running this script")) +
+      ";\n"
+      "    END IF;\n"
+      "  END IF;\n";
+  if (!applied.empty()) {
+    std::string values;
+    for (const auto& [revision, checksum] : applied) {
+      values += values.empty() ? "(" : ", (";
+      sql::append_quoted_literal(values, revision);
+      values += ", ";
+      sql::append_quoted_literal(values, checksum);
+      values += ")";
+    }
+    body +=
+        "  SELECT pg_catalog.string_agg(f.revision, ', ' ORDER BY f.revision) INTO edited\n"
+        "    FROM (VALUES " +
+        values +
+        ") AS f(revision, checksum)\n"
+        "    JOIN LATERAL (SELECT h.checksum FROM " +
+        history +
+        " h WHERE h.revision OPERATOR(pg_catalog.=) f.revision"
+        " AND h.direction IN ('upgrade', 'stamp', 'repair') AND h.checksum IS NOT NULL"
+        " ORDER BY h.id DESC LIMIT 1) last ON true\n"
+        "    WHERE last.checksum OPERATOR(pg_catalog.<>) f.checksum;\n"
+        "  IF edited IS NOT NULL THEN\n"
+        "    RAISE EXCEPTION " +
+        sql::quote_literal(
+            "applied migrations were edited since they were applied: %; restore them, or "
+            "record the edit with the runner's 'repair', then write the script again") +
+        ", edited;\n"
+        "  END IF;\n";
+  }
+  return do_block("  found text;\n  stuck bigint;\n  edited text;\n", body);
 }
 
 // A version row change, appended to `out`; one that must touch exactly one row
@@ -246,7 +302,60 @@ parsed_range split_range(const std::string& range, direction dir) {
   return r;
 }
 
-int offline_command(runner_context& ctx, const std::string& range, direction dir) {
+// Where the script goes: stdout, or a temporary file beside `output` that
+// becomes `output` only when everything was written.
+class script_destination {
+ public:
+  explicit script_destination(std::string output) : output_(std::move(output)) {
+    if (output_.empty()) return;
+    temporary_ = output_ + ".tmp-" + std::to_string(::getpid());
+    file_.open(temporary_, std::ios::binary | std::ios::trunc);
+    if (!file_) fail("cannot create '" + temporary_ + "'");
+  }
+  ~script_destination() {
+    if (!temporary_.empty() && !done_) std::remove(temporary_.c_str());
+  }
+  script_destination(const script_destination&) = delete;
+  script_destination& operator=(const script_destination&) = delete;
+
+  std::ostream& stream() { return output_.empty() ? std::cout : file_; }
+
+  // Checks every write, then puts the file in place.
+  void finish() {
+    if (output_.empty()) {
+      std::cout.flush();
+      if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))
+        fail("cannot write the script to standard output");
+      return;
+    }
+    file_.flush();
+    file_.close();
+    if (!file_) fail("cannot write '" + temporary_ + "'");
+    int fd = ::open(temporary_.c_str(), O_RDONLY);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      if (fd >= 0) ::close(fd);
+      fail("cannot write '" + temporary_ + "' to disk");
+    }
+    ::close(fd);
+    if (std::rename(temporary_.c_str(), output_.c_str()) != 0)
+      fail("cannot rename '" + temporary_ + "' to '" + output_ + "'");
+    done_ = true;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) {
+    int saved = errno;
+    throw error(what + (saved ? std::string(": ") + std::strerror(saved) : std::string()) +
+                "; no complete script was written");
+  }
+
+  std::string output_, temporary_;
+  std::ofstream file_;
+  bool done_ = false;
+};
+
+int offline_command(runner_context& ctx, const std::string& range, direction dir,
+                    const std::string& output) {
   const auto& graph = ctx.graph();
   auto r = split_range(range, dir);
   // FROM is the state the script assumes: FROM and everything below it.
@@ -260,12 +369,13 @@ int offline_command(runner_context& ctx, const std::string& range, direction dir
   plan p = dir == direction::upgrade ? plan_upgrade(graph, from, r.to)
                                      : plan_downgrade(graph, from, r.to);
   const char* verb = dir == direction::upgrade ? "upgrade" : "downgrade";
+  script_destination destination(output);
   write_offline_script(
       {graph, bookkeeping_names{ctx.config().schema, ctx.config().version_table}, ctx.config().name,
        std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql", from, p,
        [&](node_id id) { return ctx.checksum(id); }, ctx.migration_timeouts()},
-      std::cout);
-  std::cout << std::flush;
+      destination.stream());
+  destination.finish();
 
   applied_state to = from;
   for (node_id id : p.steps) advance(graph, to, id, dir);
@@ -328,7 +438,11 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
     out += "COMMIT;\n\n";
   }
   out += "-- Check that the database is at " + describe_revisions(graph, state.heads) + "\n";
-  out += state_guard(in.names, version_rows_text(graph, state));
+  std::vector<std::pair<std::string, std::string>> applied;
+  for (node_id id : graph.topological_order())
+    if (state.applied[static_cast<size_t>(id)])
+      applied.emplace_back(graph.revision(id), in.checksum(id));
+  out += state_guard(in.names, version_rows_text(graph, state), applied);
 
   for (node_id id : in.steps.steps) {
     const auto& m = graph.at(id);
@@ -395,12 +509,14 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
   script << out;
 }
 
-int offline_upgrade_command(runner_context& ctx, const std::string& range) {
-  return offline_command(ctx, range, direction::upgrade);
+int offline_upgrade_command(runner_context& ctx, const std::string& range,
+                            const std::string& output) {
+  return offline_command(ctx, range, direction::upgrade, output);
 }
 
-int offline_downgrade_command(runner_context& ctx, const std::string& range) {
-  return offline_command(ctx, range, direction::downgrade);
+int offline_downgrade_command(runner_context& ctx, const std::string& range,
+                              const std::string& output) {
+  return offline_command(ctx, range, direction::downgrade, output);
 }
 
 }  // namespace migration_tools::cli

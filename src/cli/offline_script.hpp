@@ -15,9 +15,14 @@
 namespace migration_tools::cli {
 
 // `range` is `[FROM:]TO` for upgrade (FROM defaults to base, TO to head) and
-// `FROM:TO` for downgrade. Writes the script to stdout.
-int offline_upgrade_command(runner_context& ctx, const std::string& range);
-int offline_downgrade_command(runner_context& ctx, const std::string& range);
+// `FROM:TO` for downgrade. Writes the script to stdout, or to `output` when
+// it is not empty: through a temporary file renamed into place once the
+// whole script is written, so that FILE is complete or untouched. Any write
+// error (a full disk, a closed pipe) is an error, exit code 1.
+int offline_upgrade_command(runner_context& ctx, const std::string& range,
+                            const std::string& output = "");
+int offline_downgrade_command(runner_context& ctx, const std::string& range,
+                              const std::string& output = "");
 
 struct offline_script_input {
   const revision_graph& graph;

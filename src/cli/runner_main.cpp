@@ -88,6 +88,15 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
   downgrade->add_flag("--sql", downgrade_sql,
                       "print the SQL script of FROM:TO instead of running it");
+  std::string upgrade_output, downgrade_output;
+  upgrade
+      ->add_option("--output", upgrade_output,
+                   "with --sql: write the script to FILE (whole or not at all) instead of stdout")
+      ->needs("--sql");
+  downgrade
+      ->add_option("--output", downgrade_output,
+                   "with --sql: write the script to FILE (whole or not at all) instead of stdout")
+      ->needs("--sql");
   bool upgrade_resume = false, downgrade_resume = false;
   upgrade
       ->add_flag("--resume", upgrade_resume,
@@ -197,11 +206,13 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     }
     int rc = [&]() -> int {
       bool verbose = g.verbose;
-      if (*upgrade && upgrade_sql) return offline_upgrade_command(ctx, upgrade_target);
+      if (*upgrade && upgrade_sql)
+        return offline_upgrade_command(ctx, upgrade_target, upgrade_output);
       if (*upgrade)
         return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target,
                                upgrade_resume);
-      if (*downgrade && downgrade_sql) return offline_downgrade_command(ctx, downgrade_target);
+      if (*downgrade && downgrade_sql)
+        return offline_downgrade_command(ctx, downgrade_target, downgrade_output);
       if (*downgrade) {
         if (downgrade_target.empty() && !g.from_env)
           throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
@@ -241,7 +252,9 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     print_error(config.name, "lost the connection to the database: " + postgres_message(e.what()));
     return database_failure;
   } catch (const pqxx::sql_error& e) {
-    print_error(config.name, postgres_message(e.what()) + " (SQLSTATE " + e.sqlstate() + ")");
+    // libpqxx leaves the SQLSTATE empty for some errors: say nothing then.
+    print_error(config.name, postgres_message(e.what()) +
+                                 (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
     return database_failure;
   } catch (const std::exception& e) {
     print_error(config.name, e.what());

@@ -329,3 +329,74 @@ TEST_CASE("offline: identifiers are always quoted and literals escaped", "[offli
   // Every function and operator the runner writes is pg_catalog's (issue 18).
   CHECK(history.find("OPERATOR(pg_catalog.*)") != std::string::npos);
 }
+
+TEST_CASE(
+    "offline: a script checks what upgrade checks: no failed state, no edited applied "
+    "migration",
+    "[offline][safety]") {
+  std::string url = fresh_database("offline_guards");
+  require_ok(offline(url, {"upgrade", "off_b"}));
+  auto script = script_of(OFFLINE_RUNNER, {"upgrade", "off_b:head", "--sql"});
+  std::string progress = offline_schema + ".\"mt_offline_version_progress\"";
+
+  // An applied migration recorded with another checksum: its file was edited.
+  column(url, "UPDATE " + offline_history + " SET checksum = 'edited' WHERE revision = 'off_a'");
+  auto r = psql(url, script, "guard-edited");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("applied migrations were edited since they were applied: off_a") !=
+        std::string::npos);
+  // Recorded afresh with the file's checksum, as `repair` does.
+  require_ok(offline(url, {"repair"}));
+
+  // A transactional-false migration that stopped part-way.
+  column(url, "INSERT INTO " + progress +
+                  " (revision, direction, statement_index, statement_line, statement_checksum,"
+                  " started_at) VALUES ('off_d', 'upgrade', 1, 6, 'x', now())");
+  r = psql(url, script, "guard-progress");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("a transactional-false migration failed part-way") != std::string::npos);
+  CHECK(column(url, "SELECT string_agg(version_num, ',') FROM " + offline_versions).at(0) ==
+        "off_b");
+
+  column(url, "DELETE FROM " + progress);
+  r = psql(url, script, "guard-clear");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(column(url, "SELECT string_agg(version_num, ',') FROM " + offline_versions).at(0) ==
+        "off_e");
+}
+
+TEST_CASE(
+    "offline: a script that cannot be written whole is an error, and --output is all or "
+    "nothing",
+    "[offline][safety]") {
+  // A full disk: exit 1 and no claim of success.
+  auto full = run_process({"/bin/sh", "-c",
+                           std::string("'") + OFFLINE_RUNNER + "' --url '" + no_database +
+                               "' upgrade --sql > /dev/full"});
+  CHECK(full.exit_code == 1);
+  CHECK(full.err.find("cannot write the script to standard output") != std::string::npos);
+  CHECK(full.err.find("wrote an offline") == std::string::npos);
+
+  auto dir = std::filesystem::temp_directory_path() / "mt-offline-output";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string file = (dir / "upgrade.sql").string();
+  auto written = offline(no_database, {"upgrade", "--sql", "--output", file});
+  REQUIRE(written.exit_code == 0);
+  CHECK(written.out.empty());
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == script_of(OFFLINE_RUNNER, {"upgrade", "--sql"}));
+
+  // A folder that cannot take it: exit 1, and neither the file nor a
+  // temporary one is left.
+  auto missing =
+      offline(no_database, {"upgrade", "--sql", "--output", (dir / "no/such.sql").string()});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("no complete script was written") != std::string::npos);
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  CHECK(entries == 1);
+  std::filesystem::remove_all(dir);
+}
