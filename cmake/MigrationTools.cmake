@@ -151,7 +151,14 @@ function(add_migrations name)
     message(FATAL_ERROR "add_migrations(${name}): the target migration_tools::runner does not "
                         "exist; add MigrationTools with add_subdirectory() first")
   endif()
-  if(NOT arg_DIRECTORY)
+  # Keywords are tested with DEFINED: a value such as "off" or "no" is a
+  # directory or table name, not false.
+  foreach(keyword IN ITEMS DIRECTORY SCHEMA VERSION_TABLE)
+    if(DEFINED arg_${keyword} AND arg_${keyword} STREQUAL "")
+      message(FATAL_ERROR "add_migrations(${name}): ${keyword} needs a value")
+    endif()
+  endforeach()
+  if(NOT DEFINED arg_DIRECTORY)
     set(arg_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/migrations")
   endif()
   get_filename_component(directory "${arg_DIRECTORY}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -160,17 +167,42 @@ function(add_migrations name)
                         "  DIRECTORY: ${directory}\n"
                         "Create it (it may start empty).")
   endif()
-  if(NOT arg_SCHEMA)
+  if(NOT DEFINED arg_SCHEMA)
     set(arg_SCHEMA public)
   endif()
-  if(NOT arg_VERSION_TABLE)
+  if(NOT DEFINED arg_VERSION_TABLE)
     set(arg_VERSION_TABLE "${name}_version")
+  endif()
+  # PostgreSQL cuts names to 63 bytes: a longer version table would share its
+  # truncated name with its _history and _progress tables.
+  string(LENGTH "${arg_SCHEMA}" schema_bytes)
+  string(LENGTH "${arg_VERSION_TABLE}" table_bytes)
+  if(schema_bytes GREATER 63)
+    message(FATAL_ERROR "add_migrations(${name}): SCHEMA '${arg_SCHEMA}' is ${schema_bytes} "
+                        "bytes long; PostgreSQL names hold at most 63 bytes")
+  endif()
+  if(table_bytes GREATER 54)
+    message(FATAL_ERROR "add_migrations(${name}): VERSION_TABLE '${arg_VERSION_TABLE}' is "
+                        "${table_bytes} bytes long; at most 54 bytes, so that "
+                        "'${arg_VERSION_TABLE}_progress' fits PostgreSQL's 63-byte names")
   endif()
 
   # Discovery: CONFIGURE_DEPENDS re-runs configure when a file is added or
   # removed, and each file in CMAKE_CONFIGURE_DEPENDS when one is edited.
-  file(GLOB_RECURSE files CONFIGURE_DEPENDS "${directory}/*.sql" "${directory}/*.cpp")
+  # Symbolic links to folders are followed (CMake's glob stops at a cycle);
+  # the scanner counts a file reached by two paths once.
+  file(GLOB_RECURSE files FOLLOW_SYMLINKS CONFIGURE_DEPENDS
+       "${directory}/*.sql" "${directory}/*.cpp")
   list(SORT files)
+  # A line break in a name would split the list the scanner reads.
+  foreach(file IN LISTS files)
+    if(file MATCHES "[\r\n]")
+      string(REPLACE "\n" "\\n" shown "${file}")
+      string(REPLACE "\r" "\\r" shown "${shown}")
+      message(FATAL_ERROR "${shown}:0: error: a migration file name cannot hold a line break or "
+                          "carriage return; rename the file")
+    endif()
+  endforeach()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files})
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/${name}_migrations")

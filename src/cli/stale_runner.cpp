@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration.hpp"
@@ -44,10 +46,16 @@ class source_walk {
   }
 
   // Like the scanner's glob: regular files (or links to them) named *.sql or
-  // *.cpp, in subdirectories too, without following links to directories.
+  // *.cpp, in subdirectories too, links to directories included; a
+  // directory already walked (a link cycle) is not walked again.
   // `display` is the directory's display path with a trailing '/'; it is
   // extended in place for each entry rather than copied.
   void walk(int dir_fd, std::string& display) {
+    struct stat self {};
+    if (::fstat(dir_fd, &self) != 0 || !walked_.insert({self.st_dev, self.st_ino}).second) {
+      ::close(dir_fd);
+      return;
+    }
     DIR* dir = ::fdopendir(dir_fd);
     if (!dir) {
       ::close(dir_fd);
@@ -65,6 +73,8 @@ class source_walk {
       }
       display.resize(prefix);
       display.append(name);
+      if (type == DT_LNK && ::fstatat(dir_fd, entry->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode))
+        type = DT_DIR;
       if (type == DT_DIR) {
         int sub = ::openat(dir_fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         display += '/';
@@ -95,7 +105,9 @@ class source_walk {
   void compare(const std::string& display, long long modified_ns) {
     auto found = embedded_.find(display);
     if (found == embedded_.end()) {
-      out_.push_back({display, "added"});
+      // The same file under a second path (a linked folder): the scanner
+      // embedded it once, under its first path.
+      if (!is_embedded_elsewhere(display)) out_.push_back({display, "added"});
       return;
     }
     seen_[found->second] = true;
@@ -110,8 +122,34 @@ class source_walk {
     out_.push_back({display, "edited"});
   }
 
+  bool is_embedded_elsewhere(const std::string& display) {
+    std::string real = real_path(absolute_path(display, config_.source_root));
+    if (real.empty()) return false;
+    if (real_paths_.empty())
+      for (size_t i = 0; i < catalog_.count; ++i)
+        real_paths_.insert(real_path(absolute_path(catalog_.files[i].path, config_.source_root)));
+    return real_paths_.count(real) > 0;
+  }
+
+  static std::string real_path(const std::string& path) {
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (!resolved) return "";
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+  }
+
+  struct dev_ino_hash {
+    size_t operator()(const std::pair<dev_t, ino_t>& k) const {
+      return std::hash<unsigned long long>()(static_cast<unsigned long long>(k.first) * 1000003ULL ^
+                                             static_cast<unsigned long long>(k.second));
+    }
+  };
+
   const runner_config& config_;
   const embedded_catalog& catalog_;
+  std::unordered_set<std::pair<dev_t, ino_t>, dev_ino_hash> walked_;
+  std::unordered_set<std::string> real_paths_;
   std::unordered_map<std::string_view, size_t> embedded_;
   std::vector<bool> seen_;
   std::vector<stale_file> out_;

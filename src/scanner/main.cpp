@@ -6,9 +6,11 @@
 // the runner is built from. Exit codes: 0 valid, 2 invalid.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "catalog_writer.hpp"
@@ -109,7 +111,15 @@ int main(int argc, char** argv) {
   std::vector<mt::scanner::scanned_file> files;
   std::vector<std::string> texts;
   try {
+    // A file reached through two paths (a linked folder) counts once, under
+    // the first of its paths in sorted order.
+    std::unordered_set<std::string> real_paths;
     for (const auto& path : read_list(o.list_file)) {
+      if (char* real = ::realpath(path.c_str(), nullptr)) {
+        bool first = real_paths.insert(real).second;
+        std::free(real);
+        if (!first) continue;
+      }
       mt::scanner::scanned_file f;
       f.absolute_path = path;
       f.display_path = display_path(path, o.source_root);

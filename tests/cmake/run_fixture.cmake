@@ -724,6 +724,44 @@ endfunction()
 
 # A DIRECTORY that does not exist (given, or the default migrations/) is a
 # clear error naming the directory.
+# Keyword values that CMake calls false, folders linked into the migrations
+# directory (followed, a cycle and a second path to a file counted once),
+# and a version table too long for PostgreSQL's names (issue 10, items 8
+# and 9; issue 17, item 7).
+function(case_add_migrations_keywords_and_links)
+  mt_copy_project(bad_arguments src)
+  set(bin "${src}/build")
+  file(MAKE_DIRECTORY "${src}/off" "${src}/elsewhere")
+  file(WRITE "${src}/off/0001_base.sql"
+    "-- migrate:revision kw0000000001\n-- migrate:down_revision none\n\n"
+    "-- migrate:upgrade\nCREATE TABLE kw (id int);\n")
+  file(WRITE "${src}/elsewhere/0002_linked.sql"
+    "-- migrate:revision kw0000000002\n-- migrate:down_revision kw0000000001\n\n"
+    "-- migrate:upgrade\nALTER TABLE kw ADD COLUMN note text;\n")
+  file(CREATE_LINK "../elsewhere" "${src}/off/linked" SYMBOLIC)
+  file(CREATE_LINK "." "${src}/off/loop" SYMBOLIC)
+  mt_configure(cfg "${src}" "${bin}" STEP "configure with false-looking keyword values" CI unset
+               ARGS -Wno-dev -DFIXTURE_VARIANT=false_constants)
+  mt_expect_rc(cfg 0)
+  mt_expect_not_contains(cfg "error:")
+  file(READ "${bin}/migrate_migrations/embedded.cpp" embedded)
+  string(FIND "${embedded}" "kw0000000002" linked_at)
+  mt_check("the migration in the linked folder is embedded" NOT linked_at EQUAL -1)
+  string(FIND "${embedded}" "off/loop/" loop_at)
+  mt_check("a file reached again through the link cycle is not embedded twice" loop_at EQUAL -1)
+  file(READ "${bin}/migrate_migrations/main.cpp" runner_main)
+  string(FIND "${runner_main}" "\"no\"" table_at)
+  mt_check("VERSION_TABLE no is the table 'no'" NOT table_at EQUAL -1)
+  string(FIND "${runner_main}" "\"off\"" schema_at)
+  mt_check("SCHEMA off is the schema 'off'" NOT schema_at EQUAL -1)
+
+  mt_configure(long "${src}" "${bin}-long" STEP "configure with a 55-byte VERSION_TABLE" CI unset
+               ARGS -DFIXTURE_VARIANT=long_version_table)
+  mt_expect_rc(long nonzero)
+  mt_expect_message(long
+    "VERSION_TABLE 'a_version_table_whose_name_is_fifty_five_bytes_long_xyz' is 55 bytes long; at most 54 bytes")
+endfunction()
+
 function(case_add_migrations_missing_directory)
   mt_copy_project(bad_arguments src)
   set(bin "${src}/build")
