@@ -76,6 +76,10 @@ int migrate(runner_context& ctx, const std::string& target, direction dir, bool 
   step_executor executor(conn, ctx.books());
   executor.set_timeouts(limits);
   executor.set_session_defaults(ctx.session_defaults());
+  executor.set_failure_recorder(
+      [&ctx](const migration& m, const std::string& checksum, const std::string& message) {
+        ctx.record_failure_elsewhere(m, checksum, message);
+      });
   auto started = std::chrono::steady_clock::now();
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);

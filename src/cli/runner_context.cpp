@@ -117,6 +117,17 @@ bookkeeping& runner_context::books() {
   return *books_;
 }
 
+void runner_context::record_failure_elsewhere(const migration& m, const std::string& checksum,
+                                              const std::string& message) {
+  auto conn = connect(url_);
+  bookkeeping books(*conn, bookkeeping_names{config_.schema, config_.version_table});
+  pqxx::work tx(*conn);
+  // Whatever the dying migration holds must not keep this waiting for long.
+  tx.exec0("SET LOCAL lock_timeout = 5000");
+  books.record(tx, {m.revision, "failure", checksum, m.path, message});
+  tx.commit();
+}
+
 std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
   auto wait = parse_duration(options_.lock_wait, "--lock-wait");
   connection();

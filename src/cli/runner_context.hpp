@@ -60,6 +60,10 @@ class runner_context {
   // The SQL that puts the migrations' session back in the runner's state
   // (step_executor::set_session_defaults). Needs connection().
   std::string session_defaults() const;
+  // A failure row written on a new connection, for when the migrations'
+  // connection is stuck in a transaction (a C++ migration that called exit()).
+  void record_failure_elsewhere(const migration& m, const std::string& checksum,
+                                const std::string& message);
 
   // Leaves the graph's memory to the end of the process: freeing ten thousand
   // migrations one allocation at a time costs more than a `heads` prints, and

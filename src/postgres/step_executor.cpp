@@ -1,6 +1,10 @@
 #include "migration_tools/postgres/step_executor.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/migration.hpp"
@@ -66,6 +70,38 @@ database_error transaction_connection_lost(const migration& m, int line, const s
       m.path, line,
       "lost the connection to the database while running revision '" + m.revision + "': " + reason +
           "\nits transaction was not committed: nothing of it was applied"));
+}
+
+// The C++ step running now, for exit_during_cpp_step: a migration that calls
+// exit() must not end the run as a success.
+struct running_cpp_step {
+  const migration* m = nullptr;
+  int line = 0;
+  std::string checksum;
+  const step_executor::failure_recorder* record = nullptr;
+};
+running_cpp_step* current_cpp_step = nullptr;
+
+void exit_during_cpp_step() {
+  running_cpp_step* step = current_cpp_step;
+  if (!step) return;
+  current_cpp_step = nullptr;
+  std::string message =
+      located(step->m->path, step->line,
+              "C++ migration '" + step->m->revision +
+                  "' called exit() while it ran: its transaction was not committed, so nothing "
+                  "of it was applied, and the migrations after it did not run");
+  std::fputs((message + "\n").c_str(), stderr);
+  std::fflush(stderr);
+  if (step->record && *step->record) {
+    try {
+      (*step->record)(*step->m, step->checksum, message);
+    } catch (...) {
+      // The message above is what matters.
+    }
+  }
+  // The server rolls the open transaction back when this process is gone.
+  ::_exit(1);
 }
 
 }  // namespace
@@ -175,6 +211,13 @@ void step_executor::run_cpp(pqxx::work& tx, const migration& m, direction dir) {
                                        ? "C++ migration has no MIGRATION_UPGRADE body"
                                        : "C++ migration has no MIGRATION_DOWNGRADE body; it "
                                          "cannot be downgraded"));
+  static const bool exit_hook = [] { return std::atexit(exit_during_cpp_step) == 0; }();
+  (void)exit_hook;
+  running_cpp_step running{&m, line, checksum_, &failure_recorder_};
+  current_cpp_step = &running;
+  struct clear_current {
+    ~clear_current() { current_cpp_step = nullptr; }
+  } clear;
   try {
     fn(tx);
   } catch (const pqxx::sql_error& e) {
@@ -183,11 +226,17 @@ void step_executor::run_cpp(pqxx::work& tx, const migration& m, direction dir) {
     throw;
   } catch (const std::exception& e) {
     throw migration_failed(located(m.path, line, e.what()));
+  } catch (...) {
+    throw migration_failed(located(m.path, line,
+                                   "C++ migration '" + m.revision +
+                                       "' threw something that is not a std::exception; "
+                                       "nothing of it was applied"));
   }
 }
 
 void step_executor::run(const migration& m, direction dir, const version_change& change,
                         const std::string& checksum, int first_statement) {
+  checksum_ = checksum;
   const sql_section& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
   bool outside = m.kind == migration_kind::sql && !m.transactional;
   try {

@@ -1,6 +1,7 @@
 // Runs one migration step and its bookkeeping in a single transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -40,6 +41,14 @@ class step_executor {
   // round trip of its own.
   void set_session_defaults(std::string sql) { session_defaults_ = std::move(sql); }
 
+  // Records a failure row on a connection of its own: used when a C++
+  // migration calls exit() while it runs, when this executor's connection is
+  // in the middle of the migration's transaction. The process then ends
+  // with exit code 1, after the file:line message.
+  using failure_recorder = std::function<void(const migration&, const std::string& checksum,
+                                              const std::string& message)>;
+  void set_failure_recorder(failure_recorder record) { failure_recorder_ = std::move(record); }
+
   // On failure nothing of the step remains, a `failure` history row is
   // written, and migration_failed says `file:line: error: ... (SQLSTATE x)`.
   // A `transactional false` SQL migration runs statement by statement in
@@ -68,6 +77,8 @@ class step_executor {
   bookkeeping& books_;
   timeouts timeouts_;
   std::string session_defaults_;
+  failure_recorder failure_recorder_;
+  std::string checksum_;  // of the step running
 };
 
 // The file line of a statement that starts on `statement_line` of a section.
