@@ -257,8 +257,9 @@ function(add_migrations name)
 
   add_executable(${name} "${out}/main.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
   target_link_libraries(${name} PRIVATE migration_tools::runner)
-  # The .incbin'd files are dependencies the compiler cannot report.
-  set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${files}")
+  # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
+  # cannot report.
+  set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${_mt_snapshots}")
   foreach(file revision IN ZIP_LISTS _mt_cpp_files _mt_cpp_revisions)
     set_source_files_properties("${file}" PROPERTIES COMPILE_DEFINITIONS
       "MIGRATION_TOOLS_REVISION=\"${revision}\";MIGRATION_TOOLS_NAMESPACE=migration_tools_cpp_${revision}")

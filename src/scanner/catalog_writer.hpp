@@ -16,6 +16,10 @@ struct scanned_file {
   long long size = 0;    // bytes, as parsed
   std::string checksum;  // migration_checksum() of those bytes
   migration parsed;
+  // The copy of exactly the bytes that were parsed, which the runner embeds:
+  // the header and the text come from one read, even when the file changes
+  // between configure and build.
+  std::string snapshot_path;
 };
 
 // The C++ source that embeds every file's bytes (with the assembler's .incbin,

@@ -4,6 +4,9 @@
 // parses every header with the same code the runner uses, validates the
 // graph, reports problems as `file:line: error: ...`, and writes the sources
 // the runner is built from. Exit codes: 0 valid, 2 invalid.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       mt::check_migration_sql(f.parsed, text, ds);
       files.push_back(std::move(f));
+      texts.push_back(std::move(text));
     }
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";
@@ -162,6 +166,18 @@ int main(int argc, char** argv) {
     std::cout << "note: merge the heads with: " << o.merge_command << "\n";
 
   try {
+    // The bytes parsed above, for the runner to embed (see scanned_file).
+    std::string snapshots = o.out_dir + "/files";
+    ::mkdir(snapshots.c_str(), 0755);
+    for (size_t i = 0; i < files.size(); ++i) {
+      files[i].snapshot_path = snapshots + "/" + std::to_string(i);
+      mt::write_file_if_different(files[i].snapshot_path, texts[i]);
+    }
+    // Snapshots of files that are gone.
+    for (size_t i = files.size();; ++i) {
+      std::string stale = snapshots + "/" + std::to_string(i);
+      if (::unlink(stale.c_str()) != 0) break;
+    }
     mt::write_file_if_different(o.out_dir + "/embedded.cpp",
                                 mt::scanner::embedding_source(o.name, files));
     mt::write_file_if_different(o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files));

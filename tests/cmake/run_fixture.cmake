@@ -306,6 +306,43 @@ function(case_valid_project)
   mt_expect_rc(cur2 0)
   mt_expect_line(cur2 "c0ffee000004 (head)")
 
+  # A same-size edit between configure and build, with an older modification
+  # time, so that the build does not configure again (issue 17, item 4): the
+  # runner embeds the bytes the scanner read (header and text from one read),
+  # and its content check calls it stale instead of running other text.
+  set(m5 "${src}/migrations/0005_add_gadget.sql")
+  file(WRITE "${m5}" "-- migrate:revision c0ffee000005\n-- migrate:down_revision c0ffee000004\n\n"
+    "-- migrate:upgrade\nINSERT INTO widgets (name, colour) VALUES ('aaaa', 'red');\n")
+  mt_configure(cfg5 "${src}" "${bin}" STEP "configure with a fifth migration" CI unset)
+  mt_expect_rc(cfg5 0)
+  file(WRITE "${m5}" "-- migrate:revision c0ffee000005\n-- migrate:down_revision c0ffee000004\n\n"
+    "-- migrate:upgrade\nINSERT INTO widgets (name, colour) VALUES ('bbbb', 'red');\n")
+  execute_process(COMMAND touch -d "2001-01-01 00:00:00" "${m5}" RESULT_VARIABLE touched)
+  mt_check("touch set an old modification time" touched EQUAL 0)
+  mt_build(b5 "${bin}" migrate STEP "build migrate after a same-size edit with an old time" CI unset)
+  mt_expect_rc(b5 0)
+  mt_run(heads5 COMMAND "${bin}/migrate" heads STEP "migrate heads checking the embedded headers"
+         CI unset ENV ${db_env} MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS=1)
+  mt_expect_rc(heads5 0)
+  mt_expect_not_contains(heads5 "internal error")
+  mt_expect_whole_line(heads5 "  edited: migrations/0005_add_gadget.sql")
+  mt_run(up5 COMMAND "${bin}/migrate" upgrade STEP "migrate upgrade with the same-size edit" CI unset
+         ENV ${db_env})
+  mt_expect_rc(up5 2)
+  mt_expect_whole_line(up5 "  edited: migrations/0005_add_gadget.sql")
+  # Once the build sees the edit, the runner applies exactly what it embeds.
+  file(TOUCH "${m5}")
+  mt_build(up6 "${bin}" migrate_upgrade STEP "build migrate_upgrade after the edit is seen" CI 1
+           ENV ${db_env})
+  mt_expect_rc(up6 0)
+  if(PSQL)
+    mt_run(rows5 COMMAND "${PSQL}" "${url}" -tAc
+           "SELECT string_agg(name, ',' ORDER BY name) FROM widgets WHERE name IN ('aaaa', 'bbbb')"
+           STEP "psql: the gadget row is the edited one" CI unset)
+    mt_expect_line(rows5 "bbbb")
+  endif()
+  file(REMOVE "${m5}")
+
   # Editing a header re-runs configure too, and a bad header fails the build
   # with the same file:line diagnostic.
   file(READ "${src}/migrations/0004_add_widget_price.sql" text)
