@@ -33,6 +33,7 @@ set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
 set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/connection_string.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/notice_printer.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping_sql.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp

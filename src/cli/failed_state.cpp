@@ -56,6 +56,8 @@ std::string describe_failed_migration(runner_context& ctx, const failed_migratio
 
   std::vector<const progress_row*> done;
   const progress_row* stopped = nullptr;
+  size_t total = section ? split_sql(section->text).size() : 0;
+  int next_statement = 0;
   for (const auto& r : f.rows) {
     if (r.finished()) {
       done.push_back(&r);
@@ -79,6 +81,16 @@ std::string describe_failed_migration(runner_context& ctx, const failed_migratio
             "stopped); whether that "
             "statement took effect is unknown";
     line = stopped->statement.line;
+  } else if (total > 0 && done.size() < total) {
+    // Every recorded statement finished, but not every statement was
+    // recorded: the run stopped between two statements.
+    next_statement = done.empty() ? 1 : done.back()->statement.index + 1;
+    what += "stopped part-way through its " + f.direction + ": " + std::to_string(done.size()) +
+            " of " + std::to_string(total) + " statements ran, and statement " +
+            std::to_string(next_statement) +
+            " never started (the connection was lost, or the runner or an offline script "
+            "stopped)";
+    line = done.empty() ? f.rows.back().statement.line : done.back()->statement.line;
   } else {
     what += "ran all its recorded " + f.direction +
             " statements, but its version was not recorded (the connection was lost, or the "
@@ -88,8 +100,9 @@ std::string describe_failed_migration(runner_context& ctx, const failed_migratio
   std::string text = format_diagnostic({file, line, severity::error, what});
   text += "\n  statements that already ran and stay applied: " +
           (done.empty() ? std::string("none") : line_list(done));
-  std::string resume_at =
-      stopped ? " at statement " + std::to_string(stopped->statement.index) : "";
+  std::string resume_at = stopped ? " at statement " + std::to_string(stopped->statement.index)
+                          : next_statement ? " at statement " + std::to_string(next_statement)
+                                           : "";
   text += "\n  fix the cause, then continue" + resume_at + " with: " + runner + " " + f.direction +
           " --resume";
   if (id >= 0) {

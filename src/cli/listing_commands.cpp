@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "failed_state.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
+#include "migration_tools/core/text.hpp"
 #include "revision_view.hpp"
 
 namespace migration_tools::cli {
@@ -174,8 +175,10 @@ int check_command(runner_context& ctx) {
   if (heads.size() > 1 && !ctx.config().allow_multiple_heads) {
     std::string list;
     for (node_id h : heads)
-      list += "\n  " + g.at(h).path + ":" + std::to_string(g.at(h).line_of("revision")) + ": " +
-              g.revision(h) + (g.at(h).message.empty() ? "" : " (" + g.at(h).message + ")");
+      list +=
+          "\n  " + g.at(h).path + ":" + std::to_string(g.at(h).line_of("revision")) + ": " +
+          g.revision(h) +
+          (g.at(h).message.empty() ? "" : " (" + escape_control_characters(g.at(h).message) + ")");
     problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
             " merge heads -m \"merge heads\"");
   }

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "failed_state.hpp"
 #include "migration_tools/core/stamp.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
@@ -87,8 +88,8 @@ int migrate(runner_context& ctx, const std::string& target, direction dir, bool 
                                                   : m.revision + " -> " + parents_text(graph, id);
     if (!ctx.options().quiet)
       std::cout << (dir == direction::upgrade ? "upgrade   " : "downgrade ") << label
-                << (m.message.empty() ? "" : ", " + m.message) << "  (" << m.path << ")"
-                << std::endl;
+                << (m.message.empty() ? "" : ", " + escape_control_characters(m.message)) << "  ("
+                << escape_control_characters(m.path) << ")" << std::endl;
     auto change = advance(graph, state, id, dir);
     executor.run(m, dir, change, ctx.checksum(id), resumed.first_statement_of(id));
   }

@@ -1,5 +1,7 @@
 #include "revision_view.hpp"
 
+#include "migration_tools/core/text.hpp"
+
 namespace migration_tools::cli {
 
 namespace {
@@ -30,7 +32,7 @@ std::string revision_line(const revision_graph& g, node_id id, const std::vector
   if (is_current(current, id)) out += " (current)";
   if (g.is_branch_point(id)) out += " (branchpoint)";
   if (g.is_merge_point(id)) out += " (mergepoint)";
-  if (!g.at(id).message.empty()) out += ", " + g.at(id).message;
+  if (!g.at(id).message.empty()) out += ", " + escape_control_characters(g.at(id).message);
   return out;
 }
 
@@ -52,7 +54,9 @@ std::string revision_block(const revision_graph& g, node_id id, const std::vecto
   }
   out += "\nPath: " + m.path;
   if (!m.created.empty()) out += "\nCreated: " + m.created;
-  out += "\n\n    " + (m.message.empty() ? std::string("(no message)") : m.message) + "\n";
+  out += "\n\n    " +
+         (m.message.empty() ? std::string("(no message)") : escape_control_characters(m.message)) +
+         "\n";
   return out;
 }
 

@@ -83,6 +83,7 @@ pqxx::connection& runner_context::connection() {
   if (!connection_) {
     url_ = resolve_url();
     connection_ = connect(url_);
+    notices_ = std::make_unique<notice_printer>(*connection_);
     application_name_ = std::string(config_.name) + " " + options_.command;
     pqxx::nontransaction(*connection_).exec(session_defaults());
   }

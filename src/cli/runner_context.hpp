@@ -13,6 +13,7 @@
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
+#include "migration_tools/postgres/notice_printer.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 #include "migration_tools/runner.hpp"
 
@@ -88,6 +89,7 @@ class runner_context {
   std::string url_;
   std::string application_name_;
   std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<notice_printer> notices_;  // of connection_; destroyed before it
   // Holds the migration lock, apart from the migrations' connection.
   std::unique_ptr<pqxx::connection> lock_connection_;
   std::unique_ptr<bookkeeping> books_;

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/runner.hpp"
@@ -27,7 +28,8 @@ void print_error(const char* runner, const std::string& message) {
   // prefixed with the runner's name, the way compilers do.
   bool located = message.find(": error: ") != std::string::npos &&
                  message.find(": error: ") < message.find('\n');
-  std::cerr << (located ? "" : std::string(runner) + ": error: ") << redact_url(message) << "\n";
+  std::cerr << (located ? "" : std::string(runner) + ": error: ")
+            << escape_control_characters(redact_url(message), true) << "\n";
 }
 
 }  // namespace

@@ -60,6 +60,23 @@ int count_newlines(std::string_view s, size_t end) {
       std::count(s.begin(), s.begin() + static_cast<long>(std::min(end, s.size())), '\n'));
 }
 
+std::string escape_control_characters(std::string_view text, bool keep_line_feeds) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto b = static_cast<unsigned char>(c);
+    if ((b < 0x20 && !(keep_line_feeds && c == '\n')) || b == 0x7F) {
+      out += "\\x";
+      out += hex[b >> 4];
+      out += hex[b & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string concat(std::initializer_list<std::string_view> parts) {
   size_t size = 0;
   for (auto p : parts) size += p.size();

@@ -170,11 +170,14 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
     auto progress = progress_of(m, dir, section, statement, i);
     books_.progress_started(progress);
     auto lost = [&](const std::string& what) {
+      std::string reason = postgres_message(what);
+      if (reason.empty() || reason.find("not connected") != std::string::npos)
+        reason = "the server closed the connection";
       return database_error(located(
           m.path, progress.line,
           "lost the connection to the database while running statement " +
               std::to_string(progress.index) + " of " + std::to_string(statements.size()) +
-              " of revision '" + m.revision + "' (transactional false): " + postgres_message(what) +
+              " of revision '" + m.revision + "' (transactional false): " + reason +
               "\nthe statements before it are recorded as done; whether this one took effect is "
               "unknown, and the next run reports it"));
     };
@@ -268,6 +271,12 @@ void step_executor::run(const migration& m, direction dir, const version_change&
   } catch (const migration_failed& e) {
     record_failure(m, checksum, e.what());
     throw;
+  } catch (const pqxx::in_doubt_error&) {
+    throw database_error(located(
+        m.path, m.line_of("revision"),
+        "lost the connection to the database while committing revision '" + m.revision +
+            "': whether it was applied is unknown; check with 'current' (and 'history') before "
+            "running anything else"));
   } catch (const pqxx::broken_connection& e) {
     throw database_error(located(m.path, m.line_of("revision"),
                                  "lost the connection to the database while running revision '" +

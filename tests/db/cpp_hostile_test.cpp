@@ -18,7 +18,7 @@ TEST_CASE("a C++ migration that calls exit() or throws a non-exception fails the
                          {{"MT_CPP_HOSTILE", how}});
     CAPTURE(r.err);
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("tests/db/fixtures/cpp_hostile/002_ch_b_careless.cpp:10: error: C++ "
+    CHECK(r.err.find("tests/db/fixtures/cpp_hostile/002_ch_b_careless.cpp:9: error: C++ "
                      "migration 'ch_b' ") != std::string::npos);
     CHECK(r.err.find(how == "exit" ? "called exit() while it ran" : "not a std::exception") !=
           std::string::npos);

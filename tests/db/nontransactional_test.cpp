@@ -246,3 +246,21 @@ TEST_CASE("an offline script runs transactional-false migrations and clears thei
         std::vector<std::string>{"true"});
   CHECK(nontx(url, {"check"}).exit_code == 0);
 }
+
+TEST_CASE("a run stopped between two statements is described as such, with --resume at the next",
+          "[db]") {
+  auto url = fresh_database("nontx_between");
+  fail_at_second_statement(url);
+  // As if the runner had stopped after statement 1 finished, before
+  // statement 2 started: only the first row remains.
+  column(url, "DELETE FROM mt_nontx_version_progress WHERE statement_index = 2");
+  auto r = nontx(url, {"upgrade"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, std::string(resume_file) +
+                            ":7: error: revision 'nt_resume' (transactional false) stopped "
+                            "part-way through its upgrade: 1 of 3 statements ran, and statement "
+                            "2 never started"));
+  CHECK(contains(r.err, "continue at statement 2 with: mt_nontx upgrade --resume"));
+  CHECK_FALSE(contains(r.err, "ran all its recorded"));
+}

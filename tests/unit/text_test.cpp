@@ -75,3 +75,10 @@ TEST_CASE("starts_with and ends_with compare prefixes and suffixes", "[unit][tex
   CHECK(ends_with("x.sql", ".sql"));
   CHECK_FALSE(ends_with("sql", ".sql"));
 }
+
+TEST_CASE("Control characters in text shown to people are escaped", "[unit][text]") {
+  using migration_tools::escape_control_characters;
+  CHECK(escape_control_characters("red \x1b[31mtext\r\n") == "red \\x1B[31mtext\\x0D\\x0A");
+  CHECK(escape_control_characters("two\nlines\r", true) == "two\nlines\\x0D");
+  CHECK(escape_control_characters("café ✓ tab\tdel\x7f") == "café ✓ tab\\x09del\\x7F");
+}

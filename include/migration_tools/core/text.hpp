@@ -28,6 +28,12 @@ std::string strip_carriage_returns(std::string_view s);
 
 // The parts joined in one allocation (a + b + c + ... allocates at every '+',
 // which shows where statements are built thousands of times).
+// Text from a migration (a message, a path, an error quoting either) as a
+// terminal may show it: every control character (ESC, CR, ...) written as
+// \xNN, so that nothing printed can move the cursor, recolour or hide a
+// line. Line feeds stay when `keep_line_feeds` (multi-line errors).
+std::string escape_control_characters(std::string_view text, bool keep_line_feeds = false);
+
 std::string concat(std::initializer_list<std::string_view> parts);
 
 // Items separated by commas and/or white space; empty items dropped.
