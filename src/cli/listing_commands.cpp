@@ -8,6 +8,7 @@
 #include "failed_state.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/text.hpp"
+#include "migration_tools/postgres/errors.hpp"
 #include "revision_view.hpp"
 
 namespace migration_tools::cli {
@@ -182,7 +183,13 @@ int check_command(runner_context& ctx) {
     problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
             " merge heads -m \"merge heads\"");
   }
-  auto state = ctx.current_state();
+  applied_state state;
+  try {
+    state = ctx.current_state();
+  } catch (const version_table_damaged& e) {
+    problem(e.what());
+    return result;
+  }
   for (const auto& f : read_failed_migrations(ctx))
     problem("a transactional-false migration failed part-way:\n" +
             describe_failed_migration(ctx, f));

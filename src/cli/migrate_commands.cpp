@@ -155,7 +155,19 @@ int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, 
   if (p.purge) tx.exec0("DELETE FROM " + ctx.books().version_table());
   ctx.books().apply(tx, p.change);
   record_stamp(ctx, tx, before, p);
-  if (!failed.empty()) ctx.books().clear_all_progress(tx);
+  if (!failed.empty()) {
+    ctx.books().clear_all_progress(tx);
+    // Ending a failed state is a change too, also when no version row moves.
+    for (const auto& f : failed) {
+      node_id id = graph.find(f.revision);
+      ctx.books().record(
+          tx, {f.revision, "stamp", "", id >= 0 ? graph.at(id).path : "",
+               "stamp cleared the failed state of its " + f.direction + " (stopped at statement " +
+                   std::to_string(f.rows.back().statement.index) +
+                   "); its statements were not "
+                   "run again"});
+    }
+  }
   tx.commit();
   for (const auto& f : failed)
     ctx.info("cleared the failed state of revision '" + f.revision + "' (" + f.direction +

@@ -97,8 +97,23 @@ std::vector<std::string> bookkeeping::version_rows() {
 
 std::vector<std::string> bookkeeping::version_rows(pqxx::transaction_base& tx) {
   std::vector<std::string> rows;
-  for (const auto& row : tx.exec(bookkeeping_sql::select_version_rows(names_)))
+  for (const auto& row : tx.exec(bookkeeping_sql::select_version_rows(names_))) {
+    if (row[0].is_null())
+      throw version_table_damaged(
+          "version table " + version_ +
+          " holds a row whose version_num is NULL, which no runner writes: it was edited by "
+          "hand. Delete that row (DELETE FROM " +
+          version_ + " WHERE version_num IS NULL), then set the version with 'stamp'");
     rows.push_back(row[0].c_str());
+  }
+  // Sorted by the query: a repeated revision is next to itself.
+  for (size_t i = 1; i < rows.size(); ++i)
+    if (rows[i] == rows[i - 1])
+      throw version_table_damaged(
+          "version table " + version_ + " holds revision '" + rows[i] +
+          "' more than once (its primary key was dropped or the table was made by hand); "
+          "'stamp --purge " +
+          rows[i] + "' rewrites it with one row per head");
   return rows;
 }
 

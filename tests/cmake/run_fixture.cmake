@@ -797,6 +797,16 @@ function(case_add_migrations_keywords_and_links)
   mt_expect_rc(long nonzero)
   mt_expect_message(long
     "VERSION_TABLE 'a_version_table_whose_name_is_fifty_five_bytes_long_xyz' is 55 bytes long; at most 54 bytes")
+
+  # A line break in a file name would split the scanner's list (and break
+  # the generated build): refused before the scanner runs.
+  file(WRITE "${src}/off/0003_two\nlines.sql"
+    "-- migrate:revision kw0000000003\n-- migrate:down_revision kw0000000002\n\n"
+    "-- migrate:upgrade\nSELECT 1;\n")
+  mt_configure(nl "${src}" "${bin}-newline" STEP "configure with a line break in a file name"
+               CI unset ARGS -Wno-dev -DFIXTURE_VARIANT=false_constants)
+  mt_expect_rc(nl nonzero)
+  mt_expect_message(nl "0003_two\\nlines.sql:0: error: a migration file name cannot hold a line break")
 endfunction()
 
 function(case_add_migrations_missing_directory)

@@ -263,4 +263,42 @@ TEST_CASE("a run stopped between two statements is described as such, with --res
                             "2 never started"));
   CHECK(contains(r.err, "continue at statement 2 with: mt_nontx upgrade --resume"));
   CHECK_FALSE(contains(r.err, "ran all its recorded"));
+
+  // A stamp that only ends the failed state (the version stays) is recorded.
+  REQUIRE(nontx(url, {"stamp", "nt_index"}).exit_code == 0);
+  CHECK(column(url, "SELECT count(*) FROM mt_nontx_version_progress") ==
+        std::vector<std::string>{"0"});
+  CHECK(column(url,
+               "SELECT revision || ':' || direction || ':' || error FROM "
+               "mt_nontx_version_history ORDER BY id DESC LIMIT 1") ==
+        std::vector<std::string>{"nt_resume:stamp:stamp cleared the failed state of its upgrade "
+                                 "(stopped at statement 1); its statements were not run again"});
+}
+
+TEST_CASE("a version table edited by hand (a NULL, a duplicate) is named, with how to mend it",
+          "[db]") {
+  auto url = fresh_database("nontx_damaged");
+  REQUIRE(nontx(url, {"upgrade", "nt_index"}).exit_code == 0);
+  column(url,
+         "ALTER TABLE mt_nontx_version DROP CONSTRAINT mt_nontx_version_pkey;"
+         " ALTER TABLE mt_nontx_version ALTER COLUMN version_num DROP NOT NULL;"
+         " INSERT INTO mt_nontx_version VALUES (NULL)");
+  auto check = nontx(url, {"check"});
+  CHECK(check.exit_code == 3);
+  CHECK(contains(check.out, "holds a row whose version_num is NULL"));
+  auto up = nontx(url, {"upgrade"});
+  CHECK(up.exit_code == 1);
+  CHECK(contains(up.err, "holds a row whose version_num is NULL"));
+  CHECK_FALSE(contains(up.err, "rebuild the runner"));
+
+  column(url,
+         "DELETE FROM mt_nontx_version WHERE version_num IS NULL;"
+         " INSERT INTO mt_nontx_version VALUES ('nt_index')");
+  auto stamp = nontx(url, {"stamp", "nt_index"});
+  CHECK(stamp.exit_code == 1);
+  CHECK(contains(stamp.err, "holds revision 'nt_index' more than once"));
+  CHECK(contains(stamp.err, "'stamp --purge nt_index'"));
+  CHECK_FALSE(contains(stamp.err, "changed under this run"));
+  REQUIRE(nontx(url, {"stamp", "--purge", "nt_index"}).exit_code == 0);
+  CHECK(column(url, "SELECT count(*) FROM mt_nontx_version") == std::vector<std::string>{"1"});
 }

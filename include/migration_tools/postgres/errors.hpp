@@ -12,6 +12,13 @@ class database_error : public error {
   using error::error;
 };
 
+// The version table holds what no runner writes (a NULL, a duplicate): the
+// message says how to mend it. `check` reports it as a problem.
+class version_table_damaged : public database_error {
+ public:
+  using database_error::database_error;
+};
+
 // A migration's statement failed; what() is `file:line: error: message (SQLSTATE x)`.
 class migration_failed : public database_error {
  public:
