@@ -187,7 +187,7 @@ std::string state_guard(const bookkeeping_names& names, const std::string& expec
       "    FROM " +
       table +
       ";\n"
-      "  IF found <> " +
+      "  IF found OPERATOR(pg_catalog.<>) " +
       sql::quote_literal(expected) +
       " THEN\n"
       "    RAISE EXCEPTION " +
@@ -202,7 +202,7 @@ std::string state_guard(const bookkeeping_names& names, const std::string& expec
       "    EXECUTE " +
       sql::quote_literal("SELECT pg_catalog.count(*) FROM " + progress) +
       " INTO stuck;\n"
-      "    IF stuck > 0 THEN\n"
+      "    IF stuck OPERATOR(pg_catalog.>) 0 THEN\n"
       "      RAISE EXCEPTION " +
       sql::quote_literal(escape_format(
           "a transactional-false migration failed part-way (" + progress +
@@ -228,7 +228,8 @@ std::string state_guard(const bookkeeping_names& names, const std::string& expec
         "    JOIN LATERAL (SELECT h.checksum FROM " +
         history +
         " h WHERE h.revision OPERATOR(pg_catalog.=) f.revision"
-        " AND h.direction IN ('upgrade', 'stamp', 'repair') AND h.checksum IS NOT NULL"
+        " AND h.direction OPERATOR(pg_catalog.=) ANY ('{upgrade,stamp,repair}'::pg_catalog.text[])"
+        " AND h.checksum IS NOT NULL"
         " ORDER BY h.id DESC LIMIT 1) last ON true\n"
         "    WHERE last.checksum OPERATOR(pg_catalog.<>) f.checksum;\n"
         "  IF edited IS NOT NULL THEN\n"
@@ -254,7 +255,9 @@ void append_row_change(std::string& out, std::string& body, const std::string& t
   }
   body.assign("  ");
   sql::append_inlined(body, change.sql);
-  body += ";\n  GET DIAGNOSTICS touched = ROW_COUNT;\n  IF touched <> 1 THEN\n    RAISE EXCEPTION ";
+  body +=
+      ";\n  GET DIAGNOSTICS touched = ROW_COUNT;\n  IF touched OPERATOR(pg_catalog.<>) 1 THEN\n    "
+      "RAISE EXCEPTION ";
   sql::append_quoted_literal(
       body, sql::unexpected_row_count(table_format, escape_format(change.what), "%"));
   body += ", touched;\n  END IF;\n";

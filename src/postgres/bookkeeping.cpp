@@ -40,6 +40,9 @@ bool bookkeeping::history_exists(pqxx::transaction_base& tx) {
 
 void bookkeeping::create() {
   pqxx::work tx(connection_);
+  // Names in what follows resolve in pg_catalog only, whatever the role's
+  // search_path (every statement is qualified as well).
+  tx.exec0("SET LOCAL search_path = pg_catalog, pg_temp");
   std::set<std::string> existing;
   std::string me = tx.exec("SELECT CURRENT_USER::pg_catalog.text")[0][0].c_str();
   for (const auto& row : exec(tx, bookkeeping_sql::inspect_bookkeeping_objects(names_))) {

@@ -201,15 +201,15 @@ std::string upgrade_direction_check(const bookkeeping_names& names) {
   std::string outdated;
   for (const auto& d : history_directions)
     outdated += std::string(outdated.empty() ? "" : " OR ") +
-                "pg_catalog.pg_get_constraintdef(oid) NOT LIKE " +
+                "pg_catalog.pg_get_constraintdef(oid) OPERATOR(pg_catalog.!~~) " +
                 quote_literal("%" + quote_literal(d) + "%");
   std::string body =
       " DECLARE c record; BEGIN"
       " FOR c IN SELECT conname FROM pg_catalog.pg_constraint"
-      " WHERE conrelid = " +
+      " WHERE conrelid OPERATOR(pg_catalog.=) " +
       table +
-      "::pg_catalog.regclass AND contype = 'c'"
-      " AND pg_catalog.pg_get_constraintdef(oid) LIKE '%direction%' AND (" +
+      "::pg_catalog.regclass AND contype OPERATOR(pg_catalog.=) 'c'"
+      " AND pg_catalog.pg_get_constraintdef(oid) OPERATOR(pg_catalog.~~) '%direction%' AND (" +
       outdated +
       ")"
       " LOOP EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I"
@@ -309,18 +309,18 @@ std::vector<row_change> version_row_changes(const bookkeeping_names& names,
   std::string table = version_table(names);
   std::vector<row_change> out;
   for (const auto& rev : change.deletes)
-    out.push_back(
-        {{concat({"DELETE FROM ", table, " WHERE version_num = $1::pg_catalog.text"}), {rev}},
-         true,
-         concat({"deleting '", rev, "'"})});
+    out.push_back({{concat({"DELETE FROM ", table,
+                            " WHERE version_num OPERATOR(pg_catalog.=) $1::pg_catalog.text"}),
+                    {rev}},
+                   true,
+                   concat({"deleting '", rev, "'"})});
   if (!change.update_from.empty())
-    out.push_back(
-        {{concat(
-              {"UPDATE ", table,
-               " SET version_num = $2::pg_catalog.text WHERE version_num = $1::pg_catalog.text"}),
-          {change.update_from, change.update_to}},
-         true,
-         concat({"moving '", change.update_from, "' to '", change.update_to, "'"})});
+    out.push_back({{concat({"UPDATE ", table,
+                            " SET version_num = $2::pg_catalog.text WHERE version_num "
+                            "OPERATOR(pg_catalog.=) $1::pg_catalog.text"}),
+                    {change.update_from, change.update_to}},
+                   true,
+                   concat({"moving '", change.update_from, "' to '", change.update_to, "'"})});
   for (const auto& rev : change.inserts)
     out.push_back(
         {{concat({"INSERT INTO ", table, " (version_num) VALUES ($1::pg_catalog.text)"}), {rev}},
@@ -434,8 +434,9 @@ statement progress_started(const bookkeeping_names& names, const progress_statem
 statement progress_finished(const bookkeeping_names& names, const progress_statement& s) {
   return {"UPDATE " + progress_table(names) +
               " SET finished_at = pg_catalog.clock_timestamp()"
-              " WHERE revision = $1::pg_catalog.text AND direction = $2::pg_catalog.text"
-              " AND statement_index = $3::pg_catalog.int4",
+              " WHERE revision OPERATOR(pg_catalog.=) $1::pg_catalog.text"
+              " AND direction OPERATOR(pg_catalog.=) $2::pg_catalog.text"
+              " AND statement_index OPERATOR(pg_catalog.=) $3::pg_catalog.int4",
           {s.revision, s.direction, std::to_string(s.index)}};
 }
 
@@ -443,8 +444,9 @@ statement progress_failed(const bookkeeping_names& names, const progress_stateme
                           const std::string& error) {
   return {"UPDATE " + progress_table(names) +
               " SET error = $4::pg_catalog.text"
-              " WHERE revision = $1::pg_catalog.text AND direction = $2::pg_catalog.text"
-              " AND statement_index = $3::pg_catalog.int4",
+              " WHERE revision OPERATOR(pg_catalog.=) $1::pg_catalog.text"
+              " AND direction OPERATOR(pg_catalog.=) $2::pg_catalog.text"
+              " AND statement_index OPERATOR(pg_catalog.=) $3::pg_catalog.int4",
           {s.revision, s.direction, std::to_string(s.index), error}};
 }
 
@@ -455,7 +457,8 @@ std::string select_progress_rows(const bookkeeping_names& names) {
 }
 
 statement delete_progress_rows(const bookkeeping_names& names, const std::string& revision) {
-  return {"DELETE FROM " + progress_table(names) + " WHERE revision = $1::pg_catalog.text",
+  return {"DELETE FROM " + progress_table(names) +
+              " WHERE revision OPERATOR(pg_catalog.=) $1::pg_catalog.text",
           {revision}};
 }
 
@@ -465,15 +468,17 @@ std::string delete_all_progress_rows(const bookkeeping_names& names) {
 
 std::string select_checksum_rows(const bookkeeping_names& names) {
   return "SELECT revision, checksum, id FROM " + history_table(names) +
-         " WHERE direction IN ('upgrade', 'stamp', 'repair') AND checksum IS NOT NULL";
+         " WHERE direction OPERATOR(pg_catalog.=) ANY ('{upgrade,stamp,repair}'::pg_catalog.text[])"
+         " AND checksum IS NOT NULL";
 }
 
 statement select_recorded_checksum(const bookkeeping_names& names, long long id) {
   return {
       "SELECT revision, direction, checksum, coalesce(file, ''),"
-      " pg_catalog.to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00' "
+      " pg_catalog.concat(pg_catalog.to_char(finished_at AT TIME ZONE 'UTC',"
+      " 'YYYY-MM-DD HH24:MI:SS'), '+00') "
       "FROM " +
-          history_table(names) + " WHERE id = $1::pg_catalog.int8",
+          history_table(names) + " WHERE id OPERATOR(pg_catalog.=) $1::pg_catalog.int8",
       {std::to_string(id)}};
 }
 

@@ -44,7 +44,9 @@ void set_up_hostile_role(const std::string& url) {
   }
   pqxx::connection hostile(as_hostile(url));
   pqxx::work tx(hostile);
-  tx.exec0("CREATE TABLE public.hostile_calls (at timestamptz)");
+  tx.exec0(
+      "CREATE TABLE public.hostile_calls (at timestamptz,"
+      " query text DEFAULT pg_catalog.current_query())");
   tx.exec0("GRANT INSERT ON public.hostile_calls TO PUBLIC");
   tx.exec0("CREATE FUNCTION public.pg_try_advisory_lock(text) RETURNS boolean" + payload("true"));
   tx.exec0("CREATE FUNCTION public.pg_advisory_unlock(text) RETURNS boolean" + payload("true"));
@@ -67,6 +69,8 @@ void set_up_hostile_role(const std::string& url) {
 }
 
 void check_no_gain(const std::string& url) {
+  // The statements that called the role's functions, if any.
+  for (const auto& q : column(url, "SELECT query FROM public.hostile_calls")) UNSCOPED_INFO(q);
   CHECK(column(url, std::string("SELECT rolsuper FROM pg_roles WHERE rolname = '") + role + "'")
             .at(0) == "f");
   CHECK(column(url, "SELECT count(*) FROM public.hostile_calls").at(0) == "0");
@@ -87,6 +91,33 @@ TEST_CASE("a role that shadows functions and operators in public gains nothing f
   CHECK(linear(url, {"check"}).exit_code == 0);
   CHECK(linear(url, {"history"}).exit_code == 0);
   check_no_gain(url);
+
+  // Even where public comes before pg_catalog in the search path (set for
+  // the database, or by a migration), and the role shadows '=' on text.
+  std::string url3 = fresh_database("hostile_functions_path");
+  set_up_hostile_role(url3);
+  {
+    pqxx::connection hostile(as_hostile(url3));
+    pqxx::work tx(hostile);
+    tx.exec0("CREATE FUNCTION public.hostile_texteq(text, text) RETURNS boolean" +
+             payload("$1 OPERATOR(pg_catalog.=) $2"));
+    tx.exec0(
+        "CREATE OPERATOR public.= (LEFTARG = text, RIGHTARG = text, FUNCTION = "
+        "public.hostile_texteq)");
+    tx.commit();
+  }
+  column(url3, "ALTER DATABASE hostile_functions_path SET search_path = public, pg_catalog");
+  auto up3 = run_runner(OFFLINE_RUNNER, url3, {"upgrade"});
+  CAPTURE(up3.err);
+  CHECK(up3.exit_code == 0);
+  // (No downgrade: the fixture's own downgrade compares text, which is the
+  // migration's business, not the runner's.)
+  CHECK(run_runner(OFFLINE_RUNNER, url3, {"stamp", "off_b"}).exit_code == 0);
+  CHECK(run_runner(OFFLINE_RUNNER, url3, {"check"}).exit_code == 3);
+  CHECK(run_runner(OFFLINE_RUNNER, url3, {"stamp", "head"}).exit_code == 0);
+  CHECK(run_runner(OFFLINE_RUNNER, url3, {"check"}).exit_code == 0);
+  CHECK(run_runner(OFFLINE_RUNNER, url3, {"history"}).exit_code == 0);
+  check_no_gain(url3);
 
   // The offline script of the same migrations, through psql.
   std::string url2 = fresh_database("hostile_functions_offline");
