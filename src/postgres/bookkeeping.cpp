@@ -77,8 +77,10 @@ void bookkeeping::refuse_untrusted(const std::string& kind, const std::string& o
   if (!trusted)
     throw database_error(
         what + " is owned by role '" + owner + "', not by '" + me +
-        "' (the role this runner connects as): its owner can attach triggers or rules that "
-        "would run with this runner's rights, so the runner does not write to it. Check it, "
+        "' (the role this runner connects as): its owner can " +
+        (kind == "schema" ? "replace the tables in it with ones whose triggers or rules"
+                          : "attach triggers or rules that") +
+        " would run with this runner's rights, so the runner does not write to it. Check it, "
         "then hand it over (" +
         alter + " OWNER TO " + bookkeeping_sql::quote_identifier(me) +
         "), or run the migrations as '" + owner + "'");

@@ -37,8 +37,9 @@ void set_up_hostile_role(const std::string& url) {
   {
     pqxx::connection admin(url);
     pqxx::nontransaction tx(admin);
-    tx.exec0(std::string("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '") +
-             role + "') THEN CREATE ROLE " + role + " LOGIN; END IF; END $$");
+    // Roles are the cluster's: test cases running at once may both create it.
+    tx.exec0(std::string("DO $$ BEGIN CREATE ROLE ") + role +
+             " LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
     tx.exec0(std::string("ALTER ROLE ") + role + " NOSUPERUSER");
     tx.exec0(std::string("GRANT CREATE ON SCHEMA public TO ") + role);
   }
@@ -179,4 +180,28 @@ TEST_CASE("a version table replaced by a view is refused before any migration ru
   CHECK(up.err.find(".sql:") == std::string::npos);  // not blamed on a migration
   CHECK(column(url, "SELECT count(*) FROM mt_linear_version_history WHERE direction = 'failure'")
             .at(0) == "0");
+}
+
+TEST_CASE("a plain deploy role with CREATE on public keeps its bookkeeping there", "[db][safety]") {
+  // public belongs to pg_database_owner (PostgreSQL 15): trusted, as the
+  // database owner is; the tables are the deploy role's own.
+  std::string url = fresh_database("plain_deployer");
+  set_up_hostile_role(url);
+  auto up = run_runner(OFFLINE_RUNNER, as_hostile(url), {"upgrade", "off_b"});
+  CAPTURE(up.err);
+  CHECK(up.exit_code == 1);  // its schema is missing, and the role may not create it
+  CHECK(up.err.find("permission denied for database") != std::string::npos);
+  auto linear_up = linear(as_hostile(url), {"upgrade", "rev_b"});
+  CAPTURE(linear_up.err);
+  CHECK(linear_up.exit_code == 0);
+  CHECK(
+      column(url, "SELECT tableowner FROM pg_tables WHERE tablename = 'mt_linear_version'").at(0) ==
+      role);
+  // A schema owned by another plain role is not trusted by a superuser's run.
+  column(url, std::string("CREATE SCHEMA \"off'line \"\"books\"\"\" AUTHORIZATION ") + role);
+  auto refused = run_runner(OFFLINE_RUNNER, url, {"upgrade"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("bookkeeping schema \"off'line \"\"books\"\"\" is owned by role "
+                         "'mt_hostile_role'") != std::string::npos);
+  check_no_gain(url);
 }

@@ -75,8 +75,8 @@ creation create_statements_by_object(const bookkeeping_names& names);
 
 // The bookkeeping objects that exist, one row each: kind ('schema',
 // 'version', 'history', 'progress'), owner's role name, whether the current
-// role may trust it (its own, or for a schema also a superuser's or the
-// database owner's), relkind ('' for the schema), the number of user
+// role may trust it (its own; for a schema also a superuser's or the
+// database owner's, such as `public`), relkind ('' for the schema), the number of user
 // triggers and of rules. A table owned by another role runs that role's
 // triggers with the runner's rights, so the runner refuses it.
 statement inspect_bookkeeping_objects(const bookkeeping_names& names);
