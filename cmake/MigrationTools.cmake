@@ -15,6 +15,7 @@ executable with every migration embedded, plus targets that run it.
                    [DATABASE_URL <url>]
                    [SCHEMA <schema>]
                    [VERSION_TABLE <table>]
+                   [SCHEMA_DIRECTORY <dir>]
                    [ALLOW_MULTIPLE_HEADS])
 
   ``DIRECTORY``
@@ -29,6 +30,11 @@ executable with every migration embedded, plus targets that run it.
   ``VERSION_TABLE``
     The version table; the history table is ``<table>_history``.
     Default: ``<name>_version``.
+  ``SCHEMA_DIRECTORY``
+    The declared schema: every ``*.sql`` below it, in sorted path order,
+    says what the database should be now (for autogenerate). The files are
+    embedded in the runner and covered by its stale check. Default:
+    ``${CMAKE_CURRENT_SOURCE_DIR}/schema`` when that folder exists, else none.
   ``ALLOW_MULTIPLE_HEADS``
     Several heads are intended (labelled branches): no warning, no error.
 
@@ -138,7 +144,7 @@ function(add_migrations name)
   # variable of MigrationTools' own CMakeLists.txt after add_subdirectory()).
   get_filename_component(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS"
-                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE" "")
+                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY" "")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
     message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${unknown}")
@@ -153,7 +159,7 @@ function(add_migrations name)
   endif()
   # Keywords are tested with DEFINED: a value such as "off" or "no" is a
   # directory or table name, not false.
-  foreach(keyword IN ITEMS DIRECTORY SCHEMA VERSION_TABLE)
+  foreach(keyword IN ITEMS DIRECTORY SCHEMA VERSION_TABLE SCHEMA_DIRECTORY)
     if(DEFINED arg_${keyword} AND arg_${keyword} STREQUAL "")
       message(FATAL_ERROR "add_migrations(${name}): ${keyword} needs a value")
     endif()
@@ -169,6 +175,19 @@ function(add_migrations name)
   endif()
   if(NOT DEFINED arg_SCHEMA)
     set(arg_SCHEMA public)
+  endif()
+  # The declared schema: given, or schema/ beside the caller when it exists.
+  set(schema_directory "")
+  if(DEFINED arg_SCHEMA_DIRECTORY)
+    get_filename_component(schema_directory "${arg_SCHEMA_DIRECTORY}" ABSOLUTE
+                           BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${schema_directory}")
+      message(FATAL_ERROR "add_migrations(${name}): the schema directory does not exist.\n"
+                          "  SCHEMA_DIRECTORY: ${schema_directory}")
+    endif()
+  elseif(IS_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/schema"
+         AND NOT directory STREQUAL "${CMAKE_CURRENT_SOURCE_DIR}/schema")
+    set(schema_directory "${CMAKE_CURRENT_SOURCE_DIR}/schema")
   endif()
   if(NOT DEFINED arg_VERSION_TABLE)
     set(arg_VERSION_TABLE "${name}_version")
@@ -209,10 +228,25 @@ function(add_migrations name)
   file(MAKE_DIRECTORY "${out}")
   list(JOIN files "\n" listing)
   file(WRITE "${out}/files.txt" "${listing}\n")
+  set(schema_files "")
+  if(schema_directory)
+    file(GLOB_RECURSE schema_files FOLLOW_SYMLINKS CONFIGURE_DEPENDS "${schema_directory}/*.sql")
+    list(SORT schema_files)
+    foreach(file IN LISTS schema_files)
+      if(file MATCHES "[\r\n;]")
+        message(FATAL_ERROR "${file}:0: error: a schema file name cannot hold a line break, "
+                            "a carriage return or ';'; rename the file")
+      endif()
+    endforeach()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${schema_files})
+  endif()
+  list(JOIN schema_files "\n" schema_listing)
+  file(WRITE "${out}/schema_files.txt" "${schema_listing}\n")
 
   _migration_tools_scanner(scanner)
   _migration_tools_fail_on_heads(fail_on_heads)
-  set(scan_args --name "${name}" --list "${out}/files.txt" --out-dir "${out}"
+  set(scan_args --name "${name}" --list "${out}/files.txt" --schema-list "${out}/schema_files.txt"
+      --out-dir "${out}"
       --source-root "${CMAKE_SOURCE_DIR}"
       --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${CMAKE_BINARY_DIR} --target ${name}_merge")
   if(fail_on_heads)
@@ -247,6 +281,7 @@ function(add_migrations name)
   _migration_tools_c_string(_mt_c_source_root "${CMAKE_SOURCE_DIR}")
   _migration_tools_c_string(_mt_c_dev_db_dir "${CMAKE_BINARY_DIR}/_migration_tools/dev-db")
   _migration_tools_c_string(_mt_c_build_dir "${CMAKE_BINARY_DIR}")
+  _migration_tools_c_string(_mt_c_schema_dir "${schema_directory}")
   set(_mt_name "${name}")
   if(arg_ALLOW_MULTIPLE_HEADS)
     set(_mt_allow_multiple_heads true)

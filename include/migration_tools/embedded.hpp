@@ -47,6 +47,10 @@ struct embedded_file {
 struct embedded_catalog {
   const embedded_file* files;
   size_t count;
+  // The declared schema (add_migrations' SCHEMA_DIRECTORY): its *.sql files
+  // in sorted path order, without headers; none without a schema directory.
+  const embedded_file* schema_files = nullptr;
+  size_t schema_count = 0;
 };
 
 }  // namespace migration_tools

@@ -45,12 +45,12 @@ const cpp_steps* find_cpp_steps(const char* revision);
 #endif
 
 #ifndef MIGRATION_TOOLS_NOT_CONFIGURED
-#define MIGRATION_TOOLS_STEP_(kind, is_upgrade, tx)                                           \
-  namespace MIGRATION_TOOLS_NAMESPACE {                                                       \
-  void kind(pqxx::work&);                                                                     \
-  static const ::migration_tools::cpp_step_registrar kind##_registrar{                        \
-      MIGRATION_TOOLS_REVISION, is_upgrade, &MIGRATION_TOOLS_NAMESPACE::kind, __LINE__};      \
-  }                                                                                           \
+#define MIGRATION_TOOLS_STEP_(kind, is_upgrade, tx)                                      \
+  namespace MIGRATION_TOOLS_NAMESPACE {                                                  \
+  void kind(pqxx::work&);                                                                \
+  static const ::migration_tools::cpp_step_registrar kind##_registrar{                   \
+      MIGRATION_TOOLS_REVISION, is_upgrade, &MIGRATION_TOOLS_NAMESPACE::kind, __LINE__}; \
+  }                                                                                      \
   void MIGRATION_TOOLS_NAMESPACE::kind(pqxx::work& tx)
 
 #define MIGRATION_UPGRADE(tx) MIGRATION_TOOLS_STEP_(upgrade, true, tx)

@@ -7,18 +7,18 @@ namespace migration_tools {
 
 // Baked into each runner by add_migrations().
 struct runner_config {
-  const char* name;               // the runner's name, e.g. "migrate"
-  const char* default_url;        // DATABASE_URL given to add_migrations(), or ""
-  const char* schema;             // where the bookkeeping tables live
-  const char* version_table;      // the version table; history is <table>_history
-  const char* migrations_dir;     // absolute source directory, where `new` writes
-  const char* source_root;        // the project's source directory (display paths)
-  const char* dev_db_dir;         // where the development cluster lives
-  const char* build_dir;          // the build tree, for messages
+  const char* name;            // the runner's name, e.g. "migrate"
+  const char* default_url;     // DATABASE_URL given to add_migrations(), or ""
+  const char* schema;          // where the bookkeeping tables live
+  const char* version_table;   // the version table; history is <table>_history
+  const char* migrations_dir;  // absolute source directory, where `new` writes
+  const char* source_root;     // the project's source directory (display paths)
+  const char* dev_db_dir;      // where the development cluster lives
+  const char* build_dir;       // the build tree, for messages
   bool allow_multiple_heads;
+  const char* schema_dir;  // absolute declared-schema directory, or "" without one
 };
 
-int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
-               char** argv);
+int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc, char** argv);
 
 }  // namespace migration_tools

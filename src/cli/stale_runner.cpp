@@ -39,10 +39,12 @@ long long mtime_ns(const struct stat& st) {
 // migrations that was a third of a `heads`.
 class source_walk {
  public:
-  source_walk(const runner_config& config, const embedded_catalog& catalog)
-      : config_(config), catalog_(catalog), seen_(catalog.count, false) {
-    embedded_.reserve(catalog.count);
-    for (size_t i = 0; i < catalog.count; ++i) embedded_.emplace(catalog.files[i].path, i);
+  // `files`: what the runner embeds from the walked directory; `sql_only`
+  // for the declared schema, whose files are *.sql only.
+  source_walk(const runner_config& config, const embedded_file* files, size_t count, bool sql_only)
+      : config_(config), files_(files), count_(count), sql_only_(sql_only), seen_(count, false) {
+    embedded_.reserve(count);
+    for (size_t i = 0; i < count; ++i) embedded_.emplace(files[i].path, i);
   }
 
   // Like the scanner's glob: regular files (or links to them) named *.sql or
@@ -82,6 +84,7 @@ class source_walk {
         continue;
       }
       if ((type != DT_REG && type != DT_LNK) || !is_migration_path(name)) continue;
+      if (sql_only_ && kind_of_path(name) != migration_kind::sql) continue;
       if (::fstatat(dir_fd, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
       compare(display, mtime_ns(st));
     }
@@ -91,7 +94,7 @@ class source_walk {
 
   std::vector<stale_file> result() {
     for (size_t i = 0; i < seen_.size(); ++i) {
-      std::string path = catalog_.files[i].path;
+      std::string path = files_[i].path;
       struct stat st {};
       if (!seen_[i] && ::stat(absolute_path(path, config_.source_root).c_str(), &st) != 0)
         out_.push_back({path, "removed"});
@@ -111,7 +114,7 @@ class source_walk {
       return;
     }
     seen_[found->second] = true;
-    const embedded_file& f = catalog_.files[found->second];
+    const embedded_file& f = files_[found->second];
     // Fast path: untouched since the build. Otherwise compare the bytes, so
     // that a file that was only touched does not count as edited.
     if (modified_ns == f.modified_ns) return;
@@ -126,8 +129,8 @@ class source_walk {
     std::string real = real_path(absolute_path(display, config_.source_root));
     if (real.empty()) return false;
     if (real_paths_.empty())
-      for (size_t i = 0; i < catalog_.count; ++i)
-        real_paths_.insert(real_path(absolute_path(catalog_.files[i].path, config_.source_root)));
+      for (size_t i = 0; i < count_; ++i)
+        real_paths_.insert(real_path(absolute_path(files_[i].path, config_.source_root)));
     return real_paths_.count(real) > 0;
   }
 
@@ -147,7 +150,9 @@ class source_walk {
   };
 
   const runner_config& config_;
-  const embedded_catalog& catalog_;
+  const embedded_file* files_;
+  size_t count_;
+  bool sql_only_;
   std::unordered_set<std::pair<dev_t, ino_t>, dev_ino_hash> walked_;
   std::unordered_set<std::string> real_paths_;
   std::unordered_map<std::string_view, size_t> embedded_;
@@ -157,14 +162,30 @@ class source_walk {
 
 }  // namespace
 
-std::vector<stale_file> find_stale_files(const runner_config& config,
-                                         const embedded_catalog& catalog) {
-  int fd = ::open(config.migrations_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+namespace {
+
+std::vector<stale_file> walk_directory(const runner_config& config, const char* directory,
+                                       const embedded_file* files, size_t count, bool sql_only) {
+  int fd = ::open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return {};
-  std::string display = display_path(config.migrations_dir, config.source_root) + "/";
-  source_walk walk(config, catalog);
+  std::string display = display_path(directory, config.source_root) + "/";
+  source_walk walk(config, files, count, sql_only);
   walk.walk(fd, display);
   return walk.result();
+}
+
+}  // namespace
+
+std::vector<stale_file> find_stale_files(const runner_config& config,
+                                         const embedded_catalog& catalog) {
+  auto out = walk_directory(config, config.migrations_dir, catalog.files, catalog.count, false);
+  // The declared schema, when the runner has one.
+  if (config.schema_dir && *config.schema_dir) {
+    auto schema =
+        walk_directory(config, config.schema_dir, catalog.schema_files, catalog.schema_count, true);
+    out.insert(out.end(), schema.begin(), schema.end());
+  }
+  return out;
 }
 
 std::string describe_stale_files(const std::vector<stale_file>& files) {

@@ -24,8 +24,8 @@ struct scanned_file {
 
 // The C++ source that embeds every file's bytes (with the assembler's .incbin,
 // so a 10 MB migration costs no compiler time) and the table that lists them.
-std::string embedding_source(const std::string& runner_name,
-                             const std::vector<scanned_file>& files);
+std::string embedding_source(const std::string& runner_name, const std::vector<scanned_file>& files,
+                             const std::vector<scanned_file>& schema_files = {});
 
 // set(<prefix>_CPP_FILES ...) and set(<prefix>_CPP_REVISIONS ...) for CMake.
 std::string cmake_fragment(const std::vector<scanned_file>& files);

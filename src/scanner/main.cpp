@@ -21,6 +21,7 @@
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace mt = migration_tools;
@@ -30,6 +31,7 @@ namespace {
 struct options {
   std::string name;
   std::string list_file;
+  std::string schema_list_file;
   std::string out_dir;
   std::string source_root;
   std::string merge_command;
@@ -57,6 +59,8 @@ options parse_options(int argc, char** argv) {
       o.name = value();
     else if (a == "--list")
       o.list_file = value();
+    else if (a == "--schema-list")
+      o.schema_list_file = value();
     else if (a == "--out-dir")
       o.out_dir = value();
     else if (a == "--source-root")
@@ -106,6 +110,37 @@ void report_heads(const mt::revision_graph& graph, const options& o,
   }
 }
 
+// Writes each text to <dir>/<index> (only when it changed) and removes the
+// snapshots of files that are gone; sets each file's snapshot_path.
+void write_snapshots(const std::string& dir, std::vector<mt::scanner::scanned_file>& files,
+                     const std::vector<std::string>& texts) {
+  ::mkdir(dir.c_str(), 0755);
+  for (size_t i = 0; i < files.size(); ++i) {
+    files[i].snapshot_path = dir + "/" + std::to_string(i);
+    mt::write_file_if_different(files[i].snapshot_path, texts[i]);
+  }
+  for (size_t i = files.size();; ++i) {
+    std::string stale = dir + "/" + std::to_string(i);
+    if (::unlink(stale.c_str()) != 0) break;
+  }
+}
+
+// A schema file must be text whose comments and quotes are closed: the
+// runner splits it into statements.
+void check_schema_file(const std::string& path, const std::string& text,
+                       std::vector<mt::diagnostic>& ds) {
+  if (auto nul = text.find('\0'); nul != std::string::npos) {
+    ds.push_back({path, mt::count_newlines(text, nul) + 1, mt::severity::error,
+                  "the file contains a NUL byte: a schema file must be a UTF-8 text file"});
+    return;
+  }
+  for (const auto& p : mt::find_lexical_problems(text)) {
+    if (p.what == mt::sql_lexical_problem::kind::backslash) continue;  // the server says
+    ds.push_back({path, mt::count_newlines(text, p.offset) + 1, mt::severity::error,
+                  "a comment, quoted string or dollar quote that is never closed"});
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,6 +180,29 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // The declared schema: text files the runner applies to a scratch
+  // database, so only what would stop that is checked here.
+  std::vector<mt::scanner::scanned_file> schema_files;
+  std::vector<std::string> schema_texts;
+  try {
+    if (!o.schema_list_file.empty()) {
+      for (const auto& path : read_list(o.schema_list_file)) {
+        mt::scanner::scanned_file f;
+        f.absolute_path = path;
+        f.display_path = display_path(path, o.source_root);
+        std::string text = mt::read_file(path);
+        check_schema_file(f.display_path, text, ds);
+        f.modified_ns = mt::modification_time_ns(path);
+        f.size = static_cast<long long>(text.size());
+        schema_files.push_back(std::move(f));
+        schema_texts.push_back(std::move(text));
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cout << "error: " << e.what() << "\n";
+    return 2;
+  }
+
   if (!mt::has_errors(ds)) {
     std::vector<mt::migration> ms;
     ms.reserve(files.size());
@@ -167,19 +225,10 @@ int main(int argc, char** argv) {
 
   try {
     // The bytes parsed above, for the runner to embed (see scanned_file).
-    std::string snapshots = o.out_dir + "/files";
-    ::mkdir(snapshots.c_str(), 0755);
-    for (size_t i = 0; i < files.size(); ++i) {
-      files[i].snapshot_path = snapshots + "/" + std::to_string(i);
-      mt::write_file_if_different(files[i].snapshot_path, texts[i]);
-    }
-    // Snapshots of files that are gone.
-    for (size_t i = files.size();; ++i) {
-      std::string stale = snapshots + "/" + std::to_string(i);
-      if (::unlink(stale.c_str()) != 0) break;
-    }
+    write_snapshots(o.out_dir + "/files", files, texts);
+    write_snapshots(o.out_dir + "/schema_files", schema_files, schema_texts);
     mt::write_file_if_different(o.out_dir + "/embedded.cpp",
-                                mt::scanner::embedding_source(o.name, files));
+                                mt::scanner::embedding_source(o.name, files, schema_files));
     mt::write_file_if_different(o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files));
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";

@@ -306,6 +306,29 @@ function(case_valid_project)
   mt_expect_rc(cur2 0)
   mt_expect_line(cur2 "c0ffee000004 (head)")
 
+  # A declared schema (issue 11, item 1): schema/ is found at configure,
+  # embedded, and covered by the stale-runner check.
+  file(WRITE "${src}/schema/widgets.sql" "CREATE TABLE widgets (id int PRIMARY KEY);\n")
+  mt_configure(cfgs "${src}" "${bin}" STEP "configure with a schema/ folder" CI unset)
+  mt_expect_rc(cfgs 0)
+  mt_build(bs "${bin}" migrate STEP "build migrate with a declared schema" CI unset)
+  mt_expect_rc(bs 0)
+  file(READ "${bin}/migrate_migrations/embedded.cpp" embedded_s)
+  string(FIND "${embedded_s}" "\"schema/widgets.sql\"" schema_at)
+  mt_check("the schema file is embedded" NOT schema_at EQUAL -1)
+  mt_run(hs COMMAND "${bin}/migrate" heads STEP "migrate heads with an up-to-date schema" CI unset)
+  mt_expect_not_contains(hs "stale")
+  file(WRITE "${src}/schema/widgets.sql" "CREATE TABLE widgets (id bigint PRIMARY KEY);\n")
+  mt_run(hs2 COMMAND "${bin}/migrate" heads STEP "migrate heads after a schema edit" CI unset)
+  mt_expect_whole_line(hs2 "  edited: schema/widgets.sql")
+  mt_build(bs2 "${bin}" migrate STEP "build migrate after the schema edit" CI unset)
+  mt_expect_rc(bs2 0)
+  mt_run(hs3 COMMAND "${bin}/migrate" heads STEP "migrate heads after the rebuild" CI unset)
+  mt_expect_not_contains(hs3 "stale")
+  file(REMOVE_RECURSE "${src}/schema")
+  mt_configure(cfgs2 "${src}" "${bin}" STEP "configure without the schema/ folder" CI unset)
+  mt_expect_rc(cfgs2 0)
+
   # A same-size edit between configure and build, with an older modification
   # time, so that the build does not configure again (issue 17, item 4): the
   # runner embeds the bytes the scanner read (header and text from one read),
@@ -803,6 +826,17 @@ function(case_add_migrations_keywords_and_links)
   file(WRITE "${src}/off/0003_two\nlines.sql"
     "-- migrate:revision kw0000000003\n-- migrate:down_revision kw0000000002\n\n"
     "-- migrate:upgrade\nSELECT 1;\n")
+  mt_configure(ms "${src}" "${bin}-schema" STEP "configure with a missing SCHEMA_DIRECTORY" CI unset
+               ARGS -DFIXTURE_VARIANT=missing_schema_directory)
+  mt_expect_rc(ms nonzero)
+  mt_expect_message(ms "add_migrations(migrate): the schema directory does not exist.")
+  file(MAKE_DIRECTORY "${src}/declared")
+  file(WRITE "${src}/declared/a.sql" "CREATE TABLE t (id int);\n/* never closed\n")
+  mt_configure(bs "${src}" "${bin}-bad-schema" STEP "configure with a broken schema file" CI unset
+               ARGS -DFIXTURE_VARIANT=bad_schema_file)
+  mt_expect_rc(bs nonzero)
+  mt_expect_line(bs "declared/a.sql:2: error: a comment, quoted string or dollar quote that is never closed")
+
   mt_configure(nl "${src}" "${bin}-newline" STEP "configure with a line break in a file name"
                CI unset ARGS -Wno-dev -DFIXTURE_VARIANT=false_constants)
   mt_expect_rc(nl nonzero)
