@@ -82,15 +82,18 @@ std::string runner_context::resolve_url() {
 pqxx::connection& runner_context::connection() {
   if (!connection_) {
     url_ = resolve_url();
+    application_name_ = std::string(config_.name) + " " + options_.command;
     connection_ = connect(url_);
     notices_ = std::make_unique<notice_printer>(*connection_);
-    application_name_ = std::string(config_.name) + " " + options_.command;
     pqxx::nontransaction(*connection_).exec(session_defaults());
   }
   return *connection_;
 }
 
 std::unique_ptr<pqxx::connection> runner_context::connect(const std::string& url) const {
+  // libpq's default application_name, unless the user set one: sent at
+  // startup, so that the RESET ALL before each migration keeps it.
+  ::setenv("PGAPPNAME", application_name_.substr(0, 63).c_str(), 0);
   try {
     return std::make_unique<pqxx::connection>(url);
   } catch (const pqxx::broken_connection& e) {
@@ -103,12 +106,12 @@ std::string runner_context::session_defaults() const {
   // A runner killed mid-migration must not leave its backend running the
   // statement, holding the transaction, until the statement ends: PostgreSQL
   // 14 and later can notice a vanished client. RESET first: this is also
-  // what puts the session back before each migration (step_executor).
+  // what puts the session back before each migration (step_executor). The
+  // application name is a startup parameter (PGAPPNAME, see connect()), which
+  // RESET ALL keeps.
   return "RESET SESSION AUTHORIZATION; RESET ALL;"
          " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
-         " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;"
-         " SELECT pg_catalog.set_config('application_name', " +
-         connection_->quote(application_name_.substr(0, 63)) + ", false);\n";
+         " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;\n";
 }
 
 bookkeeping& runner_context::books() {

@@ -142,7 +142,8 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
   auto counts = exec_prepared(tx, *combined)[0];
   auto changes = bookkeeping_sql::version_row_changes(names_, change);
   for (size_t i = 0; i < changes.size(); ++i) {
-    auto rows = counts[static_cast<pqxx::row::size_type>(i)].as<long long>();
+    // Column 0 is the transaction guard (step_bookkeeping); the counts follow.
+    auto rows = counts[static_cast<pqxx::row::size_type>(i + 1)].as<long long>();
     if (changes[i].expect_one_row && rows != 1)
       throw database_error(
           bookkeeping_sql::unexpected_row_count(version_, changes[i].what, std::to_string(rows)));

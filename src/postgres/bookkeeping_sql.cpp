@@ -164,19 +164,8 @@ std::string inline_params(const statement& s) {
   return out;
 }
 
-long long step_marker_key(const bookkeeping_names& names) {
-  // FNV-1a, as the migration lock's key, of another text: one per project.
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : version_table(names) + " step") {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return static_cast<long long>(h);
-}
-
-std::string step_marker(const bookkeeping_names& names) {
-  return "SELECT pg_catalog.pg_advisory_xact_lock(" + std::to_string(step_marker_key(names)) +
-         "::pg_catalog.int8);\n";
+std::string step_marker() {
+  return "SELECT pg_catalog.txid_current();\n";
 }
 
 const char* const transaction_ended_marker =
@@ -379,28 +368,20 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
     });
     out.text += " RETURNING 1)";
     out.params.insert(out.params.end(), statements[k].params.begin(), statements[k].params.end());
-    counts += (k == 0 ? " SELECT " : ", ") + std::string("(SELECT pg_catalog.count(*) FROM ") +
-              name + ")";
+    counts += ", (SELECT pg_catalog.count(*) FROM " + name + ")";
   }
   // A migration that ran COMMIT or ROLLBACK leaves this statement running
-  // on its own: the transaction-level advisory lock the step took at its
-  // start (step_marker) is gone with the transaction (RESET ALL and
-  // pg_advisory_unlock_all() leave it). Failing the statement undoes its
-  // version change. (The error is the cast of a text that is not a number;
-  // its input is not constant, so it is only evaluated when the lock is
-  // missing.)
-  auto key = static_cast<unsigned long long>(step_marker_key(names));
-  out.text += counts +
-              ", CASE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_locks l"
-              " WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory'"
-              " AND l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()"
-              " AND l.classid OPERATOR(pg_catalog.=) " +
-              std::to_string(key >> 32) + "::pg_catalog.oid AND l.objid OPERATOR(pg_catalog.=) " +
-              std::to_string(key & 0xFFFFFFFFULL) +
-              "::pg_catalog.oid AND l.objsubid OPERATOR(pg_catalog.=) 1)"
-              " THEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.concat(" +
-              quote_literal(std::string(transaction_ended_marker) + " at ") +
-              ", pg_catalog.statement_timestamp()))) END";
+  // on its own, in a transaction of its own. The step's prelude
+  // (step_marker) gave the runner's transaction an id; this statement's own
+  // transaction has none yet when its first column is computed, before any
+  // of its row changes run. Failing the statement undoes its version change.
+  // (The error is the cast of a text that is not a number; its input is not
+  // constant, so it is only evaluated when the transaction has no id.)
+  out.text +=
+      " SELECT CASE WHEN pg_catalog.txid_current_if_assigned() IS NULL"
+      " THEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.concat(" +
+      quote_literal(std::string(transaction_ended_marker) + " at ") +
+      ", pg_catalog.statement_timestamp()))) END" + counts;
   return out;
 }
 

@@ -255,7 +255,7 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     }
     pqxx::work tx(connection_);
     std::string prelude = outside ? "" : session_defaults_;
-    prelude += bookkeeping_sql::step_marker(books_.names());
+    prelude += bookkeeping_sql::step_marker();
     for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
     if (m.kind == migration_kind::cpp) {
       if (!prelude.empty()) tx.exec(prelude);

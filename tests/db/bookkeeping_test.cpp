@@ -23,7 +23,7 @@ struct books_fixture {
 
   void step(const version_change& change, const std::string& revision) {
     pqxx::work tx(conn);
-    tx.exec(bookkeeping_sql::step_marker(books.names()));
+    tx.exec(bookkeeping_sql::step_marker());
     books.apply_and_record(tx, change, {revision, "upgrade", "", "file.sql", ""});
     tx.commit();
   }
@@ -91,7 +91,7 @@ TEST_CASE("bookkeeping objects sharing a connection share its prepared statement
   other.create();
   auto move = [&](bookkeeping& books, const version_change& change, const std::string& revision) {
     pqxx::work tx(f.conn);
-    tx.exec(bookkeeping_sql::step_marker(books.names()));
+    tx.exec(bookkeeping_sql::step_marker());
     books.apply_and_record(tx, change, {revision, "upgrade", "", "file.sql", ""});
     tx.commit();
   };

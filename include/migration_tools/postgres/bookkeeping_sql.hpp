@@ -85,11 +85,11 @@ statement inspect_bookkeeping_objects(const bookkeeping_names& names);
 // runs outside the transaction the runner opened: a migration committed or
 // rolled back part-way, and the statement, running on its own, is undone.
 extern const char* const transaction_ended_marker;
-// Marks the transaction as a step's until it ends (a transaction-level
-// advisory lock, which RESET ALL and pg_advisory_unlock_all() leave): run at
-// the start of every step whose bookkeeping is step_bookkeeping.
-std::string step_marker(const bookkeeping_names& names);
-long long step_marker_key(const bookkeeping_names& names);
+// Marks the transaction as a step's until it ends, by giving it a
+// transaction id (which RESET ALL, DISCARD or pg_advisory_unlock_all() leave):
+// run at the start of every step whose bookkeeping is step_bookkeeping, whose
+// first column fails when its transaction has none.
+std::string step_marker();
 // Whether the version table exists: one boolean.
 statement version_table_exists(const bookkeeping_names& names);
 // The version rows, sorted.
