@@ -69,27 +69,8 @@ std::string escape_format(const std::string& text) {
 
 // Text from a migration or the configuration inside one of the script's own
 // `--` comments: psql ends a comment at a line feed or a carriage return, so
-// every control character is written as an escape and nothing can end it.
-void append_comment_text(std::string& out, std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  for (char c : text) {
-    auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F) {
-      out += "\\x";
-      out += hex[b >> 4];
-      out += hex[b & 0xF];
-    } else {
-      out += c;
-    }
-  }
-}
-
-std::string comment_text(std::string_view text) {
-  std::string out;
-  append_comment_text(out, text);
-  return out;
-}
-
+// every control character is escaped (escape_control_characters) and
+// nothing can end it.
 // The scanner refuses these at configure time (check_migration_sql); a
 // runner built by other means must not write them into a script either: a
 // comment or quote left open would swallow the script's own lines, and a
@@ -98,12 +79,7 @@ void check_offline_safe(const migration& m, const sql_section& section,
                         std::vector<diagnostic>& ds) {
   for (const auto& p : find_lexical_problems(section.text)) {
     int line = section.first_line + count_newlines(section.text, p.offset);
-    ds.push_back({m.path, line, severity::error,
-                  p.what == sql_lexical_problem::kind::backslash
-                      ? "a backslash outside a string or comment would be a psql meta-command "
-                        "in the offline script"
-                      : "a comment, quoted string or dollar quote is never closed in this "
-                        "section, so it would swallow the offline script's own lines"});
+    ds.push_back({m.path, line, severity::error, describe_lexical_problem(p.what)});
   }
   for (size_t i = section.text.find('\r'); i != std::string::npos;
        i = section.text.find('\r', i + 1))
@@ -407,10 +383,10 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
   applied_state state = in.from;
   std::string out, scratch;
   out += "-- " + std::string(up ? "Upgrade" : "Downgrade") + " script of '" +
-         comment_text(in.runner) + "' (MigrationTools), written by: " + comment_text(in.command) +
-         "\n";
+         escape_control_characters(in.runner) +
+         "' (MigrationTools), written by: " + escape_control_characters(in.command) + "\n";
   out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
-  out += "-- Version table: " + comment_text(version_table) + "\n\n";
+  out += "-- Version table: " + escape_control_characters(version_table) + "\n\n";
   out += "SET client_encoding = 'UTF8';\n\n";
 
   // The lock every runner takes; a script does not wait for it (a waiting
@@ -461,10 +437,10 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
     }
     if (!m.message.empty()) {
       out += ": ";
-      append_comment_text(out, m.message);
+      out += escape_control_characters(m.message);
     }
     out += "\n-- file: ";
-    append_comment_text(out, m.path);
+    out += escape_control_characters(m.path);
     out += '\n';
     const sql_section& section = up ? m.upgrade : m.downgrade;
     if (!m.transactional) {

@@ -111,23 +111,7 @@ class checker {
 
  private:
   void lexical_problem(const sql_section& s, const sql_lexical_problem& p) {
-    int line = s.first_line + count_newlines(s.text, p.offset);
-    switch (p.what) {
-      case sql_lexical_problem::kind::backslash:
-        error(line,
-              "a backslash outside a string or comment: psql would run it as a meta-command "
-              "(such as \\! or \\i) in an offline script, and PostgreSQL rejects it online");
-        break;
-      case sql_lexical_problem::kind::unterminated_comment:
-        error(line, "a '/*' comment that is never closed in this section");
-        break;
-      case sql_lexical_problem::kind::unterminated_quote:
-        error(line, "a quoted string or identifier that is never closed in this section");
-        break;
-      case sql_lexical_problem::kind::unterminated_dollar:
-        error(line, "a dollar-quoted string that is never closed in this section");
-        break;
-    }
+    error(s.first_line + count_newlines(s.text, p.offset), describe_lexical_problem(p.what));
   }
 
   void error(int line, std::string message) {

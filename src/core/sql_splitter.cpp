@@ -213,6 +213,21 @@ std::vector<sql_statement> split_sql(std::string_view sql) {
   return splitter(sql).run();
 }
 
+const char* describe_lexical_problem(sql_lexical_problem::kind what) {
+  switch (what) {
+    case sql_lexical_problem::kind::backslash:
+      return "a backslash outside a string or comment: psql would run it as a meta-command "
+             "(such as \\! or \\i) in an offline script, and PostgreSQL rejects it online";
+    case sql_lexical_problem::kind::unterminated_comment:
+      return "a '/*' comment that is never closed in this section";
+    case sql_lexical_problem::kind::unterminated_quote:
+      return "a quoted string or identifier that is never closed in this section";
+    case sql_lexical_problem::kind::unterminated_dollar:
+      return "a dollar-quoted string that is never closed in this section";
+  }
+  return "";
+}
+
 std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql) {
   splitter s(sql);
   s.run();

@@ -22,14 +22,16 @@ std::vector<sql_statement> split_sql(std::string_view sql);
 // offline script must never contain.
 struct sql_lexical_problem {
   enum class kind {
-    backslash,              // outside a string or comment: a psql meta-command
-    unterminated_comment,   // a '/*' never closed
-    unterminated_quote,     // a '...', E'...' or "..." never closed
-    unterminated_dollar,    // a $tag$ never closed
+    backslash,             // outside a string or comment: a psql meta-command
+    unterminated_comment,  // a '/*' never closed
+    unterminated_quote,    // a '...', E'...' or "..." never closed
+    unterminated_dollar,   // a $tag$ never closed
   };
   kind what;
   size_t offset = 0;  // where the backslash or the opening delimiter is
 };
 std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql);
+// What is wrong, for a diagnostic at the problem's line in a migration section.
+const char* describe_lexical_problem(sql_lexical_problem::kind what);
 
 }  // namespace migration_tools
