@@ -29,6 +29,21 @@ set(MIGRATION_TOOLS_CHECKSUM_SOURCES
 set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp)
 
+# The schema model and its diff (autogenerate): pure logic, no PostgreSQL.
+# One generator per object kind under src/schema/kinds/.
+set(MIGRATION_TOOLS_SCHEMA_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/sql_text.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/sequence_text.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/plan_builder.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/diff.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/namespaces.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/tables.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/columns.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/constraints.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/indexes.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/sequences.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/unhandled.cpp)
+
 # The PostgreSQL layer on libpqxx.
 set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
@@ -40,7 +55,9 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/private_directory.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_queries.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_inspector.cpp)
 
 # The runner's command line.
 set(MIGRATION_TOOLS_CLI_SOURCES

@@ -1,0 +1,119 @@
+// A database schema as plain data: what autogenerate compares. Filled from
+// PostgreSQL's catalog by the PostgreSQL layer (catalog_inspector), or by
+// hand in unit tests. Every definition is text as one server printed it
+// (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef), so two
+// schemas written differently but meaning the same compare equal.
+#pragma once
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace migration_tools::schema {
+
+// An object in a schema (namespace), e.g. public.users. Names are as stored
+// in the catalog, unquoted.
+struct qualified_name {
+  std::string schema;
+  std::string name;
+  friend bool operator==(const qualified_name& a, const qualified_name& b) {
+    return a.schema == b.schema && a.name == b.name;
+  }
+  friend bool operator!=(const qualified_name& a, const qualified_name& b) { return !(a == b); }
+  friend bool operator<(const qualified_name& a, const qualified_name& b) {
+    return std::tie(a.schema, a.name) < std::tie(b.schema, b.name);
+  }
+};
+
+struct namespace_def {
+  std::string name;
+  std::string comment;
+};
+
+// A sequence's parameters, as pg_sequence holds them (numbers as text).
+struct sequence_options {
+  std::string start, increment, min_value, max_value, cache;
+  bool cycle = false;
+  friend bool operator==(const sequence_options& a, const sequence_options& b) {
+    return std::tie(a.start, a.increment, a.min_value, a.max_value, a.cache, a.cycle) ==
+           std::tie(b.start, b.increment, b.min_value, b.max_value, b.cache, b.cycle);
+  }
+  friend bool operator!=(const sequence_options& a, const sequence_options& b) { return !(a == b); }
+};
+
+struct column {
+  std::string name;
+  std::string type;       // format_type(atttypid, atttypmod), quoted as the server quotes it
+  std::string collation;  // quoted collation name when it differs from the type's, else ""
+  bool not_null = false;
+  std::string default_expr;            // pg_get_expr of the default; "" without one
+  char identity = 0;                   // 'a' (ALWAYS), 'd' (BY DEFAULT) or 0
+  sequence_options identity_sequence;  // of an identity column
+  std::string generated;               // expression of a GENERATED ALWAYS AS (...) STORED column
+  std::string comment;
+};
+
+struct table {
+  qualified_name name;
+  bool unlogged = false;
+  std::string partition_key;             // pg_get_partkeydef of a partitioned table, else ""
+  qualified_name partition_parent;       // of a partition; empty name otherwise
+  std::string partition_bound;           // FOR VALUES ... of a partition
+  std::vector<qualified_name> inherits;  // parents by INHERITS, in order
+  std::vector<column> columns;  // in their order; those a parent gives the table are the parent's
+  std::string comment;
+  bool row_security = false;
+  bool force_row_security = false;
+
+  bool is_partition() const { return !partition_parent.name.empty(); }
+};
+
+struct constraint {
+  qualified_name table;
+  std::string name;
+  char kind = 'c';            // p primary key, u unique, f foreign key, c check, x exclude
+  std::string definition;     // pg_get_constraintdef, e.g. "FOREIGN KEY (a) REFERENCES t(id)"
+  bool validated = true;      // false: NOT VALID (the definition then ends in " NOT VALID")
+  qualified_name references;  // the referenced table of a foreign key
+  std::string comment;
+};
+
+// An index that is not a constraint's own (primary key, unique, exclude).
+struct index {
+  qualified_name table;
+  qualified_name name;     // an index lives in its table's schema
+  std::string definition;  // pg_get_indexdef
+  std::string comment;
+};
+
+// A sequence that is not an identity column's (those are the column's).
+struct sequence {
+  qualified_name name;
+  std::string type;  // smallint, integer or bigint
+  sequence_options options;
+  qualified_name owner_table;  // OWNED BY; empty name when owned by nothing
+  std::string owner_column;
+  std::string comment;
+};
+
+// An object of a kind the diff does not handle yet. Kept so that a change to
+// it is said aloud as a warning instead of being left out of a migration.
+struct unhandled_object {
+  std::string kind;        // e.g. "view"
+  std::string name;        // e.g. "public.active_users"
+  std::string definition;  // anything that changes when the object does
+};
+
+struct schema_model {
+  std::vector<namespace_def> namespaces;
+  std::vector<table> tables;
+  std::vector<constraint> constraints;
+  std::vector<index> indexes;
+  std::vector<sequence> sequences;
+  std::vector<unhandled_object> unhandled;
+};
+
+// "schema.name", for messages.
+std::string display_name(const qualified_name& name);
+
+}  // namespace migration_tools::schema

@@ -1,0 +1,153 @@
+#include "migration_tools/postgres/catalog_inspector.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "catalog_queries.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+using schema::qualified_name;
+
+std::string text(const pqxx::field& f) {
+  return f.is_null() ? "" : f.c_str();
+}
+bool flag(const pqxx::field& f) {
+  return !f.is_null() && f.as<bool>();
+}
+
+schema::sequence_options options_at(const pqxx::row& r, int first) {
+  schema::sequence_options o;
+  o.start = text(r[first]);
+  o.increment = text(r[first + 1]);
+  o.min_value = text(r[first + 2]);
+  o.max_value = text(r[first + 3]);
+  o.cache = text(r[first + 4]);
+  o.cycle = flag(r[first + 5]);
+  return o;
+}
+
+bool ignored(const inspection_options& options, const qualified_name& table) {
+  return std::find(options.ignored_tables.begin(), options.ignored_tables.end(), table) !=
+         options.ignored_tables.end();
+}
+
+void read_tables(pqxx::transaction_base& tx, const inspection_options& options,
+                 schema::schema_model& m) {
+  std::unordered_map<std::string, size_t> by_oid;
+  for (const auto& r : tx.exec(catalog_queries::tables)) {
+    schema::table t;
+    t.name = {text(r[1]), text(r[2])};
+    if (ignored(options, t.name)) continue;
+    t.unlogged = flag(r[3]);
+    t.partition_key = text(r[4]);
+    t.partition_parent = {text(r[5]), text(r[6])};
+    t.partition_bound = text(r[7]);
+    t.comment = text(r[8]);
+    t.row_security = flag(r[9]);
+    t.force_row_security = flag(r[10]);
+    by_oid.emplace(text(r[0]), m.tables.size());
+    m.tables.push_back(std::move(t));
+  }
+  for (const auto& r : tx.exec(catalog_queries::inheritance)) {
+    auto it = by_oid.find(text(r[0]));
+    if (it != by_oid.end()) m.tables[it->second].inherits.push_back({text(r[1]), text(r[2])});
+  }
+  for (const auto& r : tx.exec(catalog_queries::columns)) {
+    auto it = by_oid.find(text(r[0]));
+    if (it == by_oid.end()) continue;
+    schema::column c;
+    c.name = text(r[1]);
+    c.type = text(r[2]);
+    c.collation = text(r[3]);
+    c.not_null = flag(r[4]);
+    c.default_expr = text(r[5]);
+    std::string identity = text(r[6]);
+    c.identity = identity.empty() ? 0 : identity.front();
+    c.generated = text(r[7]);
+    c.comment = text(r[8]);
+    if (c.identity) c.identity_sequence = options_at(r, 9);
+    m.tables[it->second].columns.push_back(std::move(c));
+  }
+}
+
+void read_constraints_and_indexes(pqxx::transaction_base& tx, const inspection_options& options,
+                                  schema::schema_model& m) {
+  for (const auto& r : tx.exec(catalog_queries::constraints)) {
+    schema::constraint c;
+    c.table = {text(r[0]), text(r[1])};
+    if (ignored(options, c.table)) continue;
+    c.name = text(r[2]);
+    c.kind = text(r[3]).front();
+    c.definition = text(r[4]);
+    c.validated = flag(r[5]);
+    c.references = {text(r[6]), text(r[7])};
+    c.comment = text(r[8]);
+    m.constraints.push_back(std::move(c));
+  }
+  for (const auto& r : tx.exec(catalog_queries::indexes)) {
+    schema::index i;
+    i.table = {text(r[0]), text(r[1])};
+    if (ignored(options, i.table)) continue;
+    i.name = {text(r[0]), text(r[2])};
+    i.definition = text(r[3]);
+    i.comment = text(r[4]);
+    m.indexes.push_back(std::move(i));
+  }
+}
+
+void read_sequences(pqxx::transaction_base& tx, const inspection_options& options,
+                    schema::schema_model& m) {
+  for (const auto& r : tx.exec(catalog_queries::sequences)) {
+    schema::sequence s;
+    s.name = {text(r[0]), text(r[1])};
+    s.type = text(r[2]);
+    s.options = options_at(r, 3);
+    s.owner_table = {text(r[9]), text(r[10])};
+    s.owner_column = text(r[11]);
+    s.comment = text(r[12]);
+    if (!s.owner_table.name.empty() && ignored(options, s.owner_table)) continue;
+    m.sequences.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
+                                     const inspection_options& options) {
+  // Every name outside pg_catalog comes out schema-qualified, and only
+  // pg_catalog's functions and operators serve the queries below.
+  tx.exec0("SET LOCAL search_path TO pg_catalog, pg_temp");
+  schema::schema_model m;
+  for (const auto& r : tx.exec(catalog_queries::namespaces))
+    m.namespaces.push_back({text(r[1]), text(r[2])});
+  read_tables(tx, options, m);
+  read_constraints_and_indexes(tx, options, m);
+  read_sequences(tx, options, m);
+  for (const auto& r : tx.exec(catalog_queries::unhandled))
+    m.unhandled.push_back({text(r[0]), text(r[1]), text(r[2])});
+  if (!options.ignored_schema.empty()) {
+    bool in_use = std::any_of(m.tables.begin(), m.tables.end(), [&](const schema::table& t) {
+      return t.name.schema == options.ignored_schema;
+    });
+    if (!in_use)
+      m.namespaces.erase(std::remove_if(m.namespaces.begin(), m.namespaces.end(),
+                                        [&](const schema::namespace_def& n) {
+                                          return n.name == options.ignored_schema;
+                                        }),
+                         m.namespaces.end());
+  }
+  return m;
+}
+
+schema::schema_model inspect_catalog(pqxx::connection_base& connection,
+                                     const inspection_options& options) {
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection, "inspect");
+  auto m = inspect_catalog(tx, options);
+  tx.abort();
+  return m;
+}
+
+}  // namespace migration_tools

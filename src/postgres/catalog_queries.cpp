@@ -1,0 +1,151 @@
+#include "catalog_queries.hpp"
+
+namespace migration_tools::catalog_queries {
+
+// A user's schema; `n` is its pg_namespace row.
+#define MT_USER_NAMESPACE                                                 \
+  "n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema']::name[]) " \
+  "AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' "
+// Not an extension's member: `cls` is the catalog, `id` the object's oid.
+#define MT_NOT_EXTENSION_MEMBER(cls, id)                        \
+  "NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '" cls \
+  "'::regclass "                                                \
+  "AND e.objid = " id " AND e.deptype = 'e') "
+
+const char* const namespaces =
+    "SELECT n.oid, n.nspname, COALESCE(obj_description(n.oid, 'pg_namespace'), '') "
+    "FROM pg_namespace n WHERE " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY n.nspname";
+
+const char* const tables =
+    "SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', "
+    "CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END, "
+    "COALESCE(pn.nspname, ''), COALESCE(pc.relname, ''), "
+    "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) ELSE '' END, "
+    "COALESCE(obj_description(c.oid, 'pg_class'), ''), c.relrowsecurity, c.relforcerowsecurity "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid "
+    "LEFT JOIN pg_class pc ON pc.oid = i.inhparent "
+    "LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+    "WHERE c.relkind IN ('r', 'p') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
+
+const char* const inheritance =
+    "SELECT i.inhrelid, pn.nspname, pc.relname FROM pg_inherits i "
+    "JOIN pg_class c ON c.oid = i.inhrelid "
+    "JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+    "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY i.inhrelid, i.inhseqno";
+
+const char* const columns =
+    "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
+    "CASE WHEN a.attcollation <> t.typcollation "
+    "THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' END, "
+    "a.attnotnull, "
+    "CASE WHEN a.attgenerated = '' THEN COALESCE(pg_get_expr(d.adbin, d.adrelid), '') ELSE '' END, "
+    "a.attidentity, "
+    "CASE WHEN a.attgenerated = 's' THEN pg_get_expr(d.adbin, d.adrelid) ELSE '' END, "
+    "COALESCE(col_description(a.attrelid, a.attnum), ''), "
+    "s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle "
+    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
+    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+    "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+    "LEFT JOIN pg_depend sd ON a.attidentity <> '' AND sd.refclassid = 'pg_class'::regclass "
+    "AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum "
+    "AND sd.classid = 'pg_class'::regclass AND sd.deptype = 'i' "
+    "LEFT JOIN pg_sequence s ON s.seqrelid = sd.objid "
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attinhcount = 0 AND c.relkind IN ('r', 'p') "
+    "AND " MT_USER_NAMESPACE "ORDER BY a.attrelid, a.attnum";
+
+const char* const constraints =
+    "SELECT n.nspname, c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid), "
+    "con.convalidated, COALESCE(fn.nspname, ''), COALESCE(fc.relname, ''), "
+    "COALESCE(obj_description(con.oid, 'pg_constraint'), '') "
+    "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_class fc ON fc.oid = con.confrelid "
+    "LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+    "WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND con.conislocal AND con.conparentid = 0 "
+    "AND c.relkind IN ('r', 'p') AND " MT_USER_NAMESPACE
+    "ORDER BY n.nspname, c.relname, con.conname";
+
+const char* const indexes =
+    "SELECT n.nspname, t.relname, ic.relname, pg_get_indexdef(i.indexrelid), "
+    "COALESCE(obj_description(i.indexrelid, 'pg_class'), '') "
+    "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+    "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+    "WHERE t.relkind IN ('r', 'p') AND NOT ic.relispartition AND " MT_USER_NAMESPACE
+    "AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.indexrelid "
+    "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) "
+    "ORDER BY n.nspname, ic.relname";
+
+const char* const sequences =
+    "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+    "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, COALESCE(tn.nspname, ''), "
+    "COALESCE(tc.relname, ''), COALESCE(ta.attname, ''), "
+    "COALESCE(obj_description(c.oid, 'pg_class'), '') "
+    "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+    "AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+    "LEFT JOIN pg_class tc ON tc.oid = d.refobjid "
+    "LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace "
+    "LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid "
+    "WHERE " MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER(
+        "pg_class",
+        "c.oid") "AND (d.deptype IS NULL OR d.deptype = 'a') ORDER BY n.nspname, c.relname";
+
+const char* const unhandled =
+    // Relations of other kinds.
+    "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
+    "WHEN 'f' THEN 'foreign table' ELSE 'composite type' END, "
+    "n.nspname || '.' || c.relname, "
+    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) ELSE '' END "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('v', 'm', 'f', 'c') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
+    // Enums, domains, ranges and multiranges.
+    "SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'range type' END, "
+    "n.nspname || '.' || t.typname, "
+    "CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
+    "FROM pg_enum e WHERE e.enumtypid = t.oid) "
+    "WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) || ' ' || "
+    "COALESCE(t.typdefault, '') || (SELECT COALESCE(string_agg(pg_get_constraintdef(k.oid), ',' "
+    "ORDER BY k.conname), '') FROM pg_constraint k WHERE k.contypid = t.oid) ELSE '' END "
+    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.typtype IN ('e', 'd', 'r') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "UNION ALL "
+    // Functions, procedures and aggregates.
+    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' "
+    "ELSE 'function' END, n.nspname || '.' || p.proname || '(' || "
+    "pg_get_function_identity_arguments(p.oid) || ')', "
+    "CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE '' END "
+    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
+    // Triggers that are not a constraint's own.
+    "SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, "
+    "pg_get_triggerdef(tg.oid) FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT tg.tgisinternal AND "
+    MT_USER_NAMESPACE "UNION ALL "
+    // Row-level security policies.
+    "SELECT 'policy', n.nspname || '.' || c.relname || '.' || po.polname, "
+    "po.polcmd::text || po.polpermissive::text || COALESCE(pg_get_expr(po.polqual, po.polrelid), '') "
+    "|| COALESCE(pg_get_expr(po.polwithcheck, po.polrelid), '') || po.polroles::text "
+    "FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MT_USER_NAMESPACE "UNION ALL "
+    // Extensions.
+    "SELECT 'extension', x.extname, x.extversion FROM pg_extension x "
+    "WHERE x.extname <> 'plpgsql' UNION ALL "
+    // Privileges granted on tables, sequences and schemas.
+    "SELECT 'privilege', n.nspname || '.' || c.relname, c.relacl::text "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'S', 'v', 'm') AND " MT_USER_NAMESPACE
+    "UNION ALL SELECT 'privilege', 'schema ' || n.nspname, n.nspacl::text FROM pg_namespace n "
+    "WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND " MT_USER_NAMESPACE
+    "ORDER BY 1, 2";
+
+#undef MT_USER_NAMESPACE
+#undef MT_NOT_EXTENSION_MEMBER
+
+}  // namespace migration_tools::catalog_queries

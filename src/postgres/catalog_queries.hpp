@@ -1,0 +1,34 @@
+// The catalog queries of autogenerate's inspection, one per object kind, kept
+// together so that they are reviewed as SQL. They run with search_path set to
+// pg_catalog (catalog_inspector.cpp), so that the server prints every name
+// outside pg_catalog schema-qualified, the same way for both sides of a diff,
+// and no object of a user schema can stand in for a catalog function or
+// operator. Objects that belong to an extension are left out.
+#pragma once
+
+namespace migration_tools::catalog_queries {
+
+// Rows: oid, nspname, comment. Schemas of users (not pg_*, information_schema).
+extern const char* const namespaces;
+// Rows: oid, nspname, relname, unlogged, partition key, parent schema, parent
+// name, partition bound, comment, relrowsecurity, relforcerowsecurity.
+extern const char* const tables;
+// Rows: child oid, parent schema, parent name: INHERITS parents, in order.
+extern const char* const inheritance;
+// Rows: table oid, attname, type, collation, not null, default, identity,
+// generated expression, comment, identity sequence start, increment, min,
+// max, cache, cycle. Columns no parent gives the table, in attnum order.
+extern const char* const columns;
+// Rows: schema, table, name, contype, definition, validated, referenced
+// schema, referenced table, comment.
+extern const char* const constraints;
+// Rows: schema, table, index name, pg_get_indexdef, comment.
+extern const char* const indexes;
+// Rows: schema, name, type, start, increment, min, max, cache, cycle,
+// owning table schema, owning table, owning column, comment. Sequences that
+// are not an identity column's.
+extern const char* const sequences;
+// Rows: kind, name, definition: objects of kinds the diff does not handle yet.
+extern const char* const unhandled;
+
+}  // namespace migration_tools::catalog_queries

@@ -1,0 +1,32 @@
+#include "migration_tools/schema/diff.hpp"
+
+#include "migration_tools/core/text.hpp"
+#include "plan_builder.hpp"
+
+namespace migration_tools::schema {
+
+schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
+  plan_builder out;
+  diff_namespaces(from, to, out);
+  diff_sequences(from, to, out);
+  diff_tables(from, to, out);
+  diff_constraints(from, to, out);
+  diff_indexes(from, to, out);
+  diff_unhandled(from, to, out);
+  return out.finish();
+}
+
+std::string render_sql(const schema_diff& diff) {
+  std::string out;
+  for (const auto& w : diff.warnings)
+    out += "-- warning: " + escape_control_characters(w, false) + "\n";
+  for (const auto& s : diff.statements) {
+    for (const auto& h : s.hazards)
+      out += "-- hazard: " + escape_control_characters(h, false) + "\n";
+    if (!s.hint.empty()) out += "-- " + escape_control_characters(s.hint, false) + "\n";
+    out += s.sql + "\n";
+  }
+  return out;
+}
+
+}  // namespace migration_tools::schema

@@ -1,0 +1,64 @@
+// Indexes that are not a constraint's own: unique, partial, expression,
+// any method, INCLUDE, operator classes: all in pg_get_indexdef's text. A
+// changed index is dropped and created again.
+#include <set>
+
+#include "../plan_builder.hpp"
+#include "migration_tools/schema/sql_text.hpp"
+
+namespace migration_tools::schema {
+
+namespace {
+
+qualified_name key(const index& i) {
+  return i.name;
+}
+
+std::string shown(const index& i) {
+  return "index '" + display_name(i.name) + "' on '" + display_name(i.table) + "'";
+}
+
+void create(const index& i, bool existing_table, plan_builder& out) {
+  out.add(step::create_index, i.definition + ";",
+          existing_table ? std::vector<std::string>{hazard::builds_index(i.table)}
+                         : std::vector<std::string>{});
+}
+
+void drop(const index& i, plan_builder& out) {
+  out.add(step::drop_index, "DROP INDEX " + quote_name(i.name) + ";", {hazard::locks(i.table)});
+}
+
+}  // namespace
+
+void diff_indexes(const schema_model& from, const schema_model& to, plan_builder& out) {
+  std::set<qualified_name> old_tables, new_tables;
+  for (const auto& t : from.tables) old_tables.insert(t.name);
+  for (const auto& t : to.tables) new_tables.insert(t.name);
+  auto old_ones = by_key(from.indexes, &key);
+  auto new_ones = by_key(to.indexes, &key);
+  for (const auto& [name, i] : old_ones) {
+    auto now = new_ones.find(name);
+    if (now != new_ones.end() && now->second->definition == i->definition) {
+      comment_statement("INDEX " + quote_name(name), i->comment, now->second->comment, out);
+      continue;
+    }
+    // An index of a dropped table goes with it.
+    if (!new_tables.count(i->table)) continue;
+    drop(*i, out);
+    if (now == new_ones.end()) {
+      out.detected("removed " + shown(*i));
+    } else {
+      create(*now->second, old_tables.count(now->second->table) > 0, out);
+      out.detected("changed " + shown(*now->second));
+      comment_statement("INDEX " + quote_name(name), "", now->second->comment, out);
+    }
+  }
+  for (const auto& [name, i] : new_ones) {
+    if (old_ones.count(name)) continue;
+    create(*i, old_tables.count(i->table) > 0, out);
+    out.detected("added " + shown(*i));
+    comment_statement("INDEX " + quote_name(name), "", i->comment, out);
+  }
+}
+
+}  // namespace migration_tools::schema

@@ -1,0 +1,89 @@
+// What each object kind's generator writes into: statements tagged with the
+// step of the migration they belong to, the detected changes and the
+// warnings. The steps order removals before additions, dependents before
+// what they depend on when removing and after it when adding.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "migration_tools/schema/diff.hpp"
+
+namespace migration_tools::schema {
+
+enum class step : int {
+  // Removals, dependents first.
+  drop_foreign_key,
+  drop_index,
+  drop_constraint,
+  drop_default,  // before the sequences and functions a default uses go
+  drop_column,
+  drop_table,
+  detach_partition,  // before new partitions take over its bounds
+  drop_sequence,
+  drop_namespace,
+  // Additions and alterations, what is depended on first.
+  create_namespace,
+  create_sequence,
+  create_table,
+  alter_table,
+  add_column,
+  alter_column,
+  own_sequence,  // OWNED BY, once the owning column exists
+  add_constraint,
+  create_index,
+  add_foreign_key,
+  comment,
+};
+
+class plan_builder {
+ public:
+  void add(step s, std::string sql, std::vector<std::string> hazards = {}, std::string hint = {});
+  void detected(std::string line) { detected_.push_back(std::move(line)); }
+  void warn(std::string line) { warnings_.push_back(std::move(line)); }
+  // The statements by step; within a step in the order they were added.
+  schema_diff finish();
+
+ private:
+  std::multimap<int, ddl_statement> statements_;
+  std::vector<std::string> detected_;
+  std::vector<std::string> warnings_;
+};
+
+// What a reviewer is told about a statement.
+namespace hazard {
+std::string deletes_data(const std::string& what);
+std::string locks(const qualified_name& table);
+std::string rewrites(const qualified_name& table);
+std::string scans(const qualified_name& table);
+std::string builds_index(const qualified_name& table);
+}  // namespace hazard
+
+// Objects of a vector by a key, for matching the two sides of a diff.
+template <class T, class Key>
+std::map<Key, const T*> by_key(const std::vector<T>& items, Key (*key)(const T&)) {
+  std::map<Key, const T*> out;
+  for (const auto& item : items) out.emplace(key(item), &item);
+  return out;
+}
+
+// One generator per object kind (src/schema/kinds/), each adding what turns
+// `from`'s objects of its kind into `to`'s.
+void diff_namespaces(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_tables(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_columns(const table& from, const table& to, plan_builder& out);
+// A column as CREATE TABLE and ADD COLUMN write it.
+std::string column_definition(const column& c);
+// " (START WITH 10 ...)" for an identity column whose sequence differs from the defaults, else "".
+std::string identity_options(const column& c);
+void diff_constraints(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_indexes(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_sequences(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_unhandled(const schema_model& from, const schema_model& to, plan_builder& out);
+
+// `COMMENT ON <what> IS ...;` when the comment changed (NULL when it went away).
+void comment_statement(const std::string& what, const std::string& from, const std::string& to,
+                       plan_builder& out);
+
+}  // namespace migration_tools::schema
