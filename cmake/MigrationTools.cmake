@@ -47,7 +47,9 @@ executable with every migration embedded, plus targets that run it.
   Creates the executable ``<name>`` and the targets ``<name>_upgrade``,
   ``<name>_downgrade``, ``<name>_current``, ``<name>_history``,
   ``<name>_heads``, ``<name>_check``, ``<name>_new``, ``<name>_merge`` and
-  ``<name>_stamp``, which read ``MIGRATE_TARGET``, ``MIGRATE_MESSAGE`` and
+  ``<name>_stamp``, and for autogenerate ``<name>_autogenerate``,
+  ``<name>_diff`` and ``<name>_dump`` (which writes ``generated/schema.sql``
+  beside the migrations directory); they read ``MIGRATE_TARGET``, ``MIGRATE_MESSAGE`` and
   ``DATABASE_URL`` from the environment::
 
     add_migrations(migrate DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
@@ -313,6 +315,23 @@ function(add_migrations name)
       COMMAND ${name} --from-env ${command}
       WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
       COMMENT "${comment}"
+      USES_TERMINAL VERBATIM)
+    set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
+  endforeach()
+  # Autogenerate: the migration between the head state and the declared
+  # schema; the SQL of that difference; the head state as one file.
+  get_filename_component(_mt_dump "${dir}/../generated/schema.sql" ABSOLUTE)
+  set(_mt_autogenerate_args --from-env new --autogenerate)
+  set(_mt_diff_args diff)
+  set(_mt_dump_args dump --output "${_mt_dump}")
+  set(_mt_autogenerate_comment "Writing a migration from the declared schema (MIGRATE_MESSAGE)")
+  set(_mt_diff_comment "Comparing the migrations' head state with the declared schema")
+  set(_mt_dump_comment "Writing the migrations' head state to ${_mt_dump}")
+  foreach(command IN ITEMS autogenerate diff dump)
+    add_custom_target(${name}_${command}
+      COMMAND ${name} ${_mt_${command}_args}
+      WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
+      COMMENT "${_mt_${command}_comment}"
       USES_TERMINAL VERBATIM)
     set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
   endforeach()

@@ -57,7 +57,13 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_queries.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_inspector.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_inspector.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/scratch_database.cpp)
+
+# The use cases of autogenerate: materialise schema states on the scratch
+# server and read them back (returns models; prints nothing).
+set(MIGRATION_TOOLS_AUTOGENERATE_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/schema_states.cpp)
 
 # The runner's command line.
 set(MIGRATION_TOOLS_CLI_SOURCES
@@ -72,6 +78,7 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/stale_runner.cpp)
 
 # The configure-time scanner (core + its own main).

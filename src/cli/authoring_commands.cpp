@@ -215,7 +215,9 @@ int new_command(runner_context& ctx, const new_options& o) {
     return write_migration(ctx, revision, o.message, text, ".cpp");
   }
   std::string text = header("--", revision, parent, o.branch_label, depends_on, o.message) +
-                     "\n-- migrate:upgrade\n\n\n-- migrate:downgrade\n\n";
+                     "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
+                     "\n-- migrate:downgrade\n" +
+                     (o.downgrade_sql.empty() ? "\n" : o.downgrade_sql);
   return write_migration(ctx, revision, o.message, text, ".sql");
 }
 

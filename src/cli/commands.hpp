@@ -40,11 +40,25 @@ struct new_options {
   std::vector<std::string> depends_on;  // identifiers; written as full revision ids
   std::string branch_label;
   bool cpp = false;
+  // Written by `new --autogenerate`: the sections' SQL (empty: a blank template).
+  std::string upgrade_sql;
+  std::string downgrade_sql;
 };
 int new_command(runner_context& ctx, const new_options& options);
 int merge_command(runner_context& ctx, const std::vector<std::string>& revisions,
                   const std::string& message, const std::string& rev_id,
                   const std::string& branch_label);
+
+// Autogenerate (autogenerate_commands.cpp): the declared schema against the
+// head state of the migrations, on the scratch server.
+int autogenerate_command(runner_context& ctx, new_options options);
+// `diff [FROM [TO]]`: each of migrations, schema or database.
+int diff_command(runner_context& ctx, const std::string& from, const std::string& to);
+// `dump`: the head state as one SQL file, to stdout or to `output`.
+int dump_command(runner_context& ctx, const std::string& output);
+// For `check`: the changes of the declared schema that no migration makes,
+// one line each; none without a declared schema.
+std::vector<std::string> undeclared_changes(runner_context& ctx);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
 

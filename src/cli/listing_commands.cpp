@@ -215,6 +215,15 @@ int check_command(runner_context& ctx) {
               (changed.size() == 1 ? " was" : "s were") + " edited since applied:" + list);
     }
   }
+  // alembic check: the declared schema has changes no migration makes.
+  if (auto changes = undeclared_changes(ctx); !changes.empty()) {
+    std::string list;
+    for (const auto& c : changes) list += "\n  " + escape_control_characters(c);
+    problem("the declared schema (" + std::string(ctx.config().schema_dir) +
+            ") has changes no migration makes:" + list +
+            "\n  write the migration with: cmake --build " + ctx.config().build_dir + " --target " +
+            ctx.config().name + "_autogenerate (MIGRATE_MESSAGE=...)");
+  }
   if (result == ok)
     std::cout << "ok: the graph is valid and the database is at "
               << describe_revisions(g, state.heads) << "\n";

@@ -21,6 +21,7 @@ namespace migration_tools::cli {
 
 struct global_options {
   std::string url;
+  std::string dev_url;  // the scratch server of autogenerate, diff and dump
   std::string color = "auto";
   std::string format = "text";
   bool quiet = false;
@@ -41,6 +42,7 @@ class runner_context {
                  global_options options);
 
   const runner_config& config() const { return config_; }
+  const embedded_catalog& catalog() const { return catalog_; }
   const global_options& options() const { return options_; }
   const revision_graph& graph() const { return graph_; }
   // --lock-timeout and --statement-timeout; throws usage_error when malformed.
@@ -50,6 +52,11 @@ class runner_context {
 
   // Connects on first use, saying once which database it uses.
   pqxx::connection& connection();
+  // The URL of connection() (connecting first).
+  const std::string& database_url() {
+    connection();
+    return url_;
+  }
   bookkeeping& books();
   // Version rows, or none when the bookkeeping tables do not exist yet.
   std::vector<std::string> version_rows();

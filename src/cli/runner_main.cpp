@@ -44,6 +44,9 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   global_options g;
   app.add_option("--url", g.url,
                  "database URL (default: $DATABASE_URL, else the development database)");
+  app.add_option("--dev-url", g.dev_url,
+                 "scratch server of new --autogenerate, diff, dump and check (default: "
+                 "$MIGRATE_DEV_URL, else the development database's server)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
@@ -154,6 +157,20 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   create->add_option("--branch-label", new_opts.branch_label,
                      "a branch label for the new revision");
   create->add_flag("--cpp", new_opts.cpp, "a C++ migration instead of SQL");
+  bool autogenerate = false;
+  create->add_flag("--autogenerate", autogenerate,
+                   "write the migration from the declared schema's difference to the head state");
+  std::string diff_from = "migrations", diff_to = "schema";
+  auto* diff = app.add_subcommand(
+      "diff", "print the SQL from one schema state to another (migrations, schema, database)");
+  diff->add_option("from", diff_from, "migrations (default), schema or database")
+      ->check(CLI::IsMember({"migrations", "schema", "database"}));
+  diff->add_option("to", diff_to, "schema (default), migrations or database")
+      ->check(CLI::IsMember({"migrations", "schema", "database"}));
+  auto* dump = app.add_subcommand(
+      "dump", "print the schema the migrations make, as one dependency-ordered SQL file");
+  std::string dump_output;
+  dump->add_option("--output", dump_output, "write it to FILE (whole or not at all)");
   auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
   merge->add_option("revisions", merge_revisions, "revisions to merge, or heads");
   merge->add_option("-m,--message", merge_message, "message of the merge migration");
@@ -189,7 +206,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     // out takes a stat of every source file, which runs on a thread of its
     // own while the runner builds its graph (at 10,000 migrations each takes
     // about a quarter of a `heads`).
-    const bool check_stale = !*create && !*merge && !*dev;
+    const bool check_stale = (!*create || autogenerate) && !*merge && !*dev;
     std::future<std::vector<stale_file>> stale_files;
     if (check_stale)
       stale_files =
@@ -202,7 +219,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
             std::string("the runner is stale: the migrations changed since it was built:") +
             describe_stale_files(stale) + "\nrebuild it: cmake --build " + config.build_dir +
             " --target " + config.name;
-        if (*upgrade || *downgrade || *stamp || *repair) throw usage_error(message);
+        if (*upgrade || *downgrade || *stamp || *repair || autogenerate) throw usage_error(message);
         std::cerr << config.name << ": warning: " << message << "\n";
       }
     }
@@ -236,7 +253,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       if (*heads) return heads_command(ctx, verbose || heads_verbose);
       if (*check) return check_command(ctx);
       if (*repair) return repair_command(ctx);
+      if (*create && autogenerate) return autogenerate_command(ctx, new_opts);
       if (*create) return new_command(ctx, new_opts);
+      if (*diff) return diff_command(ctx, diff_from, diff_to);
+      if (*dump) return dump_command(ctx, dump_output);
       if (*merge)
         return merge_command(ctx, merge_revisions, merge_message, merge_rev_id, merge_branch_label);
       if (*dev) return dev_db_command(ctx, dev_action);

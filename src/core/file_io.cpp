@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -51,6 +52,12 @@ bool write_file_if_different(const std::string& path, const std::string& content
   }
   write_file(path, content);
   return true;
+}
+
+void make_directories(const std::string& path) {
+  std::error_code failure;
+  std::filesystem::create_directories(path, failure);
+  if (failure) throw error("cannot create the directory '" + path + "': " + failure.message());
 }
 
 }  // namespace migration_tools

@@ -134,14 +134,6 @@ int run_program(const std::vector<std::string>& args, const std::string& log,
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-void make_directories(const std::string& path) {
-  for (size_t pos = 1; (pos = path.find('/', pos)) != std::string::npos; ++pos) {
-    std::string part = path.substr(0, pos);
-    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-      throw database_error("cannot create directory '" + part + "': " + std::strerror(errno));
-  }
-}
-
 // "" for a name without a folder, else the folder part ("" for "/x").
 std::string parent_of(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -311,7 +303,7 @@ void dev_database::create_database() const {
 std::string dev_database::ensure_running() {
   // Every folder of the cluster is private to the server's account: the
   // server trusts every connection on its socket.
-  make_directories(parent_of(directory_) + "/");
+  if (!parent_of(directory_).empty()) make_directories(parent_of(directory_));
   auto owner = cluster_owner();
   make_private_directory(directory_, owner.uid, owner.gid);
   file_lock lock(directory_ + "/.lock");

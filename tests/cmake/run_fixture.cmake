@@ -954,6 +954,94 @@ function(case_bad_input)
   mt_expect_not_contains(good "error:" "warning:")
 endfunction()
 
+# The Alembic loop on a declared schema: edit schema/, `check` fails naming
+# the change, build migrate_autogenerate, review, build migrate_upgrade,
+# `check` passes; the downgrade of the generated migration restores the
+# previous state.
+function(case_autogenerate_workflow)
+  mt_copy_project(autogenerate src)
+  set(bin "${src}/build")
+  mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
+  mt_expect_rc(cfg 0)
+  mt_fresh_database_url(mt_cmake_autogenerate url)
+  # The scratch server is the test cluster, not a development cluster of its own.
+  _mt_pg_url(postgres scratch)
+  set(db_env "DATABASE_URL=${url}" "MIGRATE_DEV_URL=${scratch}")
+
+  mt_build(up "${bin}" migrate_upgrade STEP "build migrate_upgrade" CI 1 ENV ${db_env})
+  mt_expect_rc(up 0)
+  mt_build(chk "${bin}" migrate_check STEP "migrate_check: the schema matches" CI 1 ENV ${db_env})
+  mt_expect_rc(chk 0)
+  mt_expect_contains(chk "ok: the graph is valid and the database is at a0000001")
+  mt_build(none "${bin}" migrate_autogenerate STEP "migrate_autogenerate with no change" CI 1
+           ENV ${db_env} "MIGRATE_MESSAGE=nothing")
+  mt_expect_rc(none 0)
+  mt_expect_contains(none "no changes detected")
+  file(GLOB written "${src}/migrations/*.sql")
+  list(LENGTH written count)
+  mt_check("no migration written without a change" count EQUAL 1)
+
+  # Edit the declared schema: a new column, an index and a table.
+  file(WRITE "${src}/schema/items.sql"
+    "create table items (\n"
+    "  id bigint generated always as identity primary key,\n"
+    "  name text not null,\n"
+    "  internal_description text\n"
+    ");\n"
+    "create index items_name on items (lower(name));\n")
+  file(WRITE "${src}/schema/tags.sql"
+    "create table tags (item bigint references items on delete cascade, tag text not null);\n")
+  mt_build(drift "${bin}" migrate_check STEP "migrate_check: the schema has changes no migration makes" CI 1 ENV ${db_env})
+  mt_expect_rc(drift nonzero)
+  mt_expect_contains(drift "has changes no migration makes:"
+    "added column 'public.items.internal_description'" "added table 'public.tags'"
+    "--target migrate_autogenerate")
+
+  mt_build(gen "${bin}" migrate_autogenerate STEP "build migrate_autogenerate" CI 1
+           ENV ${db_env} "MIGRATE_MESSAGE=add description and tags")
+  mt_expect_rc(gen 0)
+  mt_expect_contains(gen "detected added column 'public.items.internal_description'"
+    "detected added table 'public.tags'" "hazard: builds an index on public.items")
+  file(GLOB written "${src}/migrations/*_add_description_and_tags.sql")
+  list(LENGTH written count)
+  mt_check("one migration written" count EQUAL 1)
+  file(READ "${written}" text)
+  foreach(expected IN ITEMS
+      "-- migrate:down_revision a0000001"
+      "ALTER TABLE public.items ADD COLUMN internal_description text;"
+      "CREATE INDEX items_name ON public.items USING btree (lower(name));"
+      "-- migrate:downgrade"
+      "DROP TABLE public.tags;")
+    string(FIND "${text}" "${expected}" at)
+    mt_check("the migration holds '${expected}'" NOT at EQUAL -1)
+  endforeach()
+
+  mt_build(up2 "${bin}" migrate_upgrade STEP "build migrate_upgrade with the new migration" CI 1 ENV ${db_env})
+  mt_expect_rc(up2 0)
+  mt_expect_contains(up2 "add description and tags")
+  mt_build(chk2 "${bin}" migrate_check STEP "migrate_check passes again" CI 1 ENV ${db_env})
+  mt_expect_rc(chk2 0)
+
+  mt_run(down COMMAND "${bin}/migrate" downgrade -1 STEP "downgrade the generated migration" CI unset ENV ${db_env})
+  mt_expect_rc(down 0)
+  mt_run(back COMMAND "${bin}/migrate" diff migrations database STEP "diff migrations database after the downgrade" CI unset ENV ${db_env})
+  mt_expect_rc(back 0)
+  mt_expect_contains(back "ALTER TABLE public.items DROP COLUMN internal_description;")
+
+  # A schema file that fails to apply: file:line, exit 2, nothing written.
+  file(WRITE "${src}/schema/tags.sql"
+    "create table tags (item bigint references items on delete cascade, tag text not null);\n"
+    "\n"
+    "create index on tags (no_such_column);\n")
+  mt_build(bad "${bin}" migrate_autogenerate STEP "migrate_autogenerate with a broken schema file" CI 1
+           ENV ${db_env} "MIGRATE_MESSAGE=broken")
+  mt_expect_rc(bad nonzero)
+  mt_expect_contains(bad "schema/tags.sql:3: error: column \"no_such_column\" does not exist (SQLSTATE 42703)")
+  file(GLOB written "${src}/migrations/*_broken.sql")
+  list(LENGTH written count)
+  mt_check("nothing written for a broken schema" count EQUAL 0)
+endfunction()
+
 # ---------------------------------------------------------------------------
 
 if(NOT COMMAND case_${CASE})

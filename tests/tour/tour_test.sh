@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the README's two-minute tour exactly as written, on a copy of the
+# Runs the README's two-minute tour exactly as written (edit schema/, build
+# migrate_autogenerate, upgrade, downgrade, history), on a copy of the
 # repository, with the embedded development database.
 #   tour_test.sh SOURCE_ROOT WORK_DIR SCANNER
 set -euo pipefail
@@ -28,17 +29,18 @@ block() {  # block LANG N: the N-th fenced block of that language
     $0 == "```" { inside = 0; next }
     inside { print }' <<<"$tour"
 }
-[[ -n $(block sh 1) && -n $(block sql 1) && -n $(block sh 2) ]] || fail "README tour blocks not found"
+[[ -n $(block sql 1) && -n $(block sh 1) && -n $(block sh 2) ]] || fail "README tour blocks not found"
 
-out=$(bash -euo pipefail -c "$(block sh 1)" 2>&1) || fail "creating the migration failed: $out"
+# "Edit it, here with a new file schema/030_user_settings.sql."
+block sql 1 >schema/030_user_settings.sql
+out=$(bash -euo pipefail -c "$(block sh 1)" 2>&1) || fail "autogenerate failed: $out"
+grep -q "detected added table 'public.user_settings'" <<<"$out" || fail "autogenerate detected no table: $out"
 file=$(grep -Eo '/[^ ]*migrations/[0-9]{8}_[0-9]{4}_[0-9a-f]{12}_add_user_settings\.sql' <<<"$out" | tail -n 1)
-[[ -f $file ]] || fail "migrate_new printed no file path: $out"
+[[ -f $file ]] || fail "migrate_autogenerate printed no file path: $out"
 new_rev=$(sed -n 's/^-- migrate:revision //p' "$file")
 grep -q "^-- migrate:down_revision $old_head\$" "$file" || fail "the new file's parent is not $old_head"
-
-# "Open that file and write the two sections below its header."
-header=$(sed '/^-- migrate:upgrade/,$d' "$file")
-printf '%s\n%s\n' "$header" "$(block sql 1)" >"$file"
+grep -q "^CREATE TABLE public.user_settings" "$file" || fail "the migration creates no table: $(cat "$file")"
+grep -q "^DROP TABLE public.user_settings;" "$file" || fail "the downgrade drops no table: $(cat "$file")"
 
 out=$(bash -euo pipefail -c "$(block sh 2)" 2>&1) || fail "upgrade/downgrade/history failed: $out"
 grep -q "$old_head -> $new_rev (head), add user settings" <<<"$out" || fail "history does not show the new head: $out"

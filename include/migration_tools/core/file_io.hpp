@@ -14,5 +14,7 @@ bool write_file_if_different(const std::string& path, const std::string& content
 long long modification_time_ns(const std::string& path);
 // Writes atomically (temporary file + rename); throws on failure.
 void write_file(const std::string& path, const std::string& content);
+// Creates the directory and its missing parents; throws naming the path on failure.
+void make_directories(const std::string& path);
 
 }  // namespace migration_tools
