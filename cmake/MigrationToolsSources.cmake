@@ -42,6 +42,10 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/constraints.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/indexes.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/sequences.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/enums.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/views.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/functions.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/triggers.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/unhandled.cpp)
 
 # The PostgreSQL layer on libpqxx.

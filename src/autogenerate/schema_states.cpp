@@ -19,6 +19,7 @@ std::string sqlstate_suffix(const pqxx::sql_error& e) {
 [[noreturn]] void locate_failure(pqxx::connection& c, const std::vector<declared_file>& files,
                                  const pqxx::sql_error& first) {
   pqxx::work tx(c, "declared_schema_locate");
+  tx.exec0("SET LOCAL check_function_bodies = off");
   for (const auto& f : files)
     for (const auto& s : split_sql(f.text)) {
       try {
@@ -40,6 +41,9 @@ schema::schema_model load_declared_schema(const std::string& database_url,
   pqxx::connection c(database_url);
   try {
     pqxx::work tx(c, "declared_schema");
+    // As when pg_dump's output is restored: a function body may name a table
+    // of a later file.
+    tx.exec0("SET LOCAL check_function_bodies = off");
     // One round trip per file: a declared schema of a thousand tables loads
     // in one go; only a failure is looked at statement by statement.
     for (const auto& f : files)

@@ -113,6 +113,51 @@ void read_sequences(pqxx::transaction_base& tx, const inspection_options& option
   }
 }
 
+void read_views(pqxx::transaction_base& tx, schema::schema_model& m) {
+  std::unordered_map<std::string, size_t> by_oid;
+  for (const auto& r : tx.exec(catalog_queries::views)) {
+    schema::view v;
+    v.name = {text(r[1]), text(r[2])};
+    v.materialized = flag(r[3]);
+    v.definition = text(r[4]);
+    v.options = text(r[5]);
+    v.check_option = text(r[6]);
+    v.comment = text(r[7]);
+    by_oid.emplace(text(r[0]), m.views.size());
+    m.views.push_back(std::move(v));
+  }
+  for (const auto& r : tx.exec(catalog_queries::view_dependencies)) {
+    auto it = by_oid.find(text(r[0]));
+    if (it != by_oid.end())
+      m.views[it->second].depends_on.push_back({{text(r[1]), text(r[2])}, text(r[3])});
+  }
+}
+
+void read_routines(pqxx::transaction_base& tx, schema::schema_model& m) {
+  for (const auto& r : tx.exec(catalog_queries::enums)) {
+    schema::enum_type e;
+    e.name = {text(r[0]), text(r[1])};
+    auto labels = r[2].as_array();
+    for (auto item = labels.get_next(); item.first != pqxx::array_parser::done;
+         item = labels.get_next())
+      if (item.first == pqxx::array_parser::string_value) e.values.push_back(item.second);
+    e.comment = text(r[3]);
+    m.enums.push_back(std::move(e));
+  }
+  for (const auto& r : tx.exec(catalog_queries::functions)) {
+    schema::function f;
+    f.name = {text(r[0]), text(r[1])};
+    f.arguments = text(r[2]);
+    f.kind = text(r[3]).front();
+    f.definition = text(r[4]);
+    f.result = text(r[5]);
+    f.comment = text(r[6]);
+    m.functions.push_back(std::move(f));
+  }
+  for (const auto& r : tx.exec(catalog_queries::triggers))
+    m.triggers.push_back({{text(r[0]), text(r[1])}, text(r[2]), text(r[3]), text(r[4])});
+}
+
 }  // namespace
 
 schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
@@ -126,6 +171,8 @@ schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
   read_tables(tx, options, m);
   read_constraints_and_indexes(tx, options, m);
   read_sequences(tx, options, m);
+  read_views(tx, m);
+  read_routines(tx, m);
   for (const auto& r : tx.exec(catalog_queries::unhandled))
     m.unhandled.push_back({text(r[0]), text(r[1]), text(r[2])});
   if (!options.ignored_schema.empty()) {

@@ -75,7 +75,7 @@ const char* const indexes =
     "COALESCE(obj_description(i.indexrelid, 'pg_class'), '') "
     "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
     "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-    "WHERE t.relkind IN ('r', 'p') AND NOT ic.relispartition AND " MT_USER_NAMESPACE
+    "WHERE t.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND " MT_USER_NAMESPACE
     "AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.indexrelid "
     "AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) "
     "ORDER BY n.nspname, ic.relname";
@@ -96,38 +96,71 @@ const char* const sequences =
         "pg_class",
         "c.oid") "AND (d.deptype IS NULL OR d.deptype = 'a') ORDER BY n.nspname, c.relname";
 
+const char* const views =
+    "SELECT c.oid, n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid), "
+    "COALESCE((SELECT string_agg(o, ', ' ORDER BY o) FROM unnest(c.reloptions) o "
+    "WHERE o !~ '^check_option='), ''), "
+    "COALESCE((SELECT substr(o, 14) FROM unnest(c.reloptions) o WHERE o ~ '^check_option='), ''), "
+    "COALESCE(obj_description(c.oid, 'pg_class'), '') "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind IN ('v', 'm') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "ORDER BY n.nspname, c.relname";
+
+const char* const view_dependencies =
+    "SELECT DISTINCT rw.ev_class, rn.nspname, r.relname, COALESCE(a.attname, '') "
+    "FROM pg_rewrite rw "
+    "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid "
+    "AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> rw.ev_class "
+    "JOIN pg_class r ON r.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = r.relnamespace "
+    "LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+    "AND d.refobjsubid > 0 "
+    "JOIN pg_class v ON v.oid = rw.ev_class WHERE v.relkind IN ('v', 'm') ORDER BY 1, 2, 3, 4";
+
+const char* const enums =
+    "SELECT n.nspname, t.typname, "
+    "(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e "
+    "WHERE e.enumtypid = t.oid), COALESCE(obj_description(t.oid, 'pg_type'), '') "
+    "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.typtype = 'e' AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
+
+const char* const functions =
+    "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), "
+    "CASE p.prokind WHEN 'p' THEN 'p' ELSE 'f' END, pg_get_functiondef(p.oid), "
+    "COALESCE(pg_get_function_result(p.oid), ''), "
+    "COALESCE(obj_description(p.oid, 'pg_proc'), '') "
+    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE p.prokind IN ('f', 'p', 'w') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY 1, 2, 3";
+
+const char* const triggers =
+    "SELECT n.nspname, c.relname, tg.tgname, pg_get_triggerdef(tg.oid), "
+    "COALESCE(obj_description(tg.oid, 'pg_trigger'), '') "
+    "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " MT_USER_NAMESPACE "ORDER BY 1, 2, 3";
+
 const char* const unhandled =
     // Relations of other kinds.
-    "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' "
-    "WHEN 'f' THEN 'foreign table' ELSE 'composite type' END, "
-    "n.nspname || '.' || c.relname, "
-    "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) ELSE '' END "
+    "SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END, "
+    "n.nspname || '.' || c.relname, '' "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('v', 'm', 'f', 'c') AND " MT_USER_NAMESPACE
+    "WHERE c.relkind IN ('f', 'c') AND " MT_USER_NAMESPACE
     "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
-    // Enums, domains, ranges and multiranges.
-    "SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'range type' END, "
+    // Domains and ranges.
+    "SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'range type' END, "
     "n.nspname || '.' || t.typname, "
-    "CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) "
-    "FROM pg_enum e WHERE e.enumtypid = t.oid) "
-    "WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) || ' ' || "
+    "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) || ' ' || "
     "COALESCE(t.typdefault, '') || (SELECT COALESCE(string_agg(pg_get_constraintdef(k.oid), ',' "
     "ORDER BY k.conname), '') FROM pg_constraint k WHERE k.contypid = t.oid) ELSE '' END "
     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "WHERE t.typtype IN ('e', 'd', 'r') AND " MT_USER_NAMESPACE
+    "WHERE t.typtype IN ('d', 'r') AND " MT_USER_NAMESPACE
     "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "UNION ALL "
-    // Functions, procedures and aggregates.
-    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' "
-    "ELSE 'function' END, n.nspname || '.' || p.proname || '(' || "
-    "pg_get_function_identity_arguments(p.oid) || ')', "
-    "CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE '' END "
-    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " MT_USER_NAMESPACE
-    "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
-    // Triggers that are not a constraint's own.
-    "SELECT 'trigger', n.nspname || '.' || c.relname || '.' || tg.tgname, "
-    "pg_get_triggerdef(tg.oid) FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT tg.tgisinternal AND "
-    MT_USER_NAMESPACE "UNION ALL "
+    // Aggregates.
+    "SELECT 'aggregate', n.nspname || '.' || p.proname || '(' || "
+    "pg_get_function_identity_arguments(p.oid) || ')', '' "
+    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
     // Row-level security policies.
     "SELECT 'policy', n.nspname || '.' || c.relname || '.' || po.polname, "
     "po.polcmd::text || po.polpermissive::text || COALESCE(pg_get_expr(po.polqual, po.polrelid), '') "

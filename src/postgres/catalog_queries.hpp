@@ -28,6 +28,20 @@ extern const char* const indexes;
 // owning table schema, owning table, owning column, comment. Sequences that
 // are not an identity column's.
 extern const char* const sequences;
+// Rows: oid, schema, name, materialized, pg_get_viewdef, options (without
+// check_option), check_option, comment.
+extern const char* const views;
+// Rows: view oid, schema, relation, column ("" for the relation): what each
+// view's query reads.
+extern const char* const view_dependencies;
+// Rows: schema, name, labels (array, in sort order), comment.
+extern const char* const enums;
+// Rows: schema, name, identity arguments, kind (f or p), pg_get_functiondef,
+// result, comment. Functions (window functions too) and procedures.
+extern const char* const functions;
+// Rows: schema, table, name, pg_get_triggerdef, comment. Not internal ones,
+// nor the clones on partitions.
+extern const char* const triggers;
 // Rows: kind, name, definition: objects of kinds the diff does not handle yet.
 extern const char* const unhandled;
 

@@ -8,10 +8,14 @@ namespace migration_tools::schema {
 schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   plan_builder out;
   diff_namespaces(from, to, out);
+  diff_enums(from, to, out);
+  diff_functions(from, to, out);
   diff_sequences(from, to, out);
   diff_tables(from, to, out);
   diff_constraints(from, to, out);
   diff_indexes(from, to, out);
+  diff_views(from, to, out);
+  diff_triggers(from, to, out);
   diff_unhandled(from, to, out);
   return out.finish();
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,11 @@
 namespace migration_tools::schema {
 
 enum class step : int {
+  // Settings of the migration's transaction.
+  session,
   // Removals, dependents first.
+  drop_trigger,
+  drop_view,
   drop_foreign_key,
   drop_index,
   drop_constraint,
@@ -22,9 +27,15 @@ enum class step : int {
   drop_table,
   detach_partition,  // before new partitions take over its bounds
   drop_sequence,
+  drop_function,
+  drop_type,
   drop_namespace,
   // Additions and alterations, what is depended on first.
   create_namespace,
+  create_type,
+  alter_type,       // enums recreated: their columns change type here
+  retype_default,   // defaults of those columns, set again
+  create_function,  // bodies are not checked (session step), so tables may come later
   create_sequence,
   create_table,
   alter_table,
@@ -34,6 +45,9 @@ enum class step : int {
   add_constraint,
   create_index,
   add_foreign_key,
+  create_view,
+  create_view_index,  // indexes of materialized views
+  create_trigger,
   comment,
 };
 
@@ -80,7 +94,21 @@ std::string identity_options(const column& c);
 void diff_constraints(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_indexes(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_sequences(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_enums(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_views(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_functions(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_triggers(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_unhandled(const schema_model& from, const schema_model& to, plan_builder& out);
+
+// Columns whose values are rewritten in place (type or collation changed, or
+// their enum type recreated) or that go away: views over them must be
+// dropped before and created again after.
+std::set<column_ref> reshaped_columns(const schema_model& from, const schema_model& to);
+// Views (plain and materialized) on both sides that are dropped and created
+// again; their indexes and triggers go with them.
+std::set<qualified_name> recreated_views(const schema_model& from, const schema_model& to);
+// Enums whose values were removed or reordered: recreated, not altered.
+std::set<qualified_name> recreated_enums(const schema_model& from, const schema_model& to);
 
 // `COMMENT ON <what> IS ...;` when the comment changed (NULL when it went away).
 void comment_statement(const std::string& what, const std::string& from, const std::string& to,

@@ -96,6 +96,51 @@ struct sequence {
   std::string comment;
 };
 
+// A column a view or function depends on: table and column name ("" for the
+// relation as a whole).
+struct column_ref {
+  qualified_name relation;
+  std::string column;
+  friend bool operator<(const column_ref& a, const column_ref& b) {
+    return std::tie(a.relation, a.column) < std::tie(b.relation, b.column);
+  }
+  friend bool operator==(const column_ref& a, const column_ref& b) {
+    return a.relation == b.relation && a.column == b.column;
+  }
+};
+
+struct view {
+  qualified_name name;
+  bool materialized = false;
+  std::string definition;              // pg_get_viewdef: the query
+  std::string options;                 // reloptions, e.g. "security_barrier=true", comma separated
+  std::string check_option;            // "local", "cascaded" or ""
+  std::vector<column_ref> depends_on;  // relations and columns, from pg_depend
+  std::string comment;
+};
+
+struct enum_type {
+  qualified_name name;
+  std::vector<std::string> values;  // in sort order
+  std::string comment;
+};
+
+struct function {
+  qualified_name name;
+  std::string arguments;   // pg_get_function_identity_arguments
+  char kind = 'f';         // f function, p procedure
+  std::string definition;  // pg_get_functiondef: CREATE OR REPLACE ...
+  std::string result;      // pg_get_function_result ("" for a procedure)
+  std::string comment;
+};
+
+struct trigger {
+  qualified_name table;
+  std::string name;
+  std::string definition;  // pg_get_triggerdef
+  std::string comment;
+};
+
 // An object of a kind the diff does not handle yet. Kept so that a change to
 // it is said aloud as a warning instead of being left out of a migration.
 struct unhandled_object {
@@ -110,6 +155,10 @@ struct schema_model {
   std::vector<constraint> constraints;
   std::vector<index> indexes;
   std::vector<sequence> sequences;
+  std::vector<view> views;
+  std::vector<enum_type> enums;
+  std::vector<function> functions;
+  std::vector<trigger> triggers;
   std::vector<unhandled_object> unhandled;
 };
 

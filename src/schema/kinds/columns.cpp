@@ -159,3 +159,35 @@ void diff_columns(const table& from, const table& to, plan_builder& out) {
 }
 
 }  // namespace migration_tools::schema
+
+namespace migration_tools::schema {
+
+std::set<column_ref> reshaped_columns(const schema_model& from, const schema_model& to) {
+  std::set<column_ref> out;
+  auto enums = recreated_enums(from, to);
+  auto uses_recreated_enum = [&](const column& c) {
+    for (const auto& e : enums)
+      if (c.type == quote_name(e) || c.type == quote_name(e) + "[]") return true;
+    return false;
+  };
+  for (const auto& before : from.tables) {
+    const table* after = nullptr;
+    for (const auto& t : to.tables)
+      if (t.name == before.name) after = &t;
+    if (!after) {
+      out.insert({before.name, ""});
+      continue;
+    }
+    for (const auto& c : before.columns) {
+      const column* now = nullptr;
+      for (const auto& n : after->columns)
+        if (n.name == c.name) now = &n;
+      if (!now || now->type != c.type || now->collation != c.collation ||
+          now->generated != c.generated || uses_recreated_enum(c))
+        out.insert({before.name, c.name});
+    }
+  }
+  return out;
+}
+
+}  // namespace migration_tools::schema

@@ -18,8 +18,8 @@ std::string shown(const index& i) {
   return "index '" + display_name(i.name) + "' on '" + display_name(i.table) + "'";
 }
 
-void create(const index& i, bool existing_table, plan_builder& out) {
-  out.add(step::create_index, i.definition + ";",
+void create(const index& i, bool existing_table, bool on_view, plan_builder& out) {
+  out.add(on_view ? step::create_view_index : step::create_index, i.definition + ";",
           existing_table ? std::vector<std::string>{hazard::builds_index(i.table)}
                          : std::vector<std::string>{});
 }
@@ -31,31 +31,43 @@ void drop(const index& i, plan_builder& out) {
 }  // namespace
 
 void diff_indexes(const schema_model& from, const schema_model& to, plan_builder& out) {
-  std::set<qualified_name> old_tables, new_tables;
+  // Tables and materialized views: what indexes are on.
+  std::set<qualified_name> old_tables, new_tables, new_views;
   for (const auto& t : from.tables) old_tables.insert(t.name);
   for (const auto& t : to.tables) new_tables.insert(t.name);
+  for (const auto& v : to.views) new_views.insert(v.name);
+  // A recreated materialized view comes back without its indexes.
+  auto recreated = recreated_views(from, to);
+  auto create_index = [&](const index& i) {
+    create(i, old_tables.count(i.table) > 0, new_views.count(i.table) > 0, out);
+  };
   auto old_ones = by_key(from.indexes, &key);
   auto new_ones = by_key(to.indexes, &key);
   for (const auto& [name, i] : old_ones) {
     auto now = new_ones.find(name);
     if (now != new_ones.end() && now->second->definition == i->definition) {
-      comment_statement("INDEX " + quote_name(name), i->comment, now->second->comment, out);
+      if (recreated.count(i->table)) {
+        create_index(*now->second);
+        comment_statement("INDEX " + quote_name(name), "", now->second->comment, out);
+      } else {
+        comment_statement("INDEX " + quote_name(name), i->comment, now->second->comment, out);
+      }
       continue;
     }
-    // An index of a dropped table goes with it.
-    if (!new_tables.count(i->table)) continue;
-    drop(*i, out);
+    // An index of a dropped or recreated table or view goes with it.
+    bool relation_stays = new_tables.count(i->table) || new_views.count(i->table);
+    if (relation_stays && !recreated.count(i->table)) drop(*i, out);
     if (now == new_ones.end()) {
-      out.detected("removed " + shown(*i));
-    } else {
-      create(*now->second, old_tables.count(now->second->table) > 0, out);
-      out.detected("changed " + shown(*now->second));
-      comment_statement("INDEX " + quote_name(name), "", now->second->comment, out);
+      if (relation_stays) out.detected("removed " + shown(*i));
+      continue;
     }
+    create_index(*now->second);
+    out.detected("changed " + shown(*now->second));
+    comment_statement("INDEX " + quote_name(name), "", now->second->comment, out);
   }
   for (const auto& [name, i] : new_ones) {
     if (old_ones.count(name)) continue;
-    create(*i, old_tables.count(i->table) > 0, out);
+    create_index(*i);
     out.detected("added " + shown(*i));
     comment_statement("INDEX " + quote_name(name), "", i->comment, out);
   }

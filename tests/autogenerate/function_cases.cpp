@@ -1,0 +1,70 @@
+// Functions, procedures and triggers; functions used by defaults and checks.
+#include <catch2/catch.hpp>
+
+#include "schema_case.hpp"
+
+using migration_tools::test::check_schema_case;
+using migration_tools::test::schema_case;
+
+TEST_CASE("functions: a function used by a default and a check comes before the table",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before = "";
+  // As in a declared schema, which is loaded the way pg_dump's output is.
+  c.after =
+      "SET check_function_bodies = off;\n"
+      "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'c' || count(*) FROM "
+      "codes $$;\n"
+      "CREATE FUNCTION positive(n int) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN n > 0;\n"
+      "CREATE TABLE codes (code text DEFAULT next_code(), n int CHECK (positive(n)));\n"
+      "CREATE PROCEDURE reset_codes() LANGUAGE sql AS $$ DELETE FROM codes $$;\n"
+      "COMMENT ON FUNCTION positive(int) IS 'n > 0';";
+  c.detected = {"added function 'public.next_code()'",
+                "added function 'public.positive(n integer)'",
+                "added procedure 'public.reset_codes()'"};
+  c.upgrade_contains = {"SET LOCAL check_function_bodies = off;",
+                        "COMMENT ON FUNCTION public.positive(n integer) IS 'n > 0';"};
+  check_schema_case("functions_defaults", c);
+}
+
+TEST_CASE("functions: a changed body is replaced in place; a changed result type is recreated",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before =
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+      "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+      "CREATE FUNCTION gone(a int, b int) RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN a + b; "
+      "END$$;";
+  c.after =
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';\n"
+      "CREATE FUNCTION g() RETURNS bigint LANGUAGE sql AS 'SELECT 1::bigint';";
+  c.detected = {"changed function 'public.f()'",
+                "removed function 'public.gone(a integer, b integer)'"};
+  c.upgrade_contains = {"DROP FUNCTION public.g();",
+                        "DROP FUNCTION public.gone(a integer, b integer);",
+                        "CREATE OR REPLACE FUNCTION public.f()"};
+  check_schema_case("functions_replace", c);
+}
+
+TEST_CASE("triggers: created after their function and table, changed by drop and create",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before =
+      "CREATE TABLE t (a int, changed_at timestamptz);\n"
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.changed_at = now(); "
+      "RETURN NEW; END$$;\n"
+      "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();";
+  c.after =
+      "CREATE TABLE t (a int, changed_at timestamptz);\n"
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.changed_at = now(); "
+      "RETURN NEW; END$$;\n"
+      "CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON t FOR EACH ROW WHEN (NEW.a IS NOT NULL) "
+      "EXECUTE FUNCTION touch();\n"
+      "CREATE TABLE u (a int);\n"
+      "CREATE TRIGGER u_touch AFTER DELETE ON u FOR EACH STATEMENT EXECUTE FUNCTION touch();\n"
+      "COMMENT ON TRIGGER u_touch ON u IS 'audit';";
+  c.detected = {"changed trigger 't_touch' on 'public.t'", "added trigger 'u_touch' on 'public.u'"};
+  c.upgrade_contains = {"DROP TRIGGER t_touch ON public.t;",
+                        "COMMENT ON TRIGGER u_touch ON public.u IS 'audit';"};
+  check_schema_case("triggers", c);
+}
