@@ -46,6 +46,10 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/views.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/functions.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/triggers.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/extensions.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/domains.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/composites.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/policies.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/unhandled.cpp)
 
 # The PostgreSQL layer on libpqxx.

@@ -158,6 +158,45 @@ void read_routines(pqxx::transaction_base& tx, schema::schema_model& m) {
     m.triggers.push_back({{text(r[0]), text(r[1])}, text(r[2]), text(r[3]), text(r[4])});
 }
 
+void read_types(pqxx::transaction_base& tx, schema::schema_model& m) {
+  for (const auto& r : tx.exec(catalog_queries::extensions))
+    m.extensions.push_back({text(r[0]), text(r[1]), text(r[2]), text(r[3])});
+  std::unordered_map<std::string, size_t> domains, composites;
+  for (const auto& r : tx.exec(catalog_queries::domains)) {
+    schema::domain d;
+    d.name = {text(r[1]), text(r[2])};
+    d.base_type = text(r[3]);
+    d.collation = text(r[4]);
+    d.default_expr = text(r[5]);
+    d.not_null = flag(r[6]);
+    d.comment = text(r[7]);
+    domains.emplace(text(r[0]), m.domains.size());
+    m.domains.push_back(std::move(d));
+  }
+  for (const auto& r : tx.exec(catalog_queries::domain_constraints))
+    if (auto it = domains.find(text(r[0])); it != domains.end())
+      m.domains[it->second].constraints.push_back({text(r[1]), text(r[2])});
+  for (const auto& r : tx.exec(catalog_queries::composites)) {
+    composites.emplace(text(r[0]), m.composites.size());
+    m.composites.push_back({{text(r[1]), text(r[2])}, {}, text(r[3])});
+  }
+  for (const auto& r : tx.exec(catalog_queries::composite_attributes))
+    if (auto it = composites.find(text(r[0])); it != composites.end())
+      m.composites[it->second].attributes.push_back({text(r[1]), text(r[2]), text(r[3])});
+  for (const auto& r : tx.exec(catalog_queries::policies)) {
+    schema::policy p;
+    p.table = {text(r[0]), text(r[1])};
+    p.name = text(r[2]);
+    p.permissive = flag(r[3]);
+    p.command = text(r[4]);
+    p.roles = text(r[5]);
+    p.using_expr = text(r[6]);
+    p.check_expr = text(r[7]);
+    p.comment = text(r[8]);
+    m.policies.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
@@ -173,6 +212,7 @@ schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
   read_sequences(tx, options, m);
   read_views(tx, m);
   read_routines(tx, m);
+  read_types(tx, m);
   for (const auto& r : tx.exec(catalog_queries::unhandled))
     m.unhandled.push_back({text(r[0]), text(r[1]), text(r[2])});
   if (!options.ignored_schema.empty()) {

@@ -131,6 +131,9 @@ const char* const functions =
     "COALESCE(obj_description(p.oid, 'pg_proc'), '') "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.prokind IN ('f', 'p', 'w') AND " MT_USER_NAMESPACE
+    // Not the constructors a range type makes for itself.
+    "AND NOT EXISTS (SELECT FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass "
+    "AND i.objid = p.oid AND i.deptype = 'i') "
     "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY 1, 2, 3";
 
 const char* const triggers =
@@ -140,40 +143,79 @@ const char* const triggers =
     "JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " MT_USER_NAMESPACE "ORDER BY 1, 2, 3";
 
-const char* const unhandled =
-    // Relations of other kinds.
-    "SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END, "
-    "n.nspname || '.' || c.relname, '' "
-    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relkind IN ('f', 'c') AND " MT_USER_NAMESPACE
-    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
-    // Domains and ranges.
-    "SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'range type' END, "
-    "n.nspname || '.' || t.typname, "
-    "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) || ' ' || "
-    "COALESCE(t.typdefault, '') || (SELECT COALESCE(string_agg(pg_get_constraintdef(k.oid), ',' "
-    "ORDER BY k.conname), '') FROM pg_constraint k WHERE k.contypid = t.oid) ELSE '' END "
+const char* const extensions =
+    "SELECT x.extname, n.nspname, x.extversion, "
+    "COALESCE(obj_description(x.oid, 'pg_extension'), '') "
+    "FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace "
+    "WHERE x.extname <> 'plpgsql' ORDER BY 1";
+
+const char* const domains =
+    "SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), "
+    "CASE WHEN t.typcollation <> bt.typcollation "
+    "THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' END, "
+    "COALESCE(pg_get_expr(t.typdefaultbin, 0), ''), t.typnotnull, "
+    "COALESCE(obj_description(t.oid, 'pg_type'), '') "
     "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-    "WHERE t.typtype IN ('d', 'r') AND " MT_USER_NAMESPACE
-    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "UNION ALL "
+    "JOIN pg_type bt ON bt.oid = t.typbasetype "
+    "LEFT JOIN pg_collation co ON co.oid = t.typcollation "
+    "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+    "WHERE t.typtype = 'd' AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
+
+const char* const domain_constraints =
+    "SELECT k.contypid, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+    "WHERE k.contypid <> 0 ORDER BY 1, 2";
+
+const char* const composites =
+    "SELECT c.oid, n.nspname, t.typname, COALESCE(obj_description(t.oid, 'pg_type'), '') "
+    "FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid "
+    "JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.typtype = 'c' AND c.relkind = 'c' AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY n.nspname, t.typname";
+
+const char* const composite_attributes =
+    "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
+    "CASE WHEN a.attcollation <> t.typcollation "
+    "THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' END "
+    "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_type t ON t.oid = a.atttypid "
+    "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+    "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+    "WHERE c.relkind = 'c' AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, a.attnum";
+
+const char* const policies =
+    "SELECT n.nspname, c.relname, p.polname, p.polpermissive, "
+    "CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' "
+    "WHEN 'd' THEN 'DELETE' ELSE 'ALL' END, "
+    "CASE WHEN p.polroles = '{0}'::oid[] THEN 'PUBLIC' ELSE (SELECT string_agg(quote_ident("
+    "r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (p.polroles)) END, "
+    "COALESCE(pg_get_expr(p.polqual, p.polrelid), ''), "
+    "COALESCE(pg_get_expr(p.polwithcheck, p.polrelid), ''), "
+    "COALESCE(obj_description(p.oid, 'pg_policy'), '') "
+    "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MT_USER_NAMESPACE "ORDER BY 1, 2, 3";
+
+const char* const unhandled =
+    // Foreign tables.
+    "SELECT 'foreign table', n.nspname || '.' || c.relname, '' "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relkind = 'f' AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
+    // Range types.
+    "SELECT 'range type', n.nspname || '.' || t.typname, "
+    "format_type(r.rngsubtype, NULL) FROM pg_type t JOIN pg_range r ON r.rngtypid = t.oid "
+    "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'r' AND "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "UNION ALL "
     // Aggregates.
     "SELECT 'aggregate', n.nspname || '.' || p.proname || '(' || "
     "pg_get_function_identity_arguments(p.oid) || ')', '' "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND "
     MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
-    // Row-level security policies.
-    "SELECT 'policy', n.nspname || '.' || c.relname || '.' || po.polname, "
-    "po.polcmd::text || po.polpermissive::text || COALESCE(pg_get_expr(po.polqual, po.polrelid), '') "
-    "|| COALESCE(pg_get_expr(po.polwithcheck, po.polrelid), '') || po.polroles::text "
-    "FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MT_USER_NAMESPACE "UNION ALL "
-    // Extensions.
-    "SELECT 'extension', x.extname, x.extversion FROM pg_extension x "
-    "WHERE x.extname <> 'plpgsql' UNION ALL "
-    // Privileges granted on tables, sequences and schemas.
+    // Privileges granted on tables, sequences, views and schemas.
     "SELECT 'privilege', n.nspname || '.' || c.relname, c.relacl::text "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'S', 'v', 'm') AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
     "UNION ALL SELECT 'privilege', 'schema ' || n.nspname, n.nspacl::text FROM pg_namespace n "
     "WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND " MT_USER_NAMESPACE
     "ORDER BY 1, 2";

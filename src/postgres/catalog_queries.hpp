@@ -42,6 +42,19 @@ extern const char* const functions;
 // Rows: schema, table, name, pg_get_triggerdef, comment. Not internal ones,
 // nor the clones on partitions.
 extern const char* const triggers;
+// Rows: name, schema, version, comment. plpgsql aside.
+extern const char* const extensions;
+// Rows: oid, schema, name, base type, collation, default, not null, comment.
+extern const char* const domains;
+// Rows: domain oid, constraint name, definition.
+extern const char* const domain_constraints;
+// Rows: relation oid, schema, name, comment.
+extern const char* const composites;
+// Rows: relation oid, name, type, collation: in attribute order.
+extern const char* const composite_attributes;
+// Rows: schema, table, name, permissive, command, roles, USING, WITH CHECK,
+// comment.
+extern const char* const policies;
 // Rows: kind, name, definition: objects of kinds the diff does not handle yet.
 extern const char* const unhandled;
 

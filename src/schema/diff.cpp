@@ -8,7 +8,10 @@ namespace migration_tools::schema {
 schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   plan_builder out;
   diff_namespaces(from, to, out);
+  diff_extensions(from, to, out);
   diff_enums(from, to, out);
+  diff_domains(from, to, out);
+  diff_composites(from, to, out);
   diff_functions(from, to, out);
   diff_sequences(from, to, out);
   diff_tables(from, to, out);
@@ -16,6 +19,7 @@ schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   diff_indexes(from, to, out);
   diff_views(from, to, out);
   diff_triggers(from, to, out);
+  diff_policies(from, to, out);
   diff_unhandled(from, to, out);
   return out.finish();
 }

@@ -17,6 +17,7 @@ enum class step : int {
   // Settings of the migration's transaction.
   session,
   // Removals, dependents first.
+  drop_policy,
   drop_trigger,
   drop_view,
   drop_foreign_key,
@@ -29,9 +30,11 @@ enum class step : int {
   drop_sequence,
   drop_function,
   drop_type,
+  drop_extension,
   drop_namespace,
   // Additions and alterations, what is depended on first.
   create_namespace,
+  create_extension,
   create_type,
   alter_type,       // enums recreated: their columns change type here
   retype_default,   // defaults of those columns, set again
@@ -48,6 +51,7 @@ enum class step : int {
   create_view,
   create_view_index,  // indexes of materialized views
   create_trigger,
+  create_policy,
   comment,
 };
 
@@ -98,6 +102,10 @@ void diff_enums(const schema_model& from, const schema_model& to, plan_builder& 
 void diff_views(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_functions(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_triggers(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_extensions(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_domains(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_composites(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_policies(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_unhandled(const schema_model& from, const schema_model& to, plan_builder& out);
 
 // Columns whose values are rewritten in place (type or collation changed, or

@@ -141,6 +141,51 @@ struct trigger {
   std::string comment;
 };
 
+struct extension {
+  std::string name;
+  std::string schema;
+  std::string version;
+  std::string comment;
+};
+
+struct domain_constraint {
+  std::string name;
+  std::string definition;  // pg_get_constraintdef, e.g. "CHECK ((VALUE > 0))"
+};
+
+struct domain {
+  qualified_name name;
+  std::string base_type;  // format_type
+  std::string collation;  // as for columns
+  std::string default_expr;
+  bool not_null = false;
+  std::vector<domain_constraint> constraints;  // by name
+  std::string comment;
+};
+
+struct composite_attribute {
+  std::string name;
+  std::string type;
+  std::string collation;
+};
+
+struct composite_type {
+  qualified_name name;
+  std::vector<composite_attribute> attributes;
+  std::string comment;
+};
+
+struct policy {
+  qualified_name table;
+  std::string name;
+  bool permissive = true;
+  std::string command;  // ALL, SELECT, INSERT, UPDATE or DELETE
+  std::string roles;    // quoted role names, comma separated; "PUBLIC" for all
+  std::string using_expr;
+  std::string check_expr;
+  std::string comment;
+};
+
 // An object of a kind the diff does not handle yet. Kept so that a change to
 // it is said aloud as a warning instead of being left out of a migration.
 struct unhandled_object {
@@ -159,6 +204,10 @@ struct schema_model {
   std::vector<enum_type> enums;
   std::vector<function> functions;
   std::vector<trigger> triggers;
+  std::vector<extension> extensions;
+  std::vector<domain> domains;
+  std::vector<composite_type> composites;
+  std::vector<policy> policies;
   std::vector<unhandled_object> unhandled;
 };
 
