@@ -50,6 +50,7 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/domains.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/composites.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/policies.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/privileges.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/unhandled.cpp)
 
 # The PostgreSQL layer on libpqxx.

@@ -213,6 +213,11 @@ schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
   read_views(tx, m);
   read_routines(tx, m);
   read_types(tx, m);
+  for (const auto& r : tx.exec(catalog_queries::privileges)) {
+    qualified_name relation{text(r[2]), text(r[3])};
+    if (!relation.name.empty() && ignored(options, relation)) continue;
+    m.privileges.push_back({text(r[0]), text(r[1]), relation, text(r[4]), text(r[5]), flag(r[6])});
+  }
   for (const auto& r : tx.exec(catalog_queries::unhandled))
     m.unhandled.push_back({text(r[0]), text(r[1]), text(r[2])});
   if (!options.ignored_schema.empty()) {

@@ -195,6 +195,35 @@ const char* const policies =
     "FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " MT_USER_NAMESPACE "ORDER BY 1, 2, 3";
 
+// Every ACL made explicit with acldefault (a function without one may be
+// executed by PUBLIC), each item exploded, the owner's own left out.
+const char* const privileges =
+    "SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, "
+    "quote_ident(n.nspname) || '.' || quote_ident(c.relname), n.nspname, c.relname, "
+    "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
+    "a.privilege_type, a.is_grantable "
+    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, "
+    "aclexplode(COALESCE(c.relacl, acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\", "
+    "c.relowner))) a LEFT JOIN pg_roles r ON r.oid = a.grantee "
+    "WHERE c.relkind IN ('r', 'p', 'S', 'v', 'm') AND a.grantee <> c.relowner AND "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
+    "SELECT 'SCHEMA', quote_ident(n.nspname), '', '', "
+    "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
+    "a.privilege_type, a.is_grantable "
+    "FROM pg_namespace n, aclexplode(COALESCE(n.nspacl, acldefault('n'::\"char\", n.nspowner))) a "
+    "LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE a.grantee <> n.nspowner AND "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "UNION ALL "
+    "SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, "
+    "quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || "
+    "pg_get_function_identity_arguments(p.oid) || ')', '', '', "
+    "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, "
+    "a.privilege_type, a.is_grantable "
+    "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, "
+    "aclexplode(COALESCE(p.proacl, acldefault('f'::\"char\", p.proowner))) a "
+    "LEFT JOIN pg_roles r ON r.oid = a.grantee "
+    "WHERE p.prokind IN ('f', 'p', 'w') AND a.grantee <> p.proowner AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY 1, 2, 5, 6";
+
 const char* const unhandled =
     // Foreign tables.
     "SELECT 'foreign table', n.nspname || '.' || c.relname, '' "
@@ -211,14 +240,15 @@ const char* const unhandled =
     "pg_get_function_identity_arguments(p.oid) || ')', '' "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND "
     MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
-    // Privileges granted on tables, sequences, views and schemas.
-    "SELECT 'privilege', n.nspname || '.' || c.relname, c.relacl::text "
-    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'S', 'v', 'm') AND " MT_USER_NAMESPACE
-    "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid")
-    "UNION ALL SELECT 'privilege', 'schema ' || n.nspname, n.nspacl::text FROM pg_namespace n "
-    "WHERE n.nspacl IS NOT NULL AND n.nspname <> 'public' AND " MT_USER_NAMESPACE
-    "ORDER BY 1, 2";
+    // Default privileges.
+    "SELECT 'default privilege', COALESCE(n.nspname, '') || ' ' || d.defaclobjtype::text, "
+    "d.defaclacl::text FROM pg_default_acl d LEFT JOIN pg_namespace n "
+    "ON n.oid = d.defaclnamespace UNION ALL "
+    // Privileges on single columns.
+    "SELECT 'column privilege', n.nspname || '.' || c.relname || '.' || a.attname, "
+    "a.attacl::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL AND "
+    MT_USER_NAMESPACE "ORDER BY 1, 2";
 
 #undef MT_USER_NAMESPACE
 #undef MT_NOT_EXTENSION_MEMBER

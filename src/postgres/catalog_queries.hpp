@@ -55,6 +55,9 @@ extern const char* const composite_attributes;
 // Rows: schema, table, name, permissive, command, roles, USING, WITH CHECK,
 // comment.
 extern const char* const policies;
+// Rows: object kind, object (quoted), relation schema, relation name,
+// grantee, privilege, grantable.
+extern const char* const privileges;
 // Rows: kind, name, definition: objects of kinds the diff does not handle yet.
 extern const char* const unhandled;
 

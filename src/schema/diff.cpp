@@ -20,6 +20,7 @@ schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   diff_views(from, to, out);
   diff_triggers(from, to, out);
   diff_policies(from, to, out);
+  diff_privileges(from, to, out);
   diff_unhandled(from, to, out);
   return out.finish();
 }

@@ -17,6 +17,7 @@ enum class step : int {
   // Settings of the migration's transaction.
   session,
   // Removals, dependents first.
+  revoke,
   drop_policy,
   drop_trigger,
   drop_view,
@@ -52,6 +53,7 @@ enum class step : int {
   create_view_index,  // indexes of materialized views
   create_trigger,
   create_policy,
+  grant,
   comment,
 };
 
@@ -106,6 +108,7 @@ void diff_extensions(const schema_model& from, const schema_model& to, plan_buil
 void diff_domains(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_composites(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_policies(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_privileges(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_unhandled(const schema_model& from, const schema_model& to, plan_builder& out);
 
 // Columns whose values are rewritten in place (type or collation changed, or

@@ -186,6 +186,17 @@ struct policy {
   std::string comment;
 };
 
+// One privilege granted on a table, view, sequence, schema or function, to
+// someone other than its owner (whose own are implicit).
+struct privilege {
+  std::string object_kind;  // TABLE, SEQUENCE, SCHEMA, FUNCTION or PROCEDURE
+  std::string object;       // as SQL names it: public.items, public.f(integer)
+  qualified_name relation;  // the table, view or sequence; empty for others
+  std::string grantee;      // a quoted role name, or PUBLIC
+  std::string type;         // SELECT, INSERT, USAGE, EXECUTE, ...
+  bool grantable = false;
+};
+
 // An object of a kind the diff does not handle yet. Kept so that a change to
 // it is said aloud as a warning instead of being left out of a migration.
 struct unhandled_object {
@@ -208,6 +219,7 @@ struct schema_model {
   std::vector<domain> domains;
   std::vector<composite_type> composites;
   std::vector<policy> policies;
+  std::vector<privilege> privileges;
   std::vector<unhandled_object> unhandled;
 };
 
