@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <functional>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -64,7 +66,10 @@ std::string head_cache_key(const runner_context& ctx) {
   return migration_checksum(all).substr(0, 20);
 }
 
-schema_model head_state(runner_context& ctx, const std::string& server) {
+// `before_applying` runs once the scratch database exists, before the
+// history is replayed into it (not at all when the head state is cached).
+schema_model head_state(runner_context& ctx, const std::string& server,
+                        const std::function<void()>& before_applying = {}) {
   autogenerate::head_state_source source;
   source.server_url = server;
   source.ignore = bookkeeping_ignored(ctx.config());
@@ -72,7 +77,8 @@ schema_model head_state(runner_context& ctx, const std::string& server) {
       migration_checksum(std::string(ctx.config().name) + '\n' + ctx.config().migrations_dir)
           .substr(0, 8);
   source.cache_key = head_cache_key(ctx);
-  source.apply_migrations = [&ctx](const std::string& url) {
+  source.apply_migrations = [&ctx, &before_applying](const std::string& url) {
+    if (before_applying) before_applying();
     global_options quiet = ctx.options();
     quiet.url = url;
     quiet.quiet = true;
@@ -85,7 +91,7 @@ schema_model head_state(runner_context& ctx, const std::string& server) {
   return std::move(state.model);
 }
 
-schema_model declared_schema(runner_context& ctx, const std::string& server) {
+std::vector<autogenerate::declared_file> declared_files(const runner_context& ctx) {
   const auto& catalog = ctx.catalog();
   if (!*ctx.config().schema_dir)
     throw usage_error(
@@ -94,8 +100,43 @@ schema_model declared_schema(runner_context& ctx, const std::string& server) {
   std::vector<autogenerate::declared_file> files;
   for (size_t i = 0; i < catalog.schema_count; ++i)
     files.push_back({catalog.schema_files[i].path, catalog.schema_files[i].text()});
+  return files;
+}
+
+schema_model declared_schema(runner_context& ctx, const std::string& server) {
+  auto files = declared_files(ctx);
   scratch_database scratch(server);
   return autogenerate::load_declared_schema(scratch.url(), files);
+}
+
+struct head_and_declared {
+  schema_model head;
+  schema_model declared;
+};
+
+// Both states, the declared schema loading on a thread of its own while the
+// history is replayed: the server works on both at once. Every scratch
+// database (and its watcher process) is made before that thread starts.
+head_and_declared both_states(runner_context& ctx, const std::string& server) {
+  auto files = declared_files(ctx);
+  scratch_database declared_db(server);
+  std::future<schema_model> declared;
+  auto start_declared = [&] {
+    if (!declared.valid())
+      declared = std::async(std::launch::async, [&] {
+        return autogenerate::load_declared_schema(declared_db.url(), files);
+      });
+  };
+  head_and_declared out;
+  try {
+    out.head = head_state(ctx, server, start_declared);
+  } catch (...) {
+    if (declared.valid()) declared.wait();
+    throw;
+  }
+  start_declared();
+  out.declared = declared.get();
+  return out;
 }
 
 schema_model state(runner_context& ctx, const std::string& which, const std::string& server) {
@@ -105,7 +146,16 @@ schema_model state(runner_context& ctx, const std::string& which, const std::str
     // Read only: drift made by hand shows here, and nothing is written.
     return autogenerate::load_database(ctx.database_url(), bookkeeping_ignored(ctx.config()));
   }
-  throw usage_error("unknown state '" + which + "': expected migrations, schema or database");
+  // Any other database, read only, e.g. to compare two live ones.
+  if (which.rfind("postgres://", 0) == 0 || which.rfind("postgresql://", 0) == 0)
+    return autogenerate::load_database(which, bookkeeping_ignored(ctx.config()));
+  throw usage_error("unknown state '" + which +
+                    "': expected migrations, schema, database or a postgresql:// URL");
+}
+
+// A state as messages show it: URLs without their password.
+std::string describe_state(const std::string& which) {
+  return which.find("://") == std::string::npos ? which : describe_connection(which);
 }
 
 void print_review(const runner_context& ctx, const schema::schema_diff& d) {
@@ -123,8 +173,7 @@ void print_review(const runner_context& ctx, const schema::schema_diff& d) {
 int autogenerate_command(runner_context& ctx, new_options options) {
   if (options.cpp) throw usage_error("--autogenerate writes SQL migrations: drop --cpp");
   std::string server = scratch_server(ctx);
-  auto declared = declared_schema(ctx, server);
-  auto head = head_state(ctx, server);
+  auto [head, declared] = both_states(ctx, server);
   auto up = schema::diff_schemas(head, declared);
   if (up.empty()) {
     ctx.info(
@@ -139,11 +188,27 @@ int autogenerate_command(runner_context& ctx, new_options options) {
   return new_command(ctx, options);
 }
 
-int diff_command(runner_context& ctx, const std::string& from, const std::string& to) {
-  std::string server = scratch_server(ctx);
-  auto before = state(ctx, from, server);
-  auto after = state(ctx, to, server);
+int diff_command(runner_context& ctx, std::string from, std::string to) {
+  // Only the states that need one start the scratch server.
+  bool needs_server =
+      from == "migrations" || from == "schema" || to == "migrations" || to == "schema";
+  std::string server = needs_server ? scratch_server(ctx) : "";
+  schema_model before, after;
+  if (from == "migrations" && to == "schema") {
+    auto states = both_states(ctx, server);
+    before = std::move(states.head);
+    after = std::move(states.declared);
+  } else if (from == "schema" && to == "migrations") {
+    auto states = both_states(ctx, server);
+    before = std::move(states.declared);
+    after = std::move(states.head);
+  } else {
+    before = state(ctx, from, server);
+    after = state(ctx, to, server);
+  }
   auto d = schema::diff_schemas(before, after);
+  from = describe_state(from);
+  to = describe_state(to);
   if (ctx.options().format == "json") {
     nlohmann::json out;
     out["from"] = from;
@@ -188,7 +253,8 @@ int dump_command(runner_context& ctx, const std::string& output) {
 std::vector<std::string> undeclared_changes(runner_context& ctx) {
   if (!*ctx.config().schema_dir || ctx.catalog().schema_count == 0) return {};
   std::string server = scratch_server(ctx);
-  auto d = schema::diff_schemas(head_state(ctx, server), declared_schema(ctx, server));
+  auto states = both_states(ctx, server);
+  auto d = schema::diff_schemas(states.head, states.declared);
   std::vector<std::string> out = d.detected;
   for (const auto& w : d.warnings) out.push_back("warning: " + w);
   return out;

@@ -53,7 +53,7 @@ int merge_command(runner_context& ctx, const std::vector<std::string>& revisions
 // head state of the migrations, on the scratch server.
 int autogenerate_command(runner_context& ctx, new_options options);
 // `diff [FROM [TO]]`: each of migrations, schema or database.
-int diff_command(runner_context& ctx, const std::string& from, const std::string& to);
+int diff_command(runner_context& ctx, std::string from, std::string to);
 // `dump`: the head state as one SQL file, to stdout or to `output`.
 int dump_command(runner_context& ctx, const std::string& output);
 // For `check`: the changes of the declared schema that no migration makes,

@@ -163,10 +163,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   std::string diff_from = "migrations", diff_to = "schema";
   auto* diff = app.add_subcommand(
       "diff", "print the SQL from one schema state to another (migrations, schema, database)");
-  diff->add_option("from", diff_from, "migrations (default), schema or database")
-      ->check(CLI::IsMember({"migrations", "schema", "database"}));
-  diff->add_option("to", diff_to, "schema (default), migrations or database")
-      ->check(CLI::IsMember({"migrations", "schema", "database"}));
+  diff->add_option("from", diff_from,
+                   "migrations (default), schema, database, or the URL of any database");
+  diff->add_option("to", diff_to,
+                   "schema (default), migrations, database, or the URL of any database");
   auto* dump = app.add_subcommand(
       "dump", "print the schema the migrations make, as one dependency-ordered SQL file");
   std::string dump_output;

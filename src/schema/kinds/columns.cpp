@@ -165,25 +165,26 @@ namespace migration_tools::schema {
 std::set<column_ref> reshaped_columns(const schema_model& from, const schema_model& to) {
   std::set<column_ref> out;
   auto enums = recreated_enums(from, to);
-  auto uses_recreated_enum = [&](const column& c) {
-    for (const auto& e : enums)
-      if (c.type == quote_name(e) || c.type == quote_name(e) + "[]") return true;
-    return false;
-  };
+  std::set<std::string> enum_types;
+  for (const auto& e : enums) {
+    enum_types.insert(quote_name(e));
+    enum_types.insert(quote_name(e) + "[]");
+  }
+  std::map<qualified_name, const table*> after_tables;
+  for (const auto& t : to.tables) after_tables.emplace(t.name, &t);
   for (const auto& before : from.tables) {
-    const table* after = nullptr;
-    for (const auto& t : to.tables)
-      if (t.name == before.name) after = &t;
-    if (!after) {
+    auto after = after_tables.find(before.name);
+    if (after == after_tables.end()) {
       out.insert({before.name, ""});
       continue;
     }
+    std::map<std::string, const column*> now_columns;
+    for (const auto& n : after->second->columns) now_columns.emplace(n.name, &n);
     for (const auto& c : before.columns) {
-      const column* now = nullptr;
-      for (const auto& n : after->columns)
-        if (n.name == c.name) now = &n;
-      if (!now || now->type != c.type || now->collation != c.collation ||
-          now->generated != c.generated || uses_recreated_enum(c))
+      auto now = now_columns.find(c.name);
+      if (now == now_columns.end() || now->second->type != c.type ||
+          now->second->collation != c.collation || now->second->generated != c.generated ||
+          enum_types.count(c.type))
         out.insert({before.name, c.name});
     }
   }
