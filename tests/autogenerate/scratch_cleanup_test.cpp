@@ -1,0 +1,112 @@
+// The runner's side of autogenerate: scratch databases never outlive a run,
+// however it ends, and what diff, dump and a bad scratch server print.
+#include <signal.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "../db/process.hpp"
+#include "../db/test_database.hpp"
+
+using namespace migration_tools::test;
+
+namespace {
+
+std::string admin_url() {
+  auto url = fresh_database("scratch_cleanup_probe");
+  return url.replace(url.find("/scratch_cleanup_probe?"), 23, "/postgres?");
+}
+
+int scratch_databases_of(pid_t pid) {
+  return std::stoi(column(admin_url(),
+                          "SELECT count(*) FROM pg_database WHERE datname LIKE "
+                          "'mt\\_scratch\\_" +
+                              std::to_string(pid) + "\\_%'")
+                       .at(0));
+}
+
+bool eventually(const std::function<bool()>& condition, int seconds) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return condition();
+}
+
+void interrupted_run_leaves_nothing(int signal) {
+  std::string admin = admin_url();
+  auto child = start_process({SLEEPY_RUNNER, "diff"},
+                             {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
+  // Both sides are on the server, and the history is replaying.
+  bool started = eventually(
+      [&] {
+        return column(admin,
+                      "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                      "'%pg_sleep(CASE%' AND datname LIKE 'mt\\_scratch\\_%'")
+                   .at(0) != "0";
+      },
+      30);
+  int during = scratch_databases_of(child.pid);
+  ::kill(child.pid, signal);
+  auto r = finish_process(child, 30);
+  INFO(r.out << r.err);
+  REQUIRE(started);
+  CHECK(during == 2);
+  CHECK(r.exit_code == 128 + signal);
+  CHECK(eventually([&] { return scratch_databases_of(child.pid) == 0; }, 15));
+}
+
+}  // namespace
+
+TEST_CASE("scratch databases are dropped when the runner is interrupted (SIGINT)",
+          "[autogenerate][db]") {
+  interrupted_run_leaves_nothing(SIGINT);
+}
+
+TEST_CASE("scratch databases are dropped when the runner is killed (SIGKILL)",
+          "[autogenerate][db]") {
+  interrupted_run_leaves_nothing(SIGKILL);
+}
+
+TEST_CASE(
+    "diff prints the change as SQL and as JSON, dump prints the head state, and a run "
+    "leaves no scratch database",
+    "[autogenerate][db]") {
+  std::string admin = admin_url();
+  std::vector<std::pair<std::string, std::string>> env{{"MIGRATE_DEV_URL", admin}};
+  auto sql = run_process({SLEEPY_RUNNER, "diff"}, env);
+  INFO(sql.out << sql.err);
+  REQUIRE(sql.exit_code == 0);
+  CHECK(sql.out.find("ALTER TABLE public.items ADD COLUMN note text;") != std::string::npos);
+  CHECK(sql.out.find("-- hazard: scans all of public.items") != std::string::npos);
+  CHECK(sql.err.find("detected made column 'public.items.name' NOT NULL") != std::string::npos);
+
+  auto json = run_process({SLEEPY_RUNNER, "--format", "json", "diff", "schema", "migrations"}, env);
+  REQUIRE(json.exit_code == 0);
+  auto parsed = nlohmann::json::parse(json.out);
+  CHECK(parsed["from"] == "schema");
+  CHECK(parsed["changes"].size() == 2);
+  CHECK(parsed["statements"].size() == 2);
+  CHECK(parsed["statements"][0]["sql"] == "ALTER TABLE public.items DROP COLUMN note;");
+
+  auto dump = run_process({SLEEPY_RUNNER, "dump"}, env);
+  REQUIRE(dump.exit_code == 0);
+  CHECK(dump.out.find("CREATE TABLE public.items (\n    id integer NOT NULL,\n    name text\n);") !=
+        std::string::npos);
+  CHECK(dump.out.find("ADD CONSTRAINT items_pkey PRIMARY KEY (id);") != std::string::npos);
+  CHECK(column(admin, "SELECT count(*) FROM pg_database WHERE datname LIKE 'mt\\_scratch\\_%'")
+            .at(0) == "0");
+}
+
+TEST_CASE("an unreachable scratch server is an error naming where its URL came from",
+          "[autogenerate][db]") {
+  auto r = run_process({SLEEPY_RUNNER, "diff"},
+                       {{"MIGRATE_DEV_URL", "postgresql:///x?host=/nonexistent/socket/dir"}});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(
+            "cannot connect to the scratch server postgresql:///x?host=/nonexistent/socket/dir "
+            "(from MIGRATE_DEV_URL)") != std::string::npos);
+}
