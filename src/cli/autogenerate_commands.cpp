@@ -76,7 +76,7 @@ schema_model head_state(runner_context& ctx, const std::string& server,
   source.cache_scope =
       migration_checksum(std::string(ctx.config().name) + '\n' + ctx.config().migrations_dir)
           .substr(0, 8);
-  source.cache_key = head_cache_key(ctx);
+  if (!ctx.options().no_cache) source.cache_key = head_cache_key(ctx);
   source.apply_migrations = [&ctx, &before_applying](const std::string& url) {
     if (before_applying) before_applying();
     global_options quiet = ctx.options();

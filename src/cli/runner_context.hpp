@@ -22,6 +22,7 @@ namespace migration_tools::cli {
 struct global_options {
   std::string url;
   std::string dev_url;  // the scratch server of autogenerate, diff and dump
+  bool no_cache = false;  // replay the history even when its head state is kept
   std::string color = "auto";
   std::string format = "text";
   bool quiet = false;

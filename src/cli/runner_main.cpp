@@ -47,6 +47,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   app.add_option("--dev-url", g.dev_url,
                  "scratch server of new --autogenerate, diff, dump and check (default: "
                  "$MIGRATE_DEV_URL, else the development database's server)");
+  app.add_flag("--no-cache", g.no_cache,
+               "new --autogenerate, diff, dump, check: replay the history on the scratch server "
+               "even when its head state is kept (a C++ migration may depend on code outside "
+               "its file)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")

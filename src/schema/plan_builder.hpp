@@ -20,6 +20,7 @@ enum class step : int {
   revoke,
   drop_policy,
   drop_trigger,
+  drop_typed_function,  // a function whose signature names a row type goes before its relation
   drop_view,
   drop_foreign_key,
   drop_index,
@@ -51,6 +52,7 @@ enum class step : int {
   add_foreign_key,
   create_view,
   create_view_index,  // indexes of materialized views
+  create_typed_function,  // a function whose signature names a new table's or view's row type
   create_trigger,
   create_policy,
   grant,

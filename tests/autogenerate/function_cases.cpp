@@ -68,3 +68,18 @@ TEST_CASE("triggers: created after their function and table, changed by drop and
                         "COMMENT ON TRIGGER u_touch ON public.u IS 'audit';"};
   check_schema_case("triggers", c);
 }
+
+TEST_CASE("functions: a function over a table's row type comes after the table and goes before it",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before = "CREATE TABLE kept (id int);";
+  c.after =
+      "CREATE TABLE kept (id int);\nCREATE TABLE items (id int, name text);\n"
+      "CREATE VIEW named AS SELECT id, name FROM items WHERE name IS NOT NULL;\n"
+      "CREATE FUNCTION all_items() RETURNS SETOF items LANGUAGE sql AS 'SELECT * FROM items';\n"
+      "CREATE FUNCTION label(i named) RETURNS text LANGUAGE sql AS 'SELECT i.name';\n"
+      "CREATE FUNCTION count_items() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM items';";
+  c.detected = {"added function 'public.all_items()'",
+                "added function 'public.label(i public.named)'"};
+  check_schema_case("functions_row_types", c);
+}

@@ -38,7 +38,7 @@ bool eventually(const std::function<bool()>& condition, int seconds) {
 
 void interrupted_run_leaves_nothing(int signal) {
   std::string admin = admin_url();
-  auto child = start_process({SLEEPY_RUNNER, "diff"},
+  auto child = start_process({SLEEPY_RUNNER, "--no-cache", "diff"},
                              {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
   // Both sides are on the server, and the history is replaying.
   bool started = eventually(
@@ -91,6 +91,13 @@ TEST_CASE(
   CHECK(parsed["changes"].size() == 2);
   CHECK(parsed["statements"].size() == 2);
   CHECK(parsed["statements"][0]["sql"] == "ALTER TABLE public.items DROP COLUMN note;");
+
+  // The head state is kept after a replay: the next run reads it, unless told not to.
+  auto cached = run_process({SLEEPY_RUNNER, "diff"}, env);
+  CHECK(cached.err.find("applied the migrations to a scratch database") == std::string::npos);
+  auto replayed = run_process({SLEEPY_RUNNER, "--no-cache", "diff"}, env);
+  CHECK(replayed.err.find("applied the migrations to a scratch database") != std::string::npos);
+  CHECK(replayed.out == cached.out);
 
   auto dump = run_process({SLEEPY_RUNNER, "dump"}, env);
   REQUIRE(dump.exit_code == 0);
