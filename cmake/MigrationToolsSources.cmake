@@ -72,7 +72,8 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
 # The use cases of autogenerate: materialise schema states on the scratch
 # server and read them back (returns models; prints nothing).
 set(MIGRATION_TOOLS_AUTOGENERATE_SOURCES
-  ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/schema_states.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/schema_states.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/project_states.cpp)
 
 # The runner's command line.
 set(MIGRATION_TOOLS_CLI_SOURCES

@@ -4,20 +4,17 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <functional>
-#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "migration_tools/autogenerate/schema_states.hpp"
+#include "migration_tools/autogenerate/project_states.hpp"
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/connection_string.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
-#include "migration_tools/postgres/scratch_database.hpp"
 #include "migration_tools/schema/diff.hpp"
 
 namespace migration_tools::cli {
@@ -50,105 +47,47 @@ std::string scratch_server(runner_context& ctx) {
   return url;
 }
 
-inspection_options bookkeeping_ignored(const runner_config& config) {
-  bookkeeping_names names{config.schema, config.version_table};
-  return {{{config.schema, names.version_table},
-           {config.schema, names.history_table()},
-           {config.schema, names.progress_table()}},
-          config.schema};
-}
-
-// The head state's cache key: every migration's checksum and the bookkeeping names.
-std::string head_cache_key(const runner_context& ctx) {
-  std::string all = std::string(ctx.config().schema) + '\n' + ctx.config().version_table + '\n';
-  for (node_id id = 0; id < static_cast<node_id>(ctx.graph().size()); ++id)
-    all += ctx.checksum(id) + '\n';
-  return migration_checksum(all).substr(0, 20);
-}
-
-// `before_applying` runs once the scratch database exists, before the
-// history is replayed into it (not at all when the head state is cached).
-schema_model head_state(runner_context& ctx, const std::string& server,
-                        const std::function<void()>& before_applying = {}) {
-  autogenerate::head_state_source source;
-  source.server_url = server;
-  source.ignore = bookkeeping_ignored(ctx.config());
-  source.cache_scope =
+// The project as autogenerate sees it: its declared files, how its history
+// is applied (upgrade on a runner of the same migrations), and its cache.
+autogenerate::project_states project(runner_context& ctx, const std::string& server) {
+  autogenerate::project_description p;
+  p.server_url = server;
+  const auto& catalog = ctx.catalog();
+  p.has_declared_schema = *ctx.config().schema_dir != '\0';
+  for (size_t i = 0; i < catalog.schema_count; ++i)
+    p.declared.push_back({catalog.schema_files[i].path, catalog.schema_files[i].text()});
+  p.bookkeeping_schema = ctx.config().schema;
+  p.version_table = ctx.config().version_table;
+  p.cache_scope =
       migration_checksum(std::string(ctx.config().name) + '\n' + ctx.config().migrations_dir)
           .substr(0, 8);
-  if (!ctx.options().no_cache) source.cache_key = head_cache_key(ctx);
-  source.apply_migrations = [&ctx, &before_applying](const std::string& url) {
-    if (before_applying) before_applying();
+  if (!ctx.options().no_cache) {
+    std::vector<std::string> checksums;
+    for (node_id id = 0; id < static_cast<node_id>(ctx.graph().size()); ++id)
+      checksums.push_back(ctx.checksum(id));
+    p.cache_key = autogenerate::head_cache_key(p.bookkeeping_schema, p.version_table, checksums);
+  }
+  p.apply_migrations = [&ctx](const std::string& url) {
     global_options quiet = ctx.options();
     quiet.url = url;
     quiet.quiet = true;
     quiet.command = "autogenerate";
     runner_context inner(ctx.config(), ctx.catalog(), quiet);
     if (!inner.graph().empty()) upgrade_command(inner, "heads");
+    ctx.info("applied the migrations to a scratch database");
   };
-  auto state = autogenerate::load_head_state(source);
-  if (!state.from_cache) ctx.info("applied the migrations to a scratch database");
-  return std::move(state.model);
+  return autogenerate::project_states(std::move(p));
 }
 
-std::vector<autogenerate::declared_file> declared_files(const runner_context& ctx) {
-  const auto& catalog = ctx.catalog();
-  if (!*ctx.config().schema_dir)
-    throw usage_error(
-        "this runner has no declared schema: give add_migrations() a SCHEMA_DIRECTORY, or "
-        "create a schema/ folder beside the CMakeLists.txt and configure again");
-  std::vector<autogenerate::declared_file> files;
-  for (size_t i = 0; i < catalog.schema_count; ++i)
-    files.push_back({catalog.schema_files[i].path, catalog.schema_files[i].text()});
-  return files;
-}
-
-schema_model declared_schema(runner_context& ctx, const std::string& server) {
-  auto files = declared_files(ctx);
-  scratch_database scratch(server);
-  return autogenerate::load_declared_schema(scratch.url(), files);
-}
-
-struct head_and_declared {
-  schema_model head;
-  schema_model declared;
-};
-
-// Both states, the declared schema loading on a thread of its own while the
-// history is replayed: the server works on both at once. Every scratch
-// database (and its watcher process) is made before that thread starts.
-head_and_declared both_states(runner_context& ctx, const std::string& server) {
-  auto files = declared_files(ctx);
-  scratch_database declared_db(server);
-  std::future<schema_model> declared;
-  auto start_declared = [&] {
-    if (!declared.valid())
-      declared = std::async(std::launch::async, [&] {
-        return autogenerate::load_declared_schema(declared_db.url(), files);
-      });
-  };
-  head_and_declared out;
-  try {
-    out.head = head_state(ctx, server, start_declared);
-  } catch (...) {
-    if (declared.valid()) declared.wait();
-    throw;
-  }
-  start_declared();
-  out.declared = declared.get();
-  return out;
-}
-
-schema_model state(runner_context& ctx, const std::string& which, const std::string& server) {
-  if (which == "migrations") return head_state(ctx, server);
-  if (which == "schema") return declared_schema(ctx, server);
-  if (which == "database") {
-    // Read only: drift made by hand shows here, and nothing is written.
-    return autogenerate::load_database(ctx.database_url(), bookkeeping_ignored(ctx.config()));
-  }
+schema_model state(runner_context& ctx, const std::string& which,
+                   autogenerate::project_states& states) {
+  if (which == "migrations") return states.head().model;
+  if (which == "schema") return states.declared();
+  // Read only: drift made by hand shows here, and nothing is written.
+  if (which == "database") return states.database(ctx.database_url());
   // Any other database, read only, e.g. to compare two live ones.
   if (which.rfind("postgres://", 0) == 0 || which.rfind("postgresql://", 0) == 0)
-    return autogenerate::load_database(which, bookkeeping_ignored(ctx.config()));
+    return states.database(which);
   throw usage_error("unknown state '" + which +
                     "': expected migrations, schema, database or a postgresql:// URL");
 }
@@ -173,7 +112,7 @@ void print_review(const runner_context& ctx, const schema::schema_diff& d) {
 int autogenerate_command(runner_context& ctx, new_options options) {
   if (options.cpp) throw usage_error("--autogenerate writes SQL migrations: drop --cpp");
   std::string server = scratch_server(ctx);
-  auto [head, declared] = both_states(ctx, server);
+  auto [head, declared, cached] = project(ctx, server).both();
   auto up = schema::diff_schemas(head, declared);
   if (up.empty()) {
     ctx.info(
@@ -193,18 +132,19 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
   bool needs_server =
       from == "migrations" || from == "schema" || to == "migrations" || to == "schema";
   std::string server = needs_server ? scratch_server(ctx) : "";
+  auto states = project(ctx, server);
   schema_model before, after;
   if (from == "migrations" && to == "schema") {
-    auto states = both_states(ctx, server);
-    before = std::move(states.head);
-    after = std::move(states.declared);
+    auto both = states.both();
+    before = std::move(both.head);
+    after = std::move(both.declared);
   } else if (from == "schema" && to == "migrations") {
-    auto states = both_states(ctx, server);
-    before = std::move(states.declared);
-    after = std::move(states.head);
+    auto both = states.both();
+    before = std::move(both.declared);
+    after = std::move(both.head);
   } else {
-    before = state(ctx, from, server);
-    after = state(ctx, to, server);
+    before = state(ctx, from, states);
+    after = state(ctx, to, states);
   }
   auto d = schema::diff_schemas(before, after);
   from = describe_state(from);
@@ -229,7 +169,7 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
 
 int dump_command(runner_context& ctx, const std::string& output) {
   std::string server = scratch_server(ctx);
-  auto head = head_state(ctx, server);
+  auto head = project(ctx, server).head().model;
   // The public schema exists in every new database: a dump does not create it.
   schema_model empty;
   for (const auto& n : head.namespaces)
@@ -253,7 +193,7 @@ int dump_command(runner_context& ctx, const std::string& output) {
 std::vector<std::string> undeclared_changes(runner_context& ctx) {
   if (!*ctx.config().schema_dir || ctx.catalog().schema_count == 0) return {};
   std::string server = scratch_server(ctx);
-  auto states = both_states(ctx, server);
+  auto states = project(ctx, server).both();
   auto d = schema::diff_schemas(states.head, states.declared);
   std::vector<std::string> out = d.detected;
   for (const auto& w : d.warnings) out.push_back("warning: " + w);
