@@ -13,6 +13,7 @@ changes on every tenth, a few new tables and a few dropped. Times, median of
            migra on the same two databases.
 """
 import argparse
+import json
 import os
 import re
 import statistics
@@ -130,10 +131,11 @@ def main():
     psql(head_url, "-1", "-f", f"{project}/history.sql")
     psql(declared_url, "-1", "-f", f"{project}/declared.sql")
     # Both tools must see a difference, or the timing says nothing.
-    ours = run([migrate, "-q", "diff", head_url, declared_url], env=env, stdout=subprocess.PIPE).stdout
+    ours = run([migrate, "-q", "--format", "json", "diff", head_url, declared_url], env=env,
+               stdout=subprocess.PIPE).stdout
     theirs = run([a.migra, head_url, declared_url, "--unsafe"], stdout=subprocess.PIPE).stdout
-    ours_n = len([l for l in ours.splitlines() if l and not l.startswith("--")])
-    theirs_n = len([l for l in theirs.splitlines() if l.strip()])
+    ours_n = len(json.loads(ours)["statements"])
+    theirs_n = len([l for l in theirs.splitlines() if l.rstrip().endswith(";")])
     log(f"statements: ours {ours_n} (with hazards, rename hints and a downgrade on demand), migra {theirs_n}")
 
     log("timing psql applying the history")

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -128,6 +129,11 @@ int autogenerate_command(runner_context& ctx, new_options options) {
 }
 
 int diff_command(runner_context& ctx, std::string from, std::string to) {
+  for (const auto& which : {from, to})
+    if (which != "migrations" && which != "schema" && which != "database" &&
+        which.rfind("postgres://", 0) != 0 && which.rfind("postgresql://", 0) != 0)
+      throw usage_error("unknown state '" + which +
+                        "': expected migrations, schema, database or a postgresql:// URL");
   // Only the states that need one start the scratch server.
   bool needs_server =
       from == "migrations" || from == "schema" || to == "migrations" || to == "schema";
@@ -142,6 +148,14 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
     auto both = states.both();
     before = std::move(both.declared);
     after = std::move(both.head);
+  } else if (!needs_server) {
+    // Two databases: each inspected on a connection and a thread of its own
+    // (no scratch database, so no watcher is forked meanwhile).
+    std::string from_url = from == "database" ? ctx.database_url() : from;
+    std::string to_url = to == "database" ? ctx.database_url() : to;
+    auto first = std::async(std::launch::async, [&] { return states.database(from_url); });
+    after = states.database(to_url);
+    before = first.get();
   } else {
     before = state(ctx, from, states);
     after = state(ctx, to, states);
