@@ -49,6 +49,7 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/extensions.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/domains.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/composites.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/ranges.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/policies.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/privileges.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/unhandled.cpp)

@@ -176,6 +176,15 @@ void read_types(pqxx::transaction_base& tx, schema::schema_model& m) {
   for (const auto& r : tx.exec(catalog_queries::domain_constraints))
     if (auto it = domains.find(text(r[0])); it != domains.end())
       m.domains[it->second].constraints.push_back({text(r[1]), text(r[2])});
+  for (const auto& r : tx.exec(catalog_queries::ranges))
+    m.ranges.push_back({{text(r[0]), text(r[1])},
+                        text(r[2]),
+                        text(r[3]),
+                        text(r[4]),
+                        text(r[5]),
+                        text(r[6]),
+                        text(r[7]),
+                        text(r[8])});
   for (const auto& r : tx.exec(catalog_queries::composites)) {
     composites.emplace(text(r[0]), m.composites.size());
     m.composites.push_back({{text(r[1]), text(r[2])}, {}, text(r[3])});

@@ -224,17 +224,37 @@ const char* const privileges =
     "WHERE p.prokind IN ('f', 'p', 'w') AND a.grantee <> p.proowner AND " MT_USER_NAMESPACE
     "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "ORDER BY 1, 2, 5, 6";
 
+const char* const ranges =
+    "SELECT n.nspname, t.typname, format_type(r.rngsubtype, NULL), "
+    "COALESCE((SELECT quote_ident(cn.nspname) || '.' || quote_ident(opc.opcname) "
+    "FROM pg_opclass opc JOIN pg_namespace cn ON cn.oid = opc.opcnamespace "
+    "WHERE opc.oid = r.rngsubopc AND NOT opc.opcdefault), ''), "
+    "CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation "
+    "THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) "
+    "FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+    "WHERE co.oid = r.rngcollation) ELSE '' END, "
+    "CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text ELSE '' END, "
+    "CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text ELSE '' END, "
+    "format_type(r.rngmultitypid, NULL), COALESCE(obj_description(t.oid, 'pg_type'), '') "
+    "FROM pg_type t JOIN pg_range r ON r.rngtypid = t.oid "
+    "JOIN pg_type st ON st.oid = r.rngsubtype "
+    "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'r' AND " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY 1, 2";
+
 const char* const unhandled =
+    // Foreign-data wrappers and servers.
+    "SELECT 'foreign data wrapper', w.fdwname, COALESCE(w.fdwoptions::text, '') "
+    "FROM pg_foreign_data_wrapper w WHERE " MT_NOT_EXTENSION_MEMBER("pg_foreign_data_wrapper",
+                                                                  "w.oid") "UNION ALL "
+    "SELECT 'foreign server', s.srvname, COALESCE(s.srvoptions::text, '') "
+    "FROM pg_foreign_server s WHERE " MT_NOT_EXTENSION_MEMBER("pg_foreign_server", "s.oid")
+    "UNION ALL "
     // Foreign tables.
     "SELECT 'foreign table', n.nspname || '.' || c.relname, '' "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE c.relkind = 'f' AND " MT_USER_NAMESPACE
     "AND " MT_NOT_EXTENSION_MEMBER("pg_class", "c.oid") "UNION ALL "
-    // Range types.
-    "SELECT 'range type', n.nspname || '.' || t.typname, "
-    "format_type(r.rngsubtype, NULL) FROM pg_type t JOIN pg_range r ON r.rngtypid = t.oid "
-    "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'r' AND "
-    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_type", "t.oid") "UNION ALL "
+
     // Aggregates.
     "SELECT 'aggregate', n.nspname || '.' || p.proname || '(' || "
     "pg_get_function_identity_arguments(p.oid) || ')', '' "

@@ -48,6 +48,9 @@ extern const char* const extensions;
 extern const char* const domains;
 // Rows: domain oid, constraint name, definition.
 extern const char* const domain_constraints;
+// Rows: schema, name, subtype, opclass, collation, canonical, subtype_diff,
+// multirange type, comment.
+extern const char* const ranges;
 // Rows: relation oid, schema, name, comment.
 extern const char* const composites;
 // Rows: relation oid, name, type, collation: in attribute order.

@@ -11,6 +11,7 @@ schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   diff_extensions(from, to, out);
   diff_enums(from, to, out);
   diff_domains(from, to, out);
+  diff_ranges(from, to, out);
   diff_composites(from, to, out);
   diff_functions(from, to, out);
   diff_sequences(from, to, out);

@@ -108,6 +108,7 @@ void diff_functions(const schema_model& from, const schema_model& to, plan_build
 void diff_triggers(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_extensions(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_domains(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_ranges(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_composites(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_policies(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_privileges(const schema_model& from, const schema_model& to, plan_builder& out);

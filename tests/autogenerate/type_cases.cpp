@@ -68,3 +68,21 @@ TEST_CASE("extensions: created in their schema before the columns that use their
   REQUIRE(d.statements.size() == 1);
   CHECK(d.statements[0].sql == "ALTER EXTENSION citext UPDATE TO '1.6';");
 }
+
+TEST_CASE("range types: created with their options before the columns that use them",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before = "CREATE TYPE old_span AS RANGE (subtype = int4);";
+  c.after =
+      "CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);\n"
+      "CREATE TYPE textrange AS RANGE (subtype = text, collation = \"C\", "
+      "multirange_type_name = text_ranges);\n"
+      "COMMENT ON TYPE floatrange IS 'doubles';\n"
+      "CREATE TABLE spans (f floatrange, t textrange, many text_ranges);";
+  c.detected = {"added range type 'public.floatrange'", "removed range type 'public.old_span'"};
+  c.upgrade_contains = {
+      "CREATE TYPE public.floatrange AS RANGE (SUBTYPE = double precision, "
+      "SUBTYPE_DIFF = float8mi, MULTIRANGE_TYPE_NAME = public.floatmultirange);",
+      "COLLATION = pg_catalog.\"C\""};
+  check_schema_case("ranges", c);
+}

@@ -163,6 +163,17 @@ struct domain {
   std::string comment;
 };
 
+struct range_type {
+  qualified_name name;
+  std::string subtype;          // format_type
+  std::string subtype_opclass;  // quoted, when not the subtype's default; else ""
+  std::string collation;        // quoted, when not the subtype's default; else ""
+  std::string canonical;        // function, or ""
+  std::string subtype_diff;     // function, or ""
+  std::string multirange;       // the multirange type's name (format_type)
+  std::string comment;
+};
+
 struct composite_attribute {
   std::string name;
   std::string type;
@@ -217,6 +228,7 @@ struct schema_model {
   std::vector<trigger> triggers;
   std::vector<extension> extensions;
   std::vector<domain> domains;
+  std::vector<range_type> ranges;
   std::vector<composite_type> composites;
   std::vector<policy> policies;
   std::vector<privilege> privileges;
