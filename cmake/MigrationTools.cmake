@@ -59,7 +59,9 @@ executable with every migration embedded, plus targets that run it.
 #]=======================================================================]
 include_guard(GLOBAL)
 
-include(${CMAKE_CURRENT_LIST_DIR}/MigrationToolsSources.cmake)
+# The source lists, for building the scanner from sources. An installed
+# package has no sources: it brings its scanner built (MigrationToolsConfig).
+include(${CMAKE_CURRENT_LIST_DIR}/MigrationToolsSources.cmake OPTIONAL)
 
 set(MIGRATIONS_FAIL_ON_MULTIPLE_HEADS "AUTO" CACHE STRING
     "Fail configure on divergent migration heads: ON, OFF, or AUTO (ON when the CI environment variable is set)")
@@ -97,6 +99,10 @@ function(_migration_tools_scanner out_var)
   if(built)
     set(${out_var} "${built}" PARENT_SCOPE)
     return()
+  endif()
+  if(NOT EXISTS "${_MIGRATION_TOOLS_ROOT}/cmake/scanner/CMakeLists.txt")
+    message(FATAL_ERROR "add_migrations(): no migration scanner: neither MIGRATION_TOOLS_SCANNER "
+                        "nor the MigrationTools sources (${_MIGRATION_TOOLS_ROOT}) are there")
   endif()
   set(bin "${CMAKE_BINARY_DIR}/_migration_tools/scanner")
   if(NOT EXISTS "${bin}/CMakeCache.txt")
@@ -155,9 +161,10 @@ function(add_migrations name)
     message(FATAL_ERROR "add_migrations(${name}): the name must be a C identifier "
                         "([A-Za-z_][A-Za-z0-9_]*); it names the runner and its targets")
   endif()
-  if(NOT TARGET migration_tools::runner)
-    message(FATAL_ERROR "add_migrations(${name}): the target migration_tools::runner does not "
-                        "exist; add MigrationTools with add_subdirectory() first")
+  if(NOT TARGET MigrationTools::runner)
+    message(FATAL_ERROR "add_migrations(${name}): the target MigrationTools::runner does not "
+                        "exist; add MigrationTools with find_package(MigrationTools CONFIG) or "
+                        "add_subdirectory() first")
   endif()
   # Keywords are tested with DEFINED: a value such as "off" or "no" is a
   # directory or table name, not false.
@@ -246,6 +253,11 @@ function(add_migrations name)
   file(WRITE "${out}/schema_files.txt" "${schema_listing}\n")
 
   _migration_tools_scanner(scanner)
+  if(NOT EXISTS "${scanner}")
+    message(FATAL_ERROR "add_migrations(${name}): the migration scanner is missing: ${scanner}\n"
+                        "Reinstall MigrationTools, or set MIGRATION_TOOLS_SCANNER to a built "
+                        "migration_tools_scan.")
+  endif()
   _migration_tools_fail_on_heads(fail_on_heads)
   set(scan_args --name "${name}" --list "${out}/files.txt" --schema-list "${out}/schema_files.txt"
       --out-dir "${out}"
@@ -290,10 +302,10 @@ function(add_migrations name)
   else()
     set(_mt_allow_multiple_heads false)
   endif()
-  configure_file("${_MIGRATION_TOOLS_ROOT}/cmake/templates/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
+  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
 
   add_executable(${name} "${out}/main.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
-  target_link_libraries(${name} PRIVATE migration_tools::runner)
+  target_link_libraries(${name} PRIVATE MigrationTools::runner)
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.
   set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${_mt_snapshots}")
@@ -320,7 +332,7 @@ function(add_migrations name)
   endforeach()
   # Autogenerate: the migration between the head state and the declared
   # schema; the SQL of that difference; the head state as one file.
-  get_filename_component(_mt_dump "${dir}/../generated/schema.sql" ABSOLUTE)
+  get_filename_component(_mt_dump "${directory}/../generated/schema.sql" ABSOLUTE)
   set(_mt_autogenerate_args --from-env new --autogenerate)
   set(_mt_diff_args diff)
   set(_mt_dump_args dump --output "${_mt_dump}")

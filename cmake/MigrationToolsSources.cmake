@@ -93,9 +93,11 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/stale_runner.cpp)
 
 # The configure-time scanner (core + its own main).
+set(MIGRATION_TOOLS_SCANNER_MAIN_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/scanner/catalog_writer.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/scanner/main.cpp)
 set(MIGRATION_TOOLS_SCANNER_SOURCES
   ${MIGRATION_TOOLS_CORE_SOURCES}
   ${MIGRATION_TOOLS_CHECKSUM_SOURCES}
   ${MIGRATION_TOOLS_SQL_CHECK_SOURCES}
-  ${_MIGRATION_TOOLS_ROOT}/src/scanner/catalog_writer.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/scanner/main.cpp)
+  ${MIGRATION_TOOLS_SCANNER_MAIN_SOURCES})

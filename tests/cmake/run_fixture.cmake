@@ -83,14 +83,31 @@ macro(_mt_forward prefix)
   set(${prefix}_step "${${prefix}_step}" PARENT_SCOPE)
 endmacro()
 
+# mt_use_installed_package(): the case's projects find MigrationTools as the
+# package cmake.install_package installed (its CTest fixture), instead of
+# add_subdirectory() of the sources.
+macro(mt_use_installed_package)
+  if(NOT EXISTS "${PACKAGE_PREFIX}/lib/cmake/MigrationTools/MigrationToolsConfig.cmake")
+    message(FATAL_ERROR "${CASE} needs the package installed by cmake.install_package under "
+                        "'${PACKAGE_PREFIX}' (run it first, or with ctest's fixtures)")
+  endif()
+  set(mt_consume package)
+endmacro()
+
 # mt_configure(<prefix> <source dir> <build dir> STEP <title> CI <..>
 #              [OWN_SCANNER] [ARGS -D...])
 # OWN_SCANNER: do not pass the prebuilt scanner; the fixture builds its own.
+# After mt_use_installed_package(), the project gets the package's prefix
+# (and its scanner) instead of MIGRATION_TOOLS_ROOT.
 function(mt_configure prefix source binary)
   cmake_parse_arguments(PARSE_ARGV 3 a "OWN_SCANNER" "STEP;CI" "ARGS")
-  set(args -S "${source}" -B "${binary}" -G Ninja
-      "-DMIGRATION_TOOLS_ROOT=${MIGRATION_TOOLS_ROOT}")
-  if(SCANNER AND NOT a_OWN_SCANNER)
+  set(args -S "${source}" -B "${binary}" -G Ninja)
+  if(mt_consume STREQUAL "package")
+    list(APPEND args "-DCMAKE_PREFIX_PATH=${PACKAGE_PREFIX}")
+  else()
+    list(APPEND args "-DMIGRATION_TOOLS_ROOT=${MIGRATION_TOOLS_ROOT}")
+  endif()
+  if(SCANNER AND NOT a_OWN_SCANNER AND NOT mt_consume STREQUAL "package")
     list(APPEND args "-DMIGRATION_TOOLS_SCANNER=${SCANNER}")
   endif()
   if(MAKE_PROGRAM)
@@ -235,6 +252,7 @@ endfunction()
 # A valid project: configure, build the runner, upgrade a real database, and
 # pick up a new migration on the next build without a manual re-configure.
 function(case_valid_project)
+  mt_use_installed_package()
   mt_copy_project(valid src)
   set(bin "${src}/build")
   mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
@@ -424,6 +442,7 @@ endfunction()
 # migrate_merge target that makes a CI configure clean again, and an upgrade
 # of a real database through both branches to the merge.
 function(case_two_heads)
+  mt_use_installed_package()
   mt_copy_project(two_heads src)
   set(local "${src}/build")
   set(ci "${src}/build-ci")
@@ -602,6 +621,7 @@ endfunction()
 # headers they write, their errors (exit code 2, nothing written), and that
 # the next build embeds what they wrote.
 function(case_authoring)
+  mt_use_installed_package()
   mt_copy_project(authoring src)
   set(bin "${src}/build")
   set(dir "${src}/migrations")
@@ -959,6 +979,7 @@ endfunction()
 # `check` passes; the downgrade of the generated migration restores the
 # previous state.
 function(case_autogenerate_workflow)
+  mt_use_installed_package()
   mt_copy_project(autogenerate src)
   set(bin "${src}/build")
   mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
@@ -1028,6 +1049,17 @@ function(case_autogenerate_workflow)
   mt_expect_rc(back 0)
   mt_expect_contains(back "ALTER TABLE public.items DROP COLUMN internal_description;")
 
+  # migrate_dump writes the head state beside the migrations directory.
+  mt_build(dump "${bin}" migrate_dump STEP "build migrate_dump" CI 1 ENV ${db_env})
+  mt_expect_rc(dump 0)
+  set(dumped "${src}/generated/schema.sql")
+  mt_check("migrate_dump wrote ${dumped}" EXISTS "${dumped}")
+  if(EXISTS "${dumped}")
+    file(READ "${dumped}" text)
+    string(FIND "${text}" "CREATE TABLE public.tags" at)
+    mt_check("the dump holds the generated migration's table" NOT at EQUAL -1)
+  endif()
+
   # A schema file that fails to apply: file:line, exit 2, nothing written.
   file(WRITE "${src}/schema/tags.sql"
     "create table tags (item bigint references items on delete cascade, tag text not null);\n"
@@ -1040,6 +1072,71 @@ function(case_autogenerate_workflow)
   file(GLOB written "${src}/migrations/*_broken.sql")
   list(LENGTH written count)
   mt_check("nothing written for a broken schema" count EQUAL 0)
+endfunction()
+
+# The build under test, installed into PACKAGE_PREFIX and found as a package
+# by an application that links one of its libraries and adds a runner.
+function(case_install_package)
+  file(REMOVE_RECURSE "${PACKAGE_PREFIX}")
+  mt_run(inst COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PACKAGE_PREFIX}"
+         STEP "cmake --install the build under test" CI unset)
+  mt_expect_rc(inst 0)
+  foreach(file IN ITEMS lib/cmake/MigrationTools/MigrationToolsConfig.cmake
+                        lib/cmake/MigrationTools/MigrationToolsConfigVersion.cmake
+                        lib/cmake/MigrationTools/templates/runner_main.cpp.in
+                        libexec/MigrationTools/migration_tools_scan
+                        include/migration_tools/runner.hpp lib/libmigration_tools_runner.a)
+    mt_check("the package holds ${file}" EXISTS "${PACKAGE_PREFIX}/${file}")
+  endforeach()
+
+  mt_use_installed_package()
+  mt_copy_project(consumer src)
+  set(bin "${src}/build")
+  mt_configure(cfg "${src}" "${bin}" STEP "configure with find_package(MigrationTools 0.1)" CI unset)
+  mt_expect_rc(cfg 0)
+  mt_expect_contains(cfg "fixture: found MigrationTools 0.1.")
+  mt_build(app "${bin}" all STEP "build the application and its runner" CI unset)
+  mt_expect_rc(app 0)
+  mt_run(run COMMAND "${bin}/app" STEP "run the application" CI unset)
+  mt_expect_rc(run 0)
+  mt_expect_contains(run "checksum ")
+  mt_run(heads COMMAND "${bin}/migrate" heads STEP "the runner built on the package" CI unset)
+  mt_expect_rc(heads 0)
+  mt_expect_contains(heads "c0115e000001 (head)")
+
+  mt_configure(newer "${src}" "${bin}-0.2" STEP "configure asking for version 0.2" CI unset
+               ARGS -DFIXTURE_VERSION=0.2)
+  mt_expect_rc(newer nonzero)
+  mt_expect_contains(newer "compatible with requested version \"0.2\"" "MigrationToolsConfig.cmake, version: 0.1.0")
+endfunction()
+
+# FetchContent of a clone of this repository (its HEAD commit): the
+# libraries are built from sources inside the application's build.
+function(case_fetchcontent)
+  find_program(git git)
+  mt_check("git is installed" git)
+  execute_process(COMMAND "${git}" -C "${MIGRATION_TOOLS_ROOT}" rev-parse HEAD
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE head OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "FAILED: ${MIGRATION_TOOLS_ROOT} is not a git clone; this case fetches from one")
+  endif()
+  mt_copy_project(consumer src)
+  set(bin "${src}/build")
+  mt_run(cfg STEP "configure with FetchContent from ${MIGRATION_TOOLS_ROOT}" CI unset
+         COMMAND "${CMAKE_COMMAND}" -S "${src}" -B "${bin}" -G Ninja "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}"
+                 "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" -DFIXTURE_CONSUME=fetchcontent
+                 "-DFIXTURE_GIT_REPOSITORY=${MIGRATION_TOOLS_ROOT}" "-DFIXTURE_GIT_TAG=${head}"
+                 "-DMIGRATION_TOOLS_SCANNER=${SCANNER}")
+  mt_expect_rc(cfg 0)
+  mt_build(app "${bin}" all STEP "build the application, the libraries and the runner" CI unset)
+  mt_expect_rc(app 0)
+  mt_run(run COMMAND "${bin}/app" STEP "run the application" CI unset)
+  mt_expect_rc(run 0)
+  mt_expect_contains(run "checksum ")
+  mt_run(heads COMMAND "${bin}/migrate" heads STEP "the runner built from the fetched sources" CI unset)
+  mt_expect_rc(heads 0)
+  mt_expect_contains(heads "c0115e000001 (head)")
+  mt_check("the fetched project has no tests of its own" NOT EXISTS "${bin}/_deps/migrationtools-build/tests")
 endfunction()
 
 # ---------------------------------------------------------------------------

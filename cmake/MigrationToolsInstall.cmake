@@ -1,0 +1,43 @@
+# Install rules: MigrationTools as a CMake package, the way fmt and Catch2
+# ship theirs. After `cmake --install build --prefix P`, a consumer with P in
+# CMAKE_PREFIX_PATH writes
+#   find_package(MigrationTools 0.1 CONFIG REQUIRED)
+#   add_migrations(migrate)
+# and links MigrationTools::<part> as with add_subdirectory().
+include_guard(GLOBAL)
+include(CMakePackageConfigHelpers)
+
+set(MIGRATION_TOOLS_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/MigrationTools" CACHE STRING
+    "Where the installed package's CMake files go, relative to the prefix")
+mark_as_advanced(MIGRATION_TOOLS_INSTALL_CMAKEDIR)
+# The scanner is a program of the package, not a command for users' PATH.
+set(MIGRATION_TOOLS_INSTALL_SCANNER_DIR "${CMAKE_INSTALL_LIBEXECDIR}/MigrationTools")
+
+install(TARGETS migration_tools_core migration_tools_sql_check migration_tools_schema
+                migration_tools_postgres migration_tools_autogenerate migration_tools_runner
+        EXPORT MigrationToolsTargets
+        ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+        INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(TARGETS migration_tools_scan RUNTIME DESTINATION "${MIGRATION_TOOLS_INSTALL_SCANNER_DIR}")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/migration_tools"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(EXPORT MigrationToolsTargets NAMESPACE MigrationTools::
+        DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}")
+
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/MigrationToolsConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/MigrationToolsConfig.cmake"
+  INSTALL_DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}"
+  PATH_VARS MIGRATION_TOOLS_INSTALL_SCANNER_DIR)
+# 0.x: a minor version may break the API, so only the same minor matches.
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/MigrationToolsConfigVersion.cmake"
+  VERSION "${PROJECT_VERSION}" COMPATIBILITY SameMinorVersion)
+install(FILES
+          "${PROJECT_BINARY_DIR}/MigrationToolsConfig.cmake"
+          "${PROJECT_BINARY_DIR}/MigrationToolsConfigVersion.cmake"
+          "${PROJECT_SOURCE_DIR}/cmake/MigrationTools.cmake"
+          "${PROJECT_SOURCE_DIR}/cmake/MigrationToolsDependencies.cmake"
+          "${PROJECT_SOURCE_DIR}/cmake/MigrationToolsPgQuery.cmake"
+        DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}")
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/templates/runner_main.cpp.in"
+        DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}/templates")
