@@ -18,7 +18,10 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/planner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/stamp.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/dotenv.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/suggestion.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/database_source.cpp)
 # Needs OpenSSL's libcrypto (so does the scanner, which embeds each file's
 # checksum in its header).
 set(MIGRATION_TOOLS_CHECKSUM_SOURCES
@@ -80,6 +83,7 @@ set(MIGRATION_TOOLS_AUTOGENERATE_SOURCES
 set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/database_settings.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/failed_state.cpp
@@ -89,6 +93,7 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/config_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/stale_runner.cpp)
 

@@ -61,5 +61,9 @@ int dump_command(runner_context& ctx, const std::string& output);
 std::vector<std::string> undeclared_changes(runner_context& ctx);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
+// `config`: the effective configuration and where each value came from.
+int config_command(runner_context& ctx);
+// MigrationTools' version, e.g. "0.1.0".
+const char* version();
 
 }  // namespace migration_tools::cli

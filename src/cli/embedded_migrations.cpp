@@ -48,7 +48,7 @@ bool same_migration(const migration& a, const migration& b) {
   return a.path == b.path && a.kind == b.kind && a.revision == b.revision &&
          a.down_revisions == b.down_revisions && a.message == b.message && a.created == b.created &&
          a.branch_labels == b.branch_labels && a.depends_on == b.depends_on &&
-         a.transactional == b.transactional && a.lock_timeout_ms == b.lock_timeout_ms &&
+         a.transactional == b.transactional && a.empty == b.empty && a.lock_timeout_ms == b.lock_timeout_ms &&
          a.statement_timeout_ms == b.statement_timeout_ms && a.key_lines == b.key_lines &&
          same_section(a.upgrade, b.upgrade) && same_section(a.downgrade, b.downgrade);
 }
@@ -64,6 +64,9 @@ std::string embedded_checksum(const embedded_file& file) {
                               : migration_checksum(file.text());
 }
 
+static_assert(sizeof(embedded_header::key_lines) / sizeof(int) == header_keys.size(),
+              "embedded_header::key_lines holds one line per header key");
+
 migration migration_from_header(const embedded_file& file) {
   const embedded_header& h = *file.header;
   migration m;
@@ -76,6 +79,7 @@ migration migration_from_header(const embedded_file& file) {
   m.branch_labels = list(h.branch_labels);
   m.depends_on = list(h.depends_on);
   m.transactional = h.transactional;
+  m.empty = h.empty;
   m.lock_timeout_ms = milliseconds(h.lock_timeout_ms);
   m.statement_timeout_ms = milliseconds(h.statement_timeout_ms);
   for (size_t i = 0; i < m.key_lines.size(); ++i) m.key_lines[i] = h.key_lines[i];

@@ -175,11 +175,16 @@ int check_command(runner_context& ctx) {
   auto heads = g.real_heads();
   if (heads.size() > 1 && !ctx.config().allow_multiple_heads) {
     std::string list;
+    // Lines that name a file start at column 0, as configure prints them, so
+    // that IDEs and CI problem matchers link them.
     for (node_id h : heads)
-      list +=
-          "\n  " + g.at(h).path + ":" + std::to_string(g.at(h).line_of("revision")) + ": " +
-          g.revision(h) +
-          (g.at(h).message.empty() ? "" : " (" + escape_control_characters(g.at(h).message) + ")");
+      list += "\n" + format_diagnostic({g.at(h).path, g.at(h).line_of("revision"), severity::error,
+                                        "head '" + g.revision(h) + "'" +
+                                            (g.at(h).message.empty()
+                                                 ? ""
+                                                 : " (" +
+                                                       escape_control_characters(g.at(h).message) +
+                                                       ")")});
     problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
             " merge heads -m \"merge heads\"");
   }
@@ -187,6 +192,11 @@ int check_command(runner_context& ctx) {
   try {
     state = ctx.current_state();
   } catch (const version_table_damaged& e) {
+    problem(e.what());
+    return result;
+  } catch (const usage_error& e) {
+    // The database is at a revision this runner does not know: a finding of
+    // check (exit 3), not bad input.
     problem(e.what());
     return result;
   }
@@ -210,7 +220,7 @@ int check_command(runner_context& ctx) {
     auto changed = changed_migrations(ctx, tx, state);
     if (!changed.empty()) {
       std::string list;
-      for (const auto& d : describe_changed(ctx, changed)) list += "\n  " + format_diagnostic(d);
+      for (const auto& d : describe_changed(ctx, changed)) list += "\n" + format_diagnostic(d);
       problem(std::to_string(changed.size()) + " applied migration" +
               (changed.size() == 1 ? " was" : "s were") + " edited since applied:" + list);
     }

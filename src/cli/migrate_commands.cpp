@@ -26,6 +26,9 @@ void preflight(const revision_graph& graph, const plan& p) {
       ds.push_back({m.path, m.line_of("revision"), severity::error,
                     "revision '" + m.revision +
                         "' has no '-- migrate:downgrade' section, so it cannot be downgraded"});
+    if (p.dir == direction::upgrade && has_unfilled_upgrade(graph, id))
+      ds.push_back({m.path, std::max(1, m.upgrade.first_line - 1), severity::error,
+                    unfilled_upgrade_message(m)});
     if (m.kind == migration_kind::cpp) {
       const cpp_steps* steps = find_cpp_steps(m.revision.c_str());
       bool missing = !steps || (p.dir == direction::upgrade ? !steps->upgrade : !steps->downgrade);

@@ -247,6 +247,9 @@ void check_steps(const revision_graph& graph, const plan& p) {
     const auto& m = graph.at(id);
     if (m.kind == migration_kind::sql)
       check_offline_safe(m, p.dir == direction::upgrade ? m.upgrade : m.downgrade, ds);
+    if (p.dir == direction::upgrade && has_unfilled_upgrade(graph, id))
+      ds.push_back({m.path, std::max(1, m.upgrade.first_line - 1), severity::error,
+                    unfilled_upgrade_message(m)});
     if (m.kind == migration_kind::cpp)
       ds.push_back({m.path, m.line_of("revision"), severity::error,
                     "revision '" + m.revision +

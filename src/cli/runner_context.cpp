@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "database_settings.hpp"
 #include "embedded_migrations.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/connection_string.hpp"
@@ -59,19 +60,14 @@ std::string runner_context::style(const std::string& text, const char* code) con
 }
 
 std::string runner_context::resolve_url() {
-  if (!options_.url.empty()) {
-    info("using database " + describe_connection(options_.url) + " (--url)");
-    return options_.url;
+  database_settings settings = read_database_settings(config_, options_);
+  if (settings.source) {
+    for (const auto& note : settings.source->notes) info("note: " + note);
+    info("using database " + describe_connection(settings.source->url) + " (" +
+         settings.source->origin + ")");
+    return settings.source->url;
   }
-  if (auto url = env("DATABASE_URL"); !url.empty()) {
-    info("using database " + describe_connection(url) + " (DATABASE_URL)");
-    return url;
-  }
-  if (*config_.default_url) {
-    info("using database " + describe_connection(config_.default_url) +
-         " (add_migrations DATABASE_URL)");
-    return config_.default_url;
-  }
+  if (!settings.dev_db_refusal.empty()) throw usage_error(no_database_message(settings));
   dev_database dev(dev_db_directory(config_), config_.name);
   std::string url = dev.ensure_running();
   info("using the development database " + url + " (cluster in " + dev.directory() +

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/suggestion.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -32,7 +33,30 @@ void print_error(const char* runner, const std::string& message) {
             << escape_control_characters(redact_url(message), true) << "\n";
 }
 
+// What to say of a command we do not have: Alembic's name for ours, or the
+// nearest of ours, and the list.
+std::string unknown_command_message(const CLI::App& app, const std::string& word) {
+  std::vector<std::string> ours;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    ours.push_back(sub->get_name());
+  std::string hint;
+  if (word == "revision")
+    hint = "; Alembic's 'revision' is 'new' here ('revision --autogenerate' is "
+           "'new --autogenerate')";
+  else if (word == "init")
+    hint = "; there is no 'init': add_migrations() in CMakeLists.txt makes the runner";
+  else if (std::string guess = nearest_word(word, ours); !guess.empty())
+    hint = "; did you mean '" + guess + "'?";
+  std::string list;
+  for (const auto& name : ours) list += (list.empty() ? "" : ", ") + name;
+  return "unknown command '" + word + "'" + hint + "\ncommands: " + list;
+}
+
 }  // namespace
+
+namespace cli {
+const char* version() { return MIGRATION_TOOLS_VERSION; }
+}  // namespace cli
 
 int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
                char** argv) {
@@ -41,9 +65,18 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
                config.name};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", std::string(config.name) + " (MigrationTools " +
+                                        cli::version() + ")");
   global_options g;
   app.add_option("--url", g.url,
-                 "database URL (default: $DATABASE_URL, else the development database)");
+                 "database URL (default: DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG*, the same "
+                 "in .env, add_migrations' DATABASE_URL, else the development database)");
+  app.add_option("--env-file", g.env_file,
+                 "read DATABASE_URL and the other names from FILE (default: ./.env when it "
+                 "exists); the environment wins");
+  app.add_flag("--no-dev-db", g.no_dev_db,
+               "a missing database URL is an error, not the development database (also "
+               "MIGRATE_NO_DEV_DB=1, and whenever CI is set)");
   app.add_option("--dev-url", g.dev_url,
                  "scratch server of new --autogenerate, diff, dump and check (default: "
                  "$MIGRATE_DEV_URL, else the development database's server)");
@@ -180,6 +213,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   merge->add_option("-m,--message", merge_message, "message of the merge migration");
   merge->add_option("--rev-id", merge_rev_id, "revision id (default: 12 random hex digits)");
   merge->add_option("--branch-label", merge_branch_label, "a branch label for the merge revision");
+  auto* config_cmd = app.add_subcommand(
+      "config", "print the effective configuration and where each value came from");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
   dev->add_option("action", dev_action, "start, stop, status or url")
       ->required()
@@ -188,6 +223,13 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A word that is no command of ours (Alembic's `revision`, `init`, a typo)
+    // is left over: name it, and ours, rather than "a subcommand is required".
+    std::vector<std::string> left = app.remaining();
+    if (app.get_subcommands().empty() && !left.empty() && left.front()[0] != '-') {
+      print_error(config.name, unknown_command_message(app, left.front()));
+      return bad_input;
+    }
     int rc = app.exit(e);
     return rc == 0 ? ok : bad_input;
   }
@@ -210,7 +252,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     // out takes a stat of every source file, which runs on a thread of its
     // own while the runner builds its graph (at 10,000 migrations each takes
     // about a quarter of a `heads`).
-    const bool check_stale = (!*create || autogenerate) && !*merge && !*dev;
+    const bool check_stale = (!*create || autogenerate) && !*merge && !*dev && !*config_cmd;
     std::future<std::vector<stale_file>> stale_files;
     if (check_stale)
       stale_files =
@@ -264,6 +306,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       if (*merge)
         return merge_command(ctx, merge_revisions, merge_message, merge_rev_id, merge_branch_label);
       if (*dev) return dev_db_command(ctx, dev_action);
+      if (*config_cmd) return config_command(ctx);
       return bad_input;
     }();
     ctx.keep_graph_until_exit();

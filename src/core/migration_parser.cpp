@@ -8,6 +8,7 @@
 #include <array>
 
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/suggestion.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools {
@@ -147,6 +148,8 @@ class parser {
     t = trim_left(t.substr(comment_.size()));
     if (!starts_with(t, key_prefix)) return false;
     t.remove_prefix(key_prefix.size());
+    // `-- migrate: upgrade` means `-- migrate:upgrade`.
+    t = trim_left(t);
     auto end = t.find_first_of(" \t");
     key = t.substr(0, end);
     value = end == std::string_view::npos ? std::string_view{} : trim(t.substr(end));
@@ -243,11 +246,19 @@ class parser {
   }
 
   void header_key(std::string_view key, std::string_view value, int number) {
+    if (key.empty()) {
+      error(number, "'-- migrate:' without a key (e.g. '-- migrate:revision <id>')");
+      return;
+    }
     if (!is_known_key(key)) {
-      error(number, "unknown header key '" + std::string(key) +
-                        "' (known keys: revision, down_revision, message, created, "
+      std::vector<std::string> known(header_keys.begin(), header_keys.end());
+      known.insert(known.end(), {"upgrade", "downgrade"});
+      std::string guess = nearest_word(key, known);
+      error(number, "unknown header key '" + std::string(key) + "'" +
+                        (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                        " (known keys: revision, down_revision, message, created, "
                         "branch_labels, depends_on, transactional, lock_timeout, "
-                        "statement_timeout)");
+                        "statement_timeout, empty)");
       return;
     }
     if (m_.has_key(key)) {
@@ -288,13 +299,14 @@ class parser {
                             "current); choose another label");
     } else if (key == "depends_on") {
       m_.depends_on = revision_list(value, "depends_on", number);
-    } else if (key == "transactional") {
+    } else if (key == "transactional" || key == "empty") {
+      bool& flag = key == "transactional" ? m_.transactional : m_.empty;
       if (value == "true") {
-        m_.transactional = true;
+        flag = true;
       } else if (value == "false") {
-        m_.transactional = false;
+        flag = false;
       } else {
-        error(number, "malformed transactional value '" + std::string(value) +
+        error(number, "malformed " + std::string(key) + " value '" + std::string(value) +
                           "': expected 'true' or 'false'");
       }
     } else if (key == "lock_timeout" || key == "statement_timeout") {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "migration_tools/core/sql_splitter.hpp"
+
 namespace migration_tools {
 
 namespace {
@@ -50,12 +52,8 @@ plan plan_upgrade(const revision_graph& graph, const applied_state& state,
     std::string from = "the current heads (" + describe(graph, state.heads) + ")";
     throw revision_error("destination base is not a valid upgrade target from " + from);
   }
-  for (node_id t : targets) {
-    if (state.applied[static_cast<size_t>(t)] && !contains(state.heads, t))
-      throw revision_error("destination " + quoted(graph.revision(t)) +
-                           " is not a valid upgrade target from the current heads (" +
-                           describe(graph, state.heads) + "): it is already applied");
-  }
+  // A target that is already applied (a head, or below one) needs nothing:
+  // as in Alembic, `upgrade <rev>` is idempotent, and deploy scripts rely on it.
   auto wanted = graph.closure_down(targets);
   for (node_id id : graph.topological_order())
     if (wanted[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)])
@@ -159,6 +157,18 @@ version_change advance(const revision_graph& graph, applied_state& state, node_i
   }
   for (node_id p : uncovered) heads.push_back(p);
   return change;
+}
+
+bool has_unfilled_upgrade(const revision_graph& graph, node_id id) {
+  const migration& m = graph.at(id);
+  if (m.kind != migration_kind::sql || m.empty || graph.parents(id).size() > 1) return false;
+  return split_sql(m.upgrade.text).empty();
+}
+
+std::string unfilled_upgrade_message(const migration& m) {
+  return "revision '" + m.revision +
+         "' has an empty upgrade section (written by 'new' and not filled in yet?); write its "
+         "SQL, or add '-- migrate:empty true' to its header if it is meant to change nothing";
 }
 
 }  // namespace migration_tools

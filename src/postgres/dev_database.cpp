@@ -247,8 +247,14 @@ std::string dev_database::prepare_socket_directory() const {
   return chosen;
 }
 
+// The cluster's port, pinned: it names the socket file (.s.PGSQL.<port>), and
+// a PGPORT in the environment must not move the server at start or the
+// runner's connections afterwards.
+constexpr const char* dev_port = "5432";
+
 std::string dev_database::url() const {
-  return "postgresql:///" + database_ + "?host=" + socket_directory() + "&user=postgres";
+  return "postgresql:///" + database_ + "?host=" + socket_directory() + "&port=" + dev_port +
+         "&user=postgres";
 }
 
 bool dev_database::running() const {
@@ -278,7 +284,8 @@ void dev_database::start() const {
   // child opened), so that no path of the build tree reaches the shell.
   // The socket path is plain (is_plain_path).
   int rc = run_program({bindir + "/pg_ctl", "start", "-w", "-t", "60", "-o",
-                        "-c listen_addresses='' -k '" + socket + "'"},
+                        "-c listen_addresses='' -p " + std::string(dev_port) + " -k '" + socket +
+                            "'"},
                        log, {{"PGDATA", data_directory()}});
   if (rc != 0)
     throw database_error("the development database in '" + data_directory() +
@@ -287,7 +294,8 @@ void dev_database::start() const {
 }
 
 void dev_database::create_database() const {
-  pqxx::connection admin("postgresql:///postgres?host=" + socket_directory() + "&user=postgres");
+  pqxx::connection admin("postgresql:///postgres?host=" + socket_directory() + "&port=" +
+                         dev_port + "&user=postgres");
   pqxx::nontransaction tx(admin);
   if (!tx.exec_params("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1::pg_catalog.name",
                       database_)

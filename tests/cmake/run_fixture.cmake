@@ -392,7 +392,7 @@ function(case_valid_project)
   file(WRITE "${src}/migrations/0004_add_widget_price.sql" "${text}")
   mt_build(bad "${bin}" migrate STEP "build migrate after a header edit" CI unset)
   mt_expect_rc(bad nonzero)
-  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
+  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
@@ -403,7 +403,7 @@ function(case_scanner_from_sources)
   set(scanner "${bin}/_migration_tools/scanner/migration_tools_scan")
   mt_configure(cfg "${src}" "${bin}" STEP "configure, building the scanner" CI unset OWN_SCANNER)
   mt_expect_rc(cfg nonzero)
-  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
+  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
   mt_expect_not_contains(cfg "Internal error")
   mt_check("the nested build made ${scanner}" EXISTS "${scanner}")
   # Fixed, the project configures with that scanner; it is not rebuilt.
@@ -435,7 +435,7 @@ endfunction()
 
 function(case_unknown_header_key)
   mt_expect_invalid_project(unknown_header_key
-    "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout)")
+    "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
 endfunction()
 
 # Two heads: a warning without CI, an error with it, a merge through the

@@ -234,6 +234,36 @@ TEST_CASE("An unknown header key is an error on its line", "[unit][parser]") {
   CHECK_THAT(p.messages[0], Contains("known keys: revision, down_revision"));
 }
 
+TEST_CASE("A misspelt header key suggests the nearest known one", "[unit][parser]") {
+  auto p = parse(with_header("-- migrate:transactinal false\n-- migrate:upgrade\n"));
+  REQUIRE(p.messages.size() == 1);
+  CHECK_THAT(p.messages[0], Contains("unknown header key 'transactinal'; did you mean "
+                                     "'transactional'?"));
+  auto far = parse(with_header("-- migrate:author x\n-- migrate:upgrade\n"));
+  REQUIRE(far.messages.size() == 1);
+  CHECK(far.messages[0].find("did you mean") == std::string::npos);
+}
+
+TEST_CASE("A space after 'migrate:' is accepted; a marker without a key is an error",
+          "[unit][parser]") {
+  auto p = parse(with_header("-- migrate: message spaced\n-- migrate: upgrade\nSELECT 1;\n"));
+  CHECK(p.messages.empty());
+  CHECK(p.m.message == "spaced");
+  CHECK(p.m.upgrade.present);
+  CHECK(p.m.upgrade.text == "SELECT 1;");
+  auto bare = parse(with_header("-- migrate:\n-- migrate:upgrade\n"));
+  REQUIRE(bare.messages.size() == 1);
+  CHECK_THAT(bare.messages[0], Contains(":3: error: '-- migrate:' without a key"));
+}
+
+TEST_CASE("empty true is read like transactional", "[unit][parser]") {
+  CHECK_FALSE(parse(with_header("-- migrate:upgrade\n")).m.empty);
+  CHECK(parse(with_header("-- migrate:empty true\n-- migrate:upgrade\n")).m.empty);
+  auto bad = parse(with_header("-- migrate:empty yes\n-- migrate:upgrade\n"));
+  REQUIRE(bad.messages.size() == 1);
+  CHECK_THAT(bad.messages[0], Contains("malformed empty value 'yes'"));
+}
+
 TEST_CASE("A missing revision key is an error on line 1", "[unit][parser]") {
   auto p = parse("-- migrate:down_revision none\n-- migrate:upgrade\nSELECT 1;\n");
   REQUIRE(p.messages.size() == 1);

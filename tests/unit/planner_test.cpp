@@ -66,12 +66,14 @@ TEST_CASE("Scenario 2: relative upgrades on a linear history", "[unit][planner]"
     CHECK(db.upgrade("d-2") == strings{"b"});
     CHECK(db.rows() == strings{"b"});
   }
-  SECTION("-2 from b is an error") {
+  SECTION("-2 from b is an error; -1 does nothing") {
     auto state = state_from_version_rows(g, {"b"});
     CHECK_THROWS_AS(plan_upgrade(g, state, "-2"), revision_error);
     CHECK_THROWS_WITH(plan_upgrade(g, state, "-2"),
                       Contains("is not a valid upgrade target from the current heads ('b')"));
-    CHECK_THROWS_AS(plan_upgrade(g, state, "-1"), revision_error);
+    // -1 is a: already applied, so nothing to do (Alembic's
+    // _collect_upgrade_revisions: what the target needs minus what is applied).
+    CHECK(plan_upgrade(g, state, "-1").steps.empty());
   }
   SECTION("+5 from b is an error") {
     auto state = state_from_version_rows(g, {"b"});
@@ -326,13 +328,16 @@ TEST_CASE("Upgrading to base with revisions applied is an error", "[unit][planne
                              "heads ('c')"));
 }
 
-TEST_CASE("Upgrading to an applied revision below the heads is an error", "[unit][planner]") {
+TEST_CASE("Upgrading to an applied revision below the heads does nothing, as in Alembic",
+          "[unit][planner]") {
   auto g = linear();
   auto state = state_from_version_rows(g, {"c"});
-  CHECK_THROWS_AS(plan_upgrade(g, state, "a"), revision_error);
-  CHECK_THROWS_WITH(plan_upgrade(g, state, "a"),
-                    "destination 'a' is not a valid upgrade target from the current heads "
-                    "('c'): it is already applied");
+  CHECK(plan_upgrade(g, state, "a").steps.empty());
+  CHECK(plan_upgrade(g, state, "c").steps.empty());
+  // One target applied, one not: only what the other needs.
+  auto p = plan_upgrade(g, state, "d");
+  REQUIRE(p.steps.size() == 1);
+  CHECK(g.revision(p.steps[0]) == "d");
 }
 
 TEST_CASE("Downgrading to a revision that is not applied is an error", "[unit][planner]") {

@@ -25,9 +25,9 @@ struct sql_section {
 };
 
 // The header keys, in a fixed order (migration::key_lines follows it).
-constexpr std::array<std::string_view, 9> header_keys = {
-    "revision",   "down_revision", "message",      "created",          "branch_labels",
-    "depends_on", "transactional", "lock_timeout", "statement_timeout"};
+constexpr std::array<std::string_view, 10> header_keys = {
+    "revision",      "down_revision", "message",           "created", "branch_labels", "depends_on",
+    "transactional", "lock_timeout",  "statement_timeout", "empty"};
 // The index of `key` in header_keys, or header_keys.size() for an unknown key.
 std::size_t header_key_index(std::string_view key);
 
@@ -42,6 +42,9 @@ struct migration {
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   bool transactional = true;
+  // `-- migrate:empty true`: an upgrade section with no statement is meant;
+  // without it the runner refuses to apply one (a template never filled in).
+  bool empty = false;
   // Header keys lock_timeout and statement_timeout, in milliseconds (0: none).
   // They win over the runner's --lock-timeout and --statement-timeout.
   std::optional<int> lock_timeout_ms;

@@ -42,6 +42,15 @@ plan plan_downgrade(const revision_graph& graph, const applied_state& state,
 plan plan_downgrade(const revision_graph& graph, const applied_state& state,
                     const resolved_target& target);
 
+// True for a SQL migration with one parent or none whose upgrade section
+// holds no statement and whose header does not say `empty true`: most likely
+// a file written by `new` and never filled in. Applying it would record it as
+// done, and filling it in later would fail on its checksum. (A merge has
+// nothing to do by nature.)
+bool has_unfilled_upgrade(const revision_graph& graph, node_id id);
+// What to tell the user of such a migration.
+std::string unfilled_upgrade_message(const migration& m);
+
 // How one step changes the version rows. Every update and delete must touch
 // exactly one row when executed.
 struct version_change {

@@ -1,0 +1,135 @@
+// The core of where the database comes from (issue 12): .env files, the
+// order of the sources, SQLAlchemy URLs, and misspellings.
+#include <catch2/catch.hpp>
+#include <map>
+
+#include "migration_tools/core/database_source.hpp"
+#include "migration_tools/core/diagnostic.hpp"
+#include "migration_tools/core/dotenv.hpp"
+#include "migration_tools/core/suggestion.hpp"
+
+using namespace migration_tools;
+using Catch::Matchers::Contains;
+
+namespace {
+
+environment_lookup lookup(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) {
+    auto it = values.find(name);
+    return it == values.end() ? std::string() : it->second;
+  };
+}
+
+}  // namespace
+
+TEST_CASE(".env: comments, export, quotes, escapes and ${} expansion", "[unit][config]") {
+  auto file = parse_dotenv(
+      "# settings\n"
+      "\n"
+      "export PLAIN = value with spaces   # a comment\n"
+      "HASH=a#b\n"
+      "SINGLE='lit ${PLAIN} \\n'\n"
+      "DOUBLE=\"line\\none \\\"q\\\" \\${NOT}\"\n"
+      "MULTI=\"two\n"
+      "lines\"\n"
+      "FROM_FILE=${PLAIN}!\n"
+      "FROM_ENV=${HOME_DIR}/x\n"
+      "FALLBACK=${MISSING:-dflt}\n"
+      "EMPTY=\n",
+      ".env", lookup({{"HOME_DIR", "/home/me"}}));
+  auto value = [&](const char* name) {
+    const auto* e = file.find(name);
+    REQUIRE(e);
+    return e->value;
+  };
+  CHECK(value("PLAIN") == "value with spaces");
+  CHECK(value("HASH") == "a#b");
+  CHECK(value("SINGLE") == "lit ${PLAIN} \\n");
+  CHECK(value("DOUBLE") == "line\none \"q\" ${NOT}");
+  CHECK(value("MULTI") == "two\nlines");
+  CHECK(value("FROM_FILE") == "value with spaces!");
+  CHECK(value("FROM_ENV") == "/home/me/x");
+  CHECK(value("FALLBACK") == "dflt");
+  CHECK(value("EMPTY").empty());
+  CHECK(file.find("FALLBACK")->line == 11);
+}
+
+TEST_CASE(".env: every malformed line is reported with its line", "[unit][config]") {
+  try {
+    parse_dotenv("OK=1\nno equals\n=value\nQ=\"unclosed\n", "conf/.env", lookup({}));
+    FAIL("no error");
+  } catch (const migration_file_error& e) {
+    REQUIRE(e.diagnostics().size() == 3);
+    CHECK(format_diagnostic(e.diagnostics()[0]) ==
+          "conf/.env:2: error: expected '=' after 'no'");
+    CHECK_THAT(format_diagnostic(e.diagnostics()[1]), Contains("conf/.env:3: error: expected NAME"));
+    CHECK_THAT(format_diagnostic(e.diagnostics()[2]), Contains("conf/.env:4: error: unclosed double"));
+  }
+}
+
+TEST_CASE("database sources: the environment in order, then .env, then add_migrations",
+          "[unit][config]") {
+  dotenv_file dotenv = parse_dotenv("DATABASE_URL=postgresql://file/db\n", ".env", lookup({}));
+  database_source_inputs in;
+  in.configured_url = "postgresql://configured/db";
+  in.environment = lookup({{"POSTGRES_URL", "postgres://pg/url"}, {"PGHOST", "pghost"}});
+  in.dotenv = &dotenv;
+  auto s = find_database_source(in);
+  REQUIRE(s);
+  CHECK(s->origin == "POSTGRES_URL");
+  CHECK(s->url == "postgres://pg/url");
+
+  in.environment = lookup({{"PGHOST", "h"}, {"PGDATABASE", "d b"}, {"PGPASSWORD", "it's"}});
+  s = find_database_source(in);
+  REQUIRE(s);
+  CHECK(s->origin == "PGHOST, PGDATABASE");
+  CHECK(s->url == "host='h' dbname='d b' password='it\\'s'");
+
+  in.environment = lookup({{"POSTGRES_USER", "app"}, {"POSTGRES_PASSWORD", "p@ss:w/rd"},
+                           {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "5433"},
+                           {"POSTGRES_DB", "shop"}});
+  s = find_database_source(in);
+  REQUIRE(s);
+  CHECK(s->url == "postgresql://app:p%40ss%3Aw%2Frd@db:5433/shop");
+
+  in.environment = lookup({{"PGPORT", "5433"}});  // names no database by itself
+  s = find_database_source(in);
+  REQUIRE(s);
+  CHECK(s->origin == "DATABASE_URL in .env");
+
+  in.dotenv = nullptr;
+  CHECK(find_database_source(in)->origin == "add_migrations DATABASE_URL");
+  in.configured_url.clear();
+  CHECK_FALSE(find_database_source(in));
+  in.url_option = "postgresql://option/db";
+  CHECK(find_database_source(in)->origin == "--url");
+}
+
+TEST_CASE("database URLs: SQLAlchemy's driver is dropped; an unencoded '@' is refused",
+          "[unit][config]") {
+  std::vector<std::string> notes;
+  CHECK(normalise_database_url("postgresql+asyncpg://u@h/db", notes) == "postgresql://u@h/db");
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Contains("'asyncpg'"));
+  CHECK(normalise_database_url("postgres://u:p%40ss@h/db?application_name=a@b", notes) ==
+        "postgres://u:p%40ss@h/db?application_name=a@b");
+  CHECK(normalise_database_url("host=x dbname=y", notes) == "host=x dbname=y");
+  try {
+    normalise_database_url("postgresql://postgres:s3c@ret@host/db", notes);
+    FAIL("no error");
+  } catch (const usage_error& e) {
+    std::string what = e.what();
+    CHECK_THAT(what, Contains("%40"));
+    CHECK(what.find("s3c") == std::string::npos);
+    CHECK(what.find("ret") == std::string::npos);
+  }
+}
+
+TEST_CASE("yes/no environment values, and the nearest word", "[unit][config]") {
+  for (const char* no : {"", "0", "false", "No", "OFF", " false "}) CHECK_FALSE(environment_flag(no));
+  for (const char* yes : {"1", "true", "yes", "github-actions"}) CHECK(environment_flag(yes));
+  std::vector<std::string> words = {"upgrade", "downgrade", "history", "heads"};
+  CHECK(nearest_word("upgarde", words) == "upgrade");
+  CHECK(nearest_word("haeds", words) == "heads");  // a swap is one typo
+  CHECK(nearest_word("revision", words).empty());
+}
