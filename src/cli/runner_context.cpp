@@ -40,6 +40,11 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
   }
 }
 
+void runner_context::use_migrations(std::vector<migration> migrations) {
+  keep_graph_until_exit();
+  graph_ = revision_graph::build_or_throw(std::move(migrations));
+}
+
 std::string runner_context::checksum(node_id id) const {
   return embedded_checksum(catalog_.files[static_cast<size_t>(id)]);
 }

@@ -76,6 +76,11 @@ class runner_context {
   void record_failure_elsewhere(const migration& m, const std::string& checksum,
                                 const std::string& message);
 
+  // Plans from these migrations instead of the embedded ones (`new` and
+  // `merge` on a stale runner). Throws migration_file_error for an invalid
+  // graph. checksum() is meaningless afterwards.
+  void use_migrations(std::vector<migration> migrations);
+
   // Leaves the graph's memory to the end of the process: freeing ten thousand
   // migrations one allocation at a time costs more than a `heads` prints, and
   // the system takes the pages back at once. For the end of a command: the

@@ -252,7 +252,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     // out takes a stat of every source file, which runs on a thread of its
     // own while the runner builds its graph (at 10,000 migrations each takes
     // about a quarter of a `heads`).
-    const bool check_stale = (!*create || autogenerate) && !*merge && !*dev && !*config_cmd;
+    const bool check_stale = !*dev && !*config_cmd;
     std::future<std::vector<stale_file>> stale_files;
     if (check_stale)
       stale_files =
@@ -266,7 +266,18 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
             describe_stale_files(stale) + "\nrebuild it: cmake --build " + config.build_dir +
             " --target " + config.name;
         if (*upgrade || *downgrade || *stamp || *repair || autogenerate) throw usage_error(message);
-        std::cerr << config.name << ": warning: " << message << "\n";
+        if ((*create || *merge) && !autogenerate) {
+          // They plan from what is on disk, so that two `new` in a row make
+          // a chain rather than two heads (or a duplicate --rev-id).
+          std::vector<diagnostic> ds;
+          auto on_disk = migrations_on_disk(config, catalog, stale, ds);
+          if (has_errors(ds)) throw migration_file_error(std::move(ds));
+          ctx.use_migrations(std::move(on_disk));
+          ctx.info("note: the runner is older than its migrations directory; " + g.command +
+                   " plans from the files there");
+        } else {
+          std::cerr << config.name << ": warning: " << message << "\n";
+        }
       }
     }
     int rc = [&]() -> int {

@@ -14,6 +14,7 @@
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/text.hpp"
+#include "embedded_migrations.hpp"
 
 namespace migration_tools::cli {
 
@@ -191,6 +192,33 @@ std::vector<stale_file> find_stale_files(const runner_config& config,
 std::string describe_stale_files(const std::vector<stale_file>& files) {
   std::string out;
   for (const auto& f : files) out += "\n  " + std::string(f.change) + ": " + f.path;
+  return out;
+}
+
+std::vector<migration> migrations_on_disk(const runner_config& config,
+                                          const embedded_catalog& catalog,
+                                          const std::vector<stale_file>& stale,
+                                          std::vector<diagnostic>& diagnostics) {
+  std::unordered_map<std::string, const stale_file*> changed;
+  for (const auto& f : stale) changed.emplace(f.path, &f);
+  std::vector<migration> out;
+  for (const auto& m : embedded_migrations(catalog, diagnostics))
+    if (!changed.count(m.path)) out.push_back(m);
+  std::string schema_prefix = config.schema_dir && *config.schema_dir
+                                  ? display_path(config.schema_dir, config.source_root) + "/"
+                                  : std::string();
+  for (const auto& f : stale) {
+    if (std::string_view(f.change) == "removed") continue;
+    if (!schema_prefix.empty() && starts_with(f.path, schema_prefix)) continue;  // not a migration
+    std::string text;
+    try {
+      text = read_file(absolute_path(f.path, config.source_root));
+    } catch (const std::exception& e) {
+      diagnostics.push_back({f.path, 0, severity::error, e.what()});
+      continue;
+    }
+    out.push_back(parse_migration(f.path, text, diagnostics));
+  }
   return out;
 }
 

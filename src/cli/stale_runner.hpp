@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "migration_tools/core/migration.hpp"
 #include "migration_tools/embedded.hpp"
 #include "migration_tools/runner.hpp"
 
@@ -21,5 +22,15 @@ std::vector<stale_file> find_stale_files(const runner_config& config,
                                          const embedded_catalog& catalog);
 
 std::string describe_stale_files(const std::vector<stale_file>& files);
+
+// The migrations as the source directory holds them now: the embedded ones,
+// with the stale files (find_stale_files) read again: added and edited ones
+// parsed from disk, removed ones left out. For `new` and `merge`, which must
+// plan from what is on disk: two `new` in a row without a rebuild make a
+// chain, not two heads. Problems in the files are appended to `diagnostics`.
+std::vector<migration> migrations_on_disk(const runner_config& config,
+                                          const embedded_catalog& catalog,
+                                          const std::vector<stale_file>& stale,
+                                          std::vector<diagnostic>& diagnostics);
 
 }  // namespace migration_tools::cli
