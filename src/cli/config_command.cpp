@@ -61,6 +61,10 @@ std::vector<setting> effective_settings(runner_context& ctx) {
     out.push_back({"scratch server", redact_url(env("MIGRATE_DEV_URL")), "MIGRATE_DEV_URL"});
   else
     out.push_back({"scratch server", "the development database's server", "default"});
+  out.push_back({"connect timeout", o.connect_timeout.empty() ? "libpq's" : o.connect_timeout,
+                 "--connect-timeout"});
+  out.push_back({"wait for the database", o.wait_for_db.empty() ? "no" : o.wait_for_db,
+                 "--wait-for-db"});
   out.push_back({"lock wait", o.lock_wait, "--lock-wait (default 5m)"});
   out.push_back({"lock timeout", o.lock_timeout.empty() ? "unset" : o.lock_timeout,
                  "--lock-timeout; a migration's header wins"});

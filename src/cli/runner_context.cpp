@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 #include <iostream>
 
 #include "database_settings.hpp"
@@ -95,11 +97,38 @@ std::unique_ptr<pqxx::connection> runner_context::connect(const std::string& url
   // libpq's default application_name, unless the user set one: sent at
   // startup, so that the RESET ALL before each migration keeps it.
   ::setenv("PGAPPNAME", application_name_.substr(0, 63).c_str(), 0);
-  try {
-    return std::make_unique<pqxx::connection>(url);
-  } catch (const pqxx::broken_connection& e) {
-    throw database_error("cannot connect to " + describe_connection(url) + ": " +
-                         connection_failure_message(url, postgres_message(e.what())));
+  if (!options_.connect_timeout.empty()) {
+    // libpq's own connect_timeout, in whole seconds (at least 2, as libpq
+    // rounds smaller values up); a connect_timeout in the URL wins.
+    auto ms = parse_duration(options_.connect_timeout, "--connect-timeout").count();
+    ::setenv("PGCONNECT_TIMEOUT", std::to_string(std::max<long long>(2, (ms + 999) / 1000)).c_str(),
+             1);
+  }
+  // --wait-for-db: a server started beside the application (a container)
+  // may not accept connections yet; try again until the deadline.
+  auto patience = options_.wait_for_db.empty()
+                      ? std::chrono::milliseconds(0)
+                      : parse_duration(options_.wait_for_db, "--wait-for-db");
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  auto pause = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return std::make_unique<pqxx::connection>(url);
+    } catch (const pqxx::broken_connection& e) {
+      std::string reason = connection_failure_message(url, postgres_message(e.what()));
+      if (std::chrono::steady_clock::now() + pause >= deadline) {
+        throw database_error("cannot connect to " + describe_connection(url) + ": " + reason +
+                             (attempt > 1 ? " (still, after " + std::to_string(attempt) +
+                                                " attempts within --wait-for-db " +
+                                                options_.wait_for_db + ")"
+                                          : ""));
+      }
+      if (attempt == 1)
+        info("waiting up to " + options_.wait_for_db + " for " + describe_connection(url) +
+             " to accept connections: " + reason);
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
   }
 }
 

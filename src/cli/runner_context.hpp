@@ -31,6 +31,8 @@ struct global_options {
   bool verbose = false;
   bool from_env = false;
   std::string command;            // for application_name, e.g. "upgrade"
+  std::string connect_timeout;    // libpq's connect_timeout of each attempt (empty: libpq's)
+  std::string wait_for_db;        // retry connecting for this long (empty: once)
   std::string lock_wait = "5m";   // how long to wait for the migration lock
   std::string lock_timeout;       // PostgreSQL lock_timeout of migrations (empty: unset)
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations

@@ -88,6 +88,12 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--connect-timeout", g.connect_timeout,
+                 "give up one connection attempt after DURATION (e.g. 10s; libpq's "
+                 "connect_timeout)");
+  app.add_option("--wait-for-db", g.wait_for_db,
+                 "retry connecting for up to DURATION (e.g. 60s) while the server is not "
+                 "accepting connections yet (a database starting beside the application)");
   app.add_option("--lock-wait", g.lock_wait,
                  "how long to wait for another runner's migration lock (default 5m)");
   // PostgreSQL's own syntax, as in the header keys lock_timeout and statement_timeout.

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <tuple>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "runners.hpp"
 #include "test_database.hpp"
@@ -257,4 +259,38 @@ TEST_CASE("a migration whose upgrade section was never filled in is refused, unl
   INFO(on_purpose.out << on_purpose.err);
   CHECK(on_purpose.exit_code == 0);
   CHECK(table_exists(url, "unfilled_notes"));
+}
+
+TEST_CASE("--wait-for-db retries until the database accepts connections", "[db][config]") {
+  // A database that does not exist yet stands for a server still starting.
+  auto admin = fresh_database("config_wait_admin");
+  std::string name = "config_wait_late";
+  std::string late = admin.substr(0, admin.find(":///") + 4) + name + admin.substr(admin.find('?'));
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction tx(c);
+    tx.exec0("DROP DATABASE IF EXISTS " + c.quote_name(name));
+  }
+  auto at_once = linear(late, {"current"});
+  CHECK(at_once.exit_code == 1);
+  CHECK_THAT(at_once.err, Contains("cannot connect to"));
+
+  auto short_wait = linear(late, {"--wait-for-db", "1s", "current"});
+  CHECK(short_wait.exit_code == 1);
+  CHECK_THAT(short_wait.err, Contains("waiting up to 1s") && Contains("within --wait-for-db 1s"));
+
+  auto runner = start_process({LINEAR_RUNNER, "--url", late, "--wait-for-db", "60s",
+                               "--connect-timeout", "5s", "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  {
+    pqxx::connection c(admin);
+    pqxx::nontransaction tx(c);
+    tx.exec0("CREATE DATABASE " + c.quote_name(name));
+  }
+  auto waited = finish_process(runner, 60);
+  INFO(waited.out << waited.err);
+  CHECK(waited.exit_code == 0);
+  CHECK_THAT(waited.err, Contains("waiting up to 60s"));
+  CHECK(column(late, "SELECT version_num FROM mt_linear_version") ==
+        std::vector<std::string>{"rev_e"});
 }
