@@ -105,6 +105,11 @@ function(_migration_tools_scanner out_var)
                         "nor the MigrationTools sources (${_MIGRATION_TOOLS_ROOT}) are there")
   endif()
   set(bin "${CMAKE_BINARY_DIR}/_migration_tools/scanner")
+  if(NOT EXISTS "${bin}/migration_tools_scan" AND NOT EXISTS "${bin}/Release/migration_tools_scan")
+    # The first configure compiles it, which takes a while: say so.
+    message(STATUS "MigrationTools: building the migration scanner (once per build tree, "
+                   "about 25 s)")
+  endif()
   if(NOT EXISTS "${bin}/CMakeCache.txt")
     set(args -S "${_MIGRATION_TOOLS_ROOT}/cmake/scanner" -B "${bin}" -G "${CMAKE_GENERATOR}"
         -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}")
@@ -316,8 +321,10 @@ function(add_migrations name)
   set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}")
 
   set(commands upgrade downgrade current history heads check new merge stamp)
-  set(comment_upgrade "Upgrading the database to \$MIGRATE_TARGET (default head)")
-  set(comment_downgrade "Downgrading the database to \$MIGRATE_TARGET (default -1)")
+  # (A COMMENT is fixed when the build files are written: the runner itself
+  # says which target it took from MIGRATE_TARGET.)
+  set(comment_upgrade "Upgrading the database (MIGRATE_TARGET, default head)")
+  set(comment_downgrade "Downgrading the database (MIGRATE_TARGET, default -1)")
   foreach(command IN LISTS commands)
     set(comment "${comment_${command}}")
     if(NOT comment)

@@ -233,6 +233,14 @@ int merge_command(runner_context& ctx, const std::vector<std::string>& revisions
     for (node_id id : resolver.resolve(r))
       if (std::find(parents.begin(), parents.end(), id) == parents.end()) parents.push_back(id);
   }
+  // `merge heads` (the target <name>_merge) when the graph has one head:
+  // nothing is wrong, and nothing is written.
+  bool asked_for_heads = std::find(revisions.begin(), revisions.end(), "heads") != revisions.end();
+  if (parents.size() == 1 && asked_for_heads) {
+    std::cout << "there is only one head, '" << g.revision(parents.front())
+              << "': nothing to merge\n";
+    return ok;
+  }
   if (parents.size() < 2)
     throw usage_error("a merge needs at least two revisions; " +
                       (parents.empty() ? std::string("none were given (name them, or say heads)")

@@ -242,6 +242,19 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
 
   try {
     if (g.from_env) {
+      // The build log shows the target the CMake target ran with.
+      auto say_target = [&](const CLI::App* sub, std::string& target, const char* fallback) {
+        if (!*sub || !target.empty()) return;
+        target = env_or("MIGRATE_TARGET", "");
+        if (!g.quiet)
+          std::cerr << sub->get_name() << " to "
+                    << (target.empty() ? std::string(fallback) + " (the default; MIGRATE_TARGET "
+                                                                  "chooses another)"
+                                       : target + " (MIGRATE_TARGET)")
+                    << "\n";
+      };
+      say_target(upgrade, upgrade_target, "head");
+      say_target(downgrade, downgrade_target, "-1");
       if (upgrade_target.empty()) upgrade_target = env_or("MIGRATE_TARGET", "");
       if (downgrade_target.empty()) downgrade_target = env_or("MIGRATE_TARGET", "");
       if (new_opts.message.empty()) new_opts.message = env_or("MIGRATE_MESSAGE", "");

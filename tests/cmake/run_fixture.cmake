@@ -405,6 +405,7 @@ function(case_scanner_from_sources)
   mt_expect_rc(cfg nonzero)
   mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
   mt_expect_not_contains(cfg "Internal error")
+  mt_expect_contains(cfg "-- MigrationTools: building the migration scanner")
   mt_check("the nested build made ${scanner}" EXISTS "${scanner}")
   # Fixed, the project configures with that scanner; it is not rebuilt.
   file(WRITE "${src}/migrations/0002_users.sql"
@@ -413,7 +414,7 @@ function(case_scanner_from_sources)
   file(TIMESTAMP "${scanner}" built)
   mt_configure(ok "${src}" "${bin}" STEP "configure after the fix" CI 1 OWN_SCANNER)
   mt_expect_rc(ok 0)
-  mt_expect_not_contains(ok "error:")
+  mt_expect_not_contains(ok "error:" "building the migration scanner")
   file(TIMESTAMP "${scanner}" again)
   mt_check("the scanner was not rebuilt (${built} -> ${again})" built STREQUAL again)
 endfunction()
@@ -540,13 +541,16 @@ function(case_two_heads)
            ENV ${db_env} "MIGRATE_TARGET=orders000002")
   mt_expect_rc(up1 0)
   mt_expect_contains(up1
+    "upgrade to orders000002 (MIGRATE_TARGET)"
     "<base> -> base00000001, base"
     "base00000001 -> orders000002, add orders"
     "upgraded 2 migrations")
   mt_expect_not_contains(up1 "invoices0003")
   mt_build(up "${local}" migrate_upgrade STEP "build migrate_upgrade" CI 1 ENV ${db_env})
   mt_expect_rc(up 0)
+  mt_expect_not_contains(up "$MIGRATE_TARGET")
   mt_expect_contains(up
+    "upgrade to head (the default; MIGRATE_TARGET chooses another)"
     "base00000001 -> invoices0003, add invoices"
     "orders000002, invoices0003 -> ${merge_rev}, merge heads"
     "upgraded 2 migrations")
@@ -791,6 +795,14 @@ function(case_authoring)
   if(NOT heads1_out STREQUAL "cpp000000001 (backfill) (head)\n" AND NOT heads1_out STREQUAL "cpp000000001 (head)\n")
     mt_fail(heads1 "expected exactly one head, cpp000000001")
   endif()
+  # The merge target with one head: nothing to merge, nothing written, no failure.
+  file(GLOB before "${dir}/*")
+  mt_build(mergeone "${bin}" migrate_merge STEP "build migrate_merge with one head" CI unset
+           ENV "MIGRATE_MESSAGE=merge heads")
+  mt_expect_rc(mergeone 0)
+  mt_expect_contains(mergeone "there is only one head, 'cpp000000001': nothing to merge")
+  file(GLOB after "${dir}/*")
+  mt_check("migrate_merge with one head wrote nothing" before STREQUAL after)
 endfunction()
 
 # add_migrations() with an unknown argument names the function and the argument.
