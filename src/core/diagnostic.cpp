@@ -21,6 +21,7 @@ const char* severity_name(severity s) {
 std::string format_diagnostic(const diagnostic& d) {
   std::string out = d.file;
   if (d.line > 0) out += ":" + std::to_string(d.line);
+  if (d.line > 0 && d.column > 0) out += ":" + std::to_string(d.column);
   out += ": ";
   out += severity_name(d.level);
   out += ": ";

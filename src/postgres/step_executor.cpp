@@ -18,6 +18,38 @@ std::string located(const std::string& file, int line, const std::string& messag
   return format_diagnostic({file, line, severity::error, message});
 }
 
+std::string sql_error_text(const pqxx::sql_error& e);
+
+// A failed statement's `file:line:column: error: ...`, at the place PostgreSQL
+// points to (error_position), else at the statement's first line. The query
+// sent was `sent_before` (session settings) followed by the statement.
+std::string failed_statement(const migration& m, const sql_section& section,
+                             const sql_statement& statement, const std::string& sent_before,
+                             const pqxx::sql_error& e) {
+  diagnostic d{m.path, file_line(section, statement.line), severity::error, sql_error_text(e)};
+  query_position at = error_position(e.what());
+  int lines_before = static_cast<int>(std::count(sent_before.begin(), sent_before.end(), '\n'));
+  if (at.line > lines_before) {
+    int within = at.line - lines_before - 1;  // 0-based line of the statement
+    d.line += within;
+    if (at.column > 0 && within > 0) {
+      d.column = at.column;
+    } else if (at.column > 0) {
+      // On the statement's first line, the query has what was sent before it
+      // on that line; the file has whatever precedes the statement's first token.
+      size_t newline = sent_before.rfind('\n');
+      int sent_prefix = static_cast<int>(
+          newline == std::string::npos ? sent_before.size() : sent_before.size() - newline - 1);
+      size_t line_start = statement.offset == 0 ? std::string::npos
+                                                : section.text.rfind('\n', statement.offset - 1);
+      int file_prefix = static_cast<int>(
+          line_start == std::string::npos ? statement.offset : statement.offset - line_start - 1);
+      if (at.column > sent_prefix) d.column = at.column - sent_prefix + file_prefix;
+    }
+  }
+  return format_diagnostic(d);
+}
+
 std::string sql_error_text(const pqxx::sql_error& e) {
   std::string text = postgres_message(e.what());
   if (!e.sqlstate().empty()) {
@@ -125,23 +157,19 @@ void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
   auto statements = split_sql(section.text);
   if (statements.empty() && !prelude.empty()) tx.exec(prelude);
   for (const auto& statement : statements) {
+    // The prelude (session defaults, timeouts) goes with the first
+    // statement, in one simple query.
+    std::string sent_before = std::move(prelude);
+    prelude.clear();
     try {
-      // The prelude (session defaults, timeouts) goes with the first
-      // statement, in one simple query.
-      if (prelude.empty()) {
-        tx.exec(std::string(statement.text));
-      } else {
-        prelude += statement.text;
-        tx.exec(prelude);
-        prelude.clear();
-      }
+      tx.exec(sent_before.empty() ? std::string(statement.text)
+                                  : sent_before + std::string(statement.text));
     } catch (const pqxx::broken_connection& e) {
       throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open())
         throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
-      throw migration_failed(
-          located(m.path, file_line(section, statement.line), sql_error_text(e)));
+      throw migration_failed(failed_statement(m, section, statement, sent_before, e));
     }
   }
 }
@@ -188,7 +216,7 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
       throw lost(e.what());
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open()) throw lost(e.what());
-      std::string message = located(m.path, progress.line, sql_error_text(e));
+      std::string message = failed_statement(m, section, statement, "", e);
       try {
         books_.progress_failed(progress, sql_error_text(e));
       } catch (const pqxx::failure&) {

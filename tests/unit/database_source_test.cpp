@@ -133,3 +133,22 @@ TEST_CASE("yes/no environment values, and the nearest word", "[unit][config]") {
   CHECK(nearest_word("haeds", words) == "heads");  // a swap is one typo
   CHECK(nearest_word("revision", words).empty());
 }
+
+#include "migration_tools/postgres/errors.hpp"
+
+TEST_CASE("the error position is read from libpq's LINE excerpt and caret", "[unit][config]") {
+  auto p = error_position(
+      "ERROR:  relation \"no_such_table\" does not exist\n"
+      "LINE 3:     SELECT id FROM no_such_table;\n"
+      "                           ^\n");
+  CHECK(p.line == 3);
+  CHECK(p.column == 20);
+  // libpq shortened the line: the column is not exact, the line is.
+  auto cut = error_position("ERROR:  syntax error\nLINE 12: ...aaaaaaaa bbbb\n                   ^\n");
+  CHECK(cut.line == 12);
+  CHECK(cut.column == 0);
+  auto none = error_position("ERROR:  division by zero\n");
+  CHECK(none.line == 0);
+  CHECK(format_diagnostic({"m.sql", 10, severity::error, "x", 20}) == "m.sql:10:20: error: x");
+  CHECK(format_diagnostic({"m.sql", 10, severity::error, "x"}) == "m.sql:10: error: x");
+}

@@ -15,9 +15,11 @@ struct diagnostic {
   int line = 0;  // 1-based; 0 when the problem has no line (the file as a whole)
   severity level = severity::error;
   std::string message;
+  int column = 0;  // 1-based; 0 when unknown
 };
 
-// `file:line: error: message`; the line is left out when it is 0.
+// `file:line:column: error: message`; the line is left out when it is 0,
+// the column when it is 0.
 std::string format_diagnostic(const diagnostic& d);
 std::string format_diagnostics(const std::vector<diagnostic>& ds);
 bool has_errors(const std::vector<diagnostic>& ds);

@@ -29,4 +29,15 @@ class migration_failed : public database_error {
 // and HINT lines, which say what to do.
 std::string postgres_message(const std::string& what);
 
+// Where in the query PostgreSQL placed the error, read from the "LINE n:"
+// excerpt and caret libpq adds to the message (libpqxx 6 keeps no
+// PG_DIAG_STATEMENT_POSITION). Line 1-based within the query; column 1-based,
+// 0 when the excerpt does not give it exactly (libpq shortened the line with
+// "...", or it holds tabs or non-ASCII characters, which libpq widens).
+struct query_position {
+  int line = 0;  // 0: the message has no position
+  int column = 0;
+};
+query_position error_position(const std::string& what);
+
 }  // namespace migration_tools
