@@ -203,6 +203,8 @@ class Suite:
                 f"-DCMAKE_BUILD_TYPE={self.args.build_type}"]
         if self.scanner:
             argv.append(f"-DMIGRATION_TOOLS_SCANNER={self.scanner}")
+        if self.args.package:
+            argv.append(f"-DCMAKE_PREFIX_PATH={self.args.package}")
         return argv
 
     # ---- the product under test ---------------------------------------------------
@@ -248,12 +250,12 @@ class Suite:
             generate.gen_psql(os.path.join(self.gen, f"psql-history-{n}.sql"), n, history=True)
             stamp = os.path.join(self.gen, f"done-{n}")
             if os.path.exists(stamp):
-                generate.gen_mt_project(self.mt_dir(n), n, self.product)
+                generate.gen_mt_project(self.mt_dir(n), n, self.product, self.args.package)
                 continue
             log(f"generating {n} migrations for MigrationTools and Alembic")
             for d in (self.mt_dir(n), self.alembic_dir(n)):
                 shutil.rmtree(d, ignore_errors=True)
-            generate.gen_mt(self.mt_dir(n), n, self.product)
+            generate.gen_mt(self.mt_dir(n), n, self.product, self.args.package)
             generate.gen_alembic(self.alembic_dir(n), n)
             # Alembic imports every revision file: compile them up front, as any
             # second run would find them compiled.
@@ -270,14 +272,18 @@ class Suite:
         # not drown the configure figures. Its cost is reported on its own.
         seed = os.path.join(self.work, "scanner-seed")
         scanner = os.path.join(seed, "_migration_tools", "scanner", "migration_tools_scan")
+        if a.package:
+            # An installed package brings its scanner built.
+            scanner = os.path.join(a.package, "libexec", "MigrationTools", "migration_tools_scan")
         # A full run measures the scanner's compile too; --smoke reuses it.
-        if not os.path.exists(scanner) or not a.smoke:
+        elif not os.path.exists(scanner) or not a.smoke:
             shutil.rmtree(seed, ignore_errors=True)
             log("first configure of a build tree (builds the scanner)")
             t = self.r.once(self.cmake_configure(0, seed))
             self.put("scanner_first_configure", 0, t)
-        self.put("scanner_check", 0, self.r.compare(
-            {"x": dict(argv=["cmake", "--build", os.path.dirname(scanner)], rss=False)})["x"][0])
+        if not a.package:
+            self.put("scanner_check", 0, self.r.compare(
+                {"x": dict(argv=["cmake", "--build", os.path.dirname(scanner)], rss=False)})["x"][0])
         self.scanner = scanner
 
         cfg = os.path.join(self.work, "configure")
@@ -733,6 +739,8 @@ def main():
     p.add_argument("--full", action="store_true", help="repeat the full builds --runs times")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--build-type", default="Release")
+    p.add_argument("--package", help="build the runners on MigrationTools installed under this "
+                                     "prefix instead of its sources")
     p.add_argument("--readme", help="write the results into this README between the markers")
     args = p.parse_args()
 

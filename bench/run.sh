@@ -13,6 +13,9 @@
 #   --work DIR        where generated projects, build trees and the cluster go
 #                     (default bench/work, or bench/work/smoke with --smoke)
 #   --no-readme       print the results without writing bench/README.md
+#   --package PREFIX  build the runners on MigrationTools installed there
+#                     (find_package) instead of its sources (add_subdirectory);
+#                     the suite's bench.smoke uses the package its build installed
 #
 # Installs what is missing (apt-get, as root or with sudo), starts a throwaway
 # PostgreSQL cluster under the work directory and always stops it on exit.
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --full) extra+=(--full) ;;
     --work) work=${2:?--work needs a value}; shift ;;
     --no-readme) readme= ;;
+    --package) extra+=(--package "${2:?--package needs a value}"); shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac

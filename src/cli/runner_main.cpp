@@ -281,7 +281,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       auto stale = stale_files.get();
       if (!stale.empty()) {
         std::string message =
-            std::string("the runner is stale: the migrations changed since it was built:") +
+            "the runner is stale: " + stale_sources(config, stale) + " changed since it was built:" +
             describe_stale_files(stale) + "\nrebuild it: cmake --build " + config.build_dir +
             " --target " + config.name;
         if (*upgrade || *downgrade || *stamp || *repair || autogenerate) throw usage_error(message);

@@ -195,6 +195,26 @@ std::string describe_stale_files(const std::vector<stale_file>& files) {
   return out;
 }
 
+namespace {
+
+// The display-path prefix of the declared schema's files, or "" without one.
+std::string schema_prefix(const runner_config& config) {
+  return config.schema_dir && *config.schema_dir
+             ? display_path(config.schema_dir, config.source_root) + "/"
+             : std::string();
+}
+
+}  // namespace
+
+std::string stale_sources(const runner_config& config, const std::vector<stale_file>& files) {
+  std::string prefix = schema_prefix(config);
+  bool schema = false, migrations = false;
+  for (const auto& f : files)
+    (!prefix.empty() && starts_with(f.path, prefix) ? schema : migrations) = true;
+  if (schema && migrations) return "the migrations and the declared schema";
+  return schema ? "the declared schema" : "the migrations";
+}
+
 std::vector<migration> migrations_on_disk(const runner_config& config,
                                           const embedded_catalog& catalog,
                                           const std::vector<stale_file>& stale,
@@ -204,12 +224,10 @@ std::vector<migration> migrations_on_disk(const runner_config& config,
   std::vector<migration> out;
   for (const auto& m : embedded_migrations(catalog, diagnostics))
     if (!changed.count(m.path)) out.push_back(m);
-  std::string schema_prefix = config.schema_dir && *config.schema_dir
-                                  ? display_path(config.schema_dir, config.source_root) + "/"
-                                  : std::string();
+  std::string schema = schema_prefix(config);
   for (const auto& f : stale) {
     if (std::string_view(f.change) == "removed") continue;
-    if (!schema_prefix.empty() && starts_with(f.path, schema_prefix)) continue;  // not a migration
+    if (!schema.empty() && starts_with(f.path, schema)) continue;  // not a migration
     std::string text;
     try {
       text = read_file(absolute_path(f.path, config.source_root));

@@ -22,6 +22,8 @@ std::vector<stale_file> find_stale_files(const runner_config& config,
                                          const embedded_catalog& catalog);
 
 std::string describe_stale_files(const std::vector<stale_file>& files);
+// "the migrations", "the declared schema" or both: what the stale files are.
+std::string stale_sources(const runner_config& config, const std::vector<stale_file>& files);
 
 // The migrations as the source directory holds them now: the embedded ones,
 // with the stale files (find_stale_files) read again: added and edited ones
