@@ -307,10 +307,22 @@ function(add_migrations name)
   else()
     set(_mt_allow_multiple_heads false)
   endif()
-  configure_file("${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
+  set(templates "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates")
+  configure_file("${templates}/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
+  configure_file("${templates}/migrations_catalog.cpp.in" "${out}/catalog.cpp" @ONLY)
+  configure_file("${templates}/migrations.hpp.in" "${out}/include/${name}/migrations.hpp" @ONLY)
 
-  add_executable(${name} "${out}/main.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
-  target_link_libraries(${name} PRIVATE MigrationTools::runner)
+  # <name>::migrations: the embedded migrations, for an application that
+  # migrates itself (<name>/migrations.hpp). An object library, so that every
+  # C++ migration's registration is linked, referenced or not.
+  add_library(${name}_migrations OBJECT "${out}/catalog.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
+  add_library(${name}::migrations ALIAS ${name}_migrations)
+  target_include_directories(${name}_migrations PUBLIC "${out}/include")
+  target_link_libraries(${name}_migrations PUBLIC MigrationTools::runner)
+  set_target_properties(${name}_migrations PROPERTIES FOLDER "migrations/${name}")
+
+  add_executable(${name} "${out}/main.cpp")
+  target_link_libraries(${name} PRIVATE ${name}_migrations)
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.
   set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${_mt_snapshots}")

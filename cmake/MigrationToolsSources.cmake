@@ -86,6 +86,7 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/database_settings.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/migrator.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_script.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp

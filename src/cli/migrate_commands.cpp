@@ -2,12 +2,14 @@
 // run, then take the lock and run each step in its own transaction.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
 #include "checksum_check.hpp"
 #include "commands.hpp"
 #include "failed_state.hpp"
+#include "migration_run.hpp"
 #include "migration_tools/core/stamp.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
@@ -50,57 +52,34 @@ std::string parents_text(const revision_graph& graph, node_id id) {
   return out.empty() ? "<base>" : out;
 }
 
+// The version rows of a state, in the state's order.
+std::vector<std::string> rows_of(const revision_graph& graph, const applied_state& state) {
+  std::vector<std::string> out;
+  for (node_id id : state.heads) out.push_back(graph.revision(id));
+  return out;
+}
+
 int migrate(runner_context& ctx, const std::string& target, direction dir, bool resume) {
-  const auto& graph = ctx.graph();
-  auto limits = ctx.migration_timeouts();
-  // Plan first without the lock, so that bad input fails without waiting.
-  auto state = ctx.current_state();
-  auto p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
-                                     : plan_downgrade(graph, state, target);
-  preflight(graph, p);
-  // An applied migration that was edited: stop before changing anything.
-  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
-
-  auto& conn = ctx.connection();
-  auto lock = ctx.lock_for_changes();
-  // Another runner may have moved the database while this one waited: plan again.
-  state = state_from_version_rows(graph, ctx.books().version_rows());
-  p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
-                                : plan_downgrade(graph, state, target);
-  preflight(graph, p);
-  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
-  // A `transactional false` migration that failed part-way stops everything
-  // until it is resumed or stamped.
-  auto resumed = check_failed_state(ctx, p, resume);
-
-  if (p.steps.empty()) {
-    ctx.info("nothing to do: the database is at " + describe_revisions(graph, state.heads));
+  const bool up = dir == direction::upgrade;
+  auto run = run_migrations(ctx, target, dir, resume, [&](const migration_run_step& step) {
+    if (!ctx.options().quiet)
+      std::cout << (up ? "upgrade   " : "downgrade ") << step.label
+                << (step.message.empty() ? "" : ", " + escape_control_characters(step.message))
+                << "  (" << escape_control_characters(step.path) << ")" << std::endl;
+  });
+  auto at = [&](const std::vector<std::string>& rows) {
+    std::vector<node_id> ids;
+    for (const auto& r : rows) ids.push_back(ctx.graph().find(r));
+    return describe_revisions(ctx.graph(), ids);
+  };
+  if (run.steps.empty()) {
+    ctx.info("nothing to do: the database is at " + at(run.to));
     return ok;
   }
-  step_executor executor(conn, ctx.books());
-  executor.set_timeouts(limits);
-  executor.set_session_defaults(ctx.session_defaults());
-  executor.set_failure_recorder(
-      [&ctx](const migration& m, const std::string& checksum, const std::string& message) {
-        ctx.record_failure_elsewhere(m, checksum, message);
-      });
-  auto started = std::chrono::steady_clock::now();
-  for (node_id id : p.steps) {
-    const auto& m = graph.at(id);
-    std::string label = dir == direction::upgrade ? parents_text(graph, id) + " -> " + m.revision
-                                                  : m.revision + " -> " + parents_text(graph, id);
-    if (!ctx.options().quiet)
-      std::cout << (dir == direction::upgrade ? "upgrade   " : "downgrade ") << label
-                << (m.message.empty() ? "" : ", " + escape_control_characters(m.message)) << "  ("
-                << escape_control_characters(m.path) << ")" << std::endl;
-    auto change = advance(graph, state, id, dir);
-    executor.run(m, dir, change, ctx.checksum(id), resumed.first_statement_of(id));
-  }
-  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ctx.info(fmt::format(FMT_STRING("{} {} migration{} in {:.2f} s; the database is at {}"),
-                       dir == direction::upgrade ? "upgraded" : "downgraded", p.steps.size(),
-                       p.steps.size() == 1 ? "" : "s", seconds,
-                       describe_revisions(graph, state.heads)));
+                       up ? "upgraded" : "downgraded", run.steps.size(),
+                       run.steps.size() == 1 ? "" : "s",
+                       std::chrono::duration<double>(run.duration).count(), at(run.to)));
   return ok;
 }
 
@@ -124,6 +103,66 @@ void record_stamp(runner_context& ctx, pqxx::transaction_base& tx, const applied
 }
 
 }  // namespace
+
+migration_run run_migrations(runner_context& ctx, const std::string& target, direction dir,
+                             bool resume, const step_listener& before_step) {
+  const auto& graph = ctx.graph();
+  auto limits = ctx.migration_timeouts();
+  // Plan first without the lock, so that bad input fails without waiting.
+  auto state = ctx.current_state();
+  auto p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
+                                     : plan_downgrade(graph, state, target);
+  preflight(graph, p);
+  // An applied migration that was edited: stop before changing anything.
+  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
+
+  auto& conn = ctx.connection();
+  auto lock = ctx.lock_for_changes();
+  // Another runner may have moved the database while this one waited: plan again.
+  state = state_from_version_rows(graph, ctx.books().version_rows());
+  p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
+                                : plan_downgrade(graph, state, target);
+  preflight(graph, p);
+  if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
+  // A `transactional false` migration that failed part-way stops everything
+  // until it is resumed or stamped.
+  auto resumed = check_failed_state(ctx, p, resume);
+
+  migration_run run;
+  run.from = rows_of(graph, state);
+  if (p.steps.empty()) {
+    run.to = run.from;
+    return run;
+  }
+  step_executor executor(conn, ctx.books());
+  executor.set_timeouts(limits);
+  executor.set_session_defaults(ctx.session_defaults());
+  executor.set_failure_recorder(
+      [&ctx](const migration& m, const std::string& checksum, const std::string& message) {
+        ctx.record_failure_elsewhere(m, checksum, message);
+      });
+  auto started = std::chrono::steady_clock::now();
+  for (node_id id : p.steps) {
+    const auto& m = graph.at(id);
+    migration_run_step step;
+    step.revision = m.revision;
+    step.message = m.message;
+    step.path = m.path;
+    step.label = dir == direction::upgrade ? parents_text(graph, id) + " -> " + m.revision
+                                           : m.revision + " -> " + parents_text(graph, id);
+    if (before_step) before_step(step);
+    auto step_started = std::chrono::steady_clock::now();
+    auto change = advance(graph, state, id, dir);
+    executor.run(m, dir, change, ctx.checksum(id), resumed.first_statement_of(id));
+    step.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - step_started);
+    run.steps.push_back(std::move(step));
+  }
+  run.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  run.to = rows_of(graph, state);
+  return run;
+}
 
 int upgrade_command(runner_context& ctx, const std::string& target, bool resume) {
   return migrate(ctx, target, direction::upgrade, resume);

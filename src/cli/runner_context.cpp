@@ -58,8 +58,13 @@ void runner_context::keep_graph_until_exit() {
 }
 
 void runner_context::info(const std::string& message) const {
-  if (!options_.quiet) std::cerr << message << "\n";
+  if (options_.log)
+    options_.log(message);
+  else if (!options_.quiet)
+    std::cerr << message << "\n";
 }
+
+void runner_context::adopt_connection(pqxx::connection& conn) { external_ = &conn; }
 
 std::string runner_context::style(const std::string& text, const char* code) const {
   if (!color_) return text;
@@ -83,6 +88,15 @@ std::string runner_context::resolve_url() {
 }
 
 pqxx::connection& runner_context::connection() {
+  if (external_) {
+    // The application's own connection: put in the runner's session state
+    // once, as every migration's session is.
+    if (!external_ready_) {
+      pqxx::nontransaction(*external_).exec(session_defaults());
+      external_ready_ = true;
+    }
+    return *external_;
+  }
   if (!connection_) {
     url_ = resolve_url();
     application_name_ = std::string(config_.name) + " " + options_.command;
@@ -153,6 +167,9 @@ bookkeeping& runner_context::books() {
 
 void runner_context::record_failure_elsewhere(const migration& m, const std::string& checksum,
                                               const std::string& message) {
+  // On an application's connection there is no URL for a second one: the
+  // failure is reported to the caller, and the history has no row of it.
+  if (external_) return;
   auto conn = connect(url_);
   bookkeeping books(*conn, bookkeeping_names{config_.schema, config_.version_table});
   pqxx::work tx(*conn);
@@ -165,6 +182,17 @@ void runner_context::record_failure_elsewhere(const migration& m, const std::str
 std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
   auto wait = parse_duration(options_.lock_wait, "--lock-wait");
   connection();
+  if (external_) {
+    // An application's own connection: the lock is taken on it (there is no
+    // URL for a second one), so a migration that frees every advisory lock
+    // of its session frees this one too. Given a URL, the migrator holds the
+    // lock on a connection of its own, as the runner does.
+    auto lock = std::make_unique<advisory_lock>(
+        *external_, books().version_table(), wait,
+        [&](const std::string& holder) { info("waiting for the migration lock, held by " + holder); });
+    books().create();
+    return lock;
+  }
   // The lock lives on a connection of its own, which no migration sees: a
   // migration that runs pg_advisory_unlock_all() or DISCARD ALL, or that
   // loses its session, cannot free it while the run goes on.

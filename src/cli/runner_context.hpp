@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
@@ -36,6 +37,8 @@ struct global_options {
   std::string lock_wait = "5m";   // how long to wait for the migration lock
   std::string lock_timeout;       // PostgreSQL lock_timeout of migrations (empty: unset)
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
+  // Where info() goes instead of stderr (the in-app migrator's log callback).
+  std::function<void(const std::string&)> log;
 };
 
 // "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.
@@ -57,6 +60,10 @@ class runner_context {
 
   // Connects on first use, saying once which database it uses.
   pqxx::connection& connection();
+  // Uses the application's connection instead of connecting (the in-app
+  // migrator): its session is reset to the runner's state, and the migration
+  // lock is taken on it. The connection must outlive the context.
+  void adopt_connection(pqxx::connection& conn);
   // The URL of connection() (connecting first).
   const std::string& database_url() {
     connection();
@@ -106,6 +113,8 @@ class runner_context {
   std::string url_;
   std::string application_name_;
   std::unique_ptr<pqxx::connection> connection_;
+  pqxx::connection* external_ = nullptr;  // adopt_connection()
+  bool external_ready_ = false;
   std::unique_ptr<notice_printer> notices_;  // of connection_; destroyed before it
   // Holds the migration lock, apart from the migrations' connection.
   std::unique_ptr<pqxx::connection> lock_connection_;

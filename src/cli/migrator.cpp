@@ -1,0 +1,88 @@
+// The in-app migrator: the runner's upgrade (run_migrations) with a log
+// callback instead of the terminal, returning what it did.
+#include "migration_tools/migrator.hpp"
+
+#include "migration_run.hpp"
+#include "runner_context.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+cli::global_options options_of(const std::string& url, const upgrade_options& o) {
+  cli::global_options g;
+  g.url = url;
+  g.quiet = true;
+  g.color = "never";
+  g.command = "upgrade (in-app)";
+  g.lock_wait = o.lock_wait;
+  g.lock_timeout = o.lock_timeout;
+  g.statement_timeout = o.statement_timeout;
+  g.log = o.log;
+  return g;
+}
+
+std::vector<pending_migration> pending_of(cli::runner_context& ctx) {
+  const auto& g = ctx.graph();
+  auto state = ctx.current_state();
+  auto wanted = g.closure_down(g.real_heads());
+  std::vector<pending_migration> out;
+  for (node_id id : g.topological_order())
+    if (wanted[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)])
+      out.push_back({g.revision(id), g.at(id).message, g.at(id).path});
+  return out;
+}
+
+upgrade_report upgrade_in(cli::runner_context& ctx, const upgrade_options& o) {
+  auto run = cli::run_migrations(ctx, o.target, direction::upgrade, false,
+                                 [&](const cli::migration_run_step& step) {
+                                   if (o.log)
+                                     o.log("upgrade " + step.label +
+                                           (step.message.empty() ? "" : ", " + step.message) +
+                                           " (" + step.path + ")");
+                                 });
+  upgrade_report report;
+  report.from = std::move(run.from);
+  report.to = std::move(run.to);
+  report.duration = run.duration;
+  for (auto& s : run.steps)
+    report.applied.push_back({std::move(s.revision), std::move(s.message), std::move(s.path),
+                              s.duration});
+  return report;
+}
+
+// A URL must name a database: the in-app migrator never falls back to the
+// development database.
+void require_url(const std::string& url) {
+  if (url.empty())
+    throw usage_error("the migrator needs a database URL (or the application's connection)");
+}
+
+}  // namespace
+
+std::vector<pending_migration> migrator::pending(const std::string& url) const {
+  require_url(url);
+  cli::runner_context ctx(config_, catalog_, options_of(url, {}));
+  return pending_of(ctx);
+}
+
+std::vector<pending_migration> migrator::pending(pqxx::connection& connection) const {
+  cli::runner_context ctx(config_, catalog_, options_of("", {}));
+  ctx.adopt_connection(connection);
+  return pending_of(ctx);
+}
+
+upgrade_report migrator::upgrade(const std::string& url, const upgrade_options& options) const {
+  require_url(url);
+  cli::runner_context ctx(config_, catalog_, options_of(url, options));
+  return upgrade_in(ctx, options);
+}
+
+upgrade_report migrator::upgrade(pqxx::connection& connection,
+                                 const upgrade_options& options) const {
+  cli::runner_context ctx(config_, catalog_, options_of("", options));
+  ctx.adopt_connection(connection);
+  return upgrade_in(ctx, options);
+}
+
+}  // namespace migration_tools

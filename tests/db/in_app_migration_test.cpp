@@ -1,0 +1,66 @@
+// Migrating from the application itself (issue 12, item 5): the example
+// examples/self_migrating, started twice at once, applies each migration
+// once; on the application's own connection too.
+#include <catch2/catch.hpp>
+
+#include "process.hpp"
+#include "test_database.hpp"
+
+using namespace migration_tools::test;
+using Catch::Matchers::Contains;
+
+TEST_CASE("two instances of a self-migrating application started at once apply each migration once",
+          "[db][in_app]") {
+  auto url = fresh_database("in_app_twice");
+  start_gate gate;
+  gate.open();
+  auto first = start_process({SELF_MIGRATING_APP, url}, {}, &gate);
+  auto second = start_process({SELF_MIGRATING_APP, url}, {}, &gate);
+  gate.release();
+  auto a = finish_process(first, 120);
+  auto b = finish_process(second, 120);
+  INFO(a.out << a.err << "\n---\n" << b.out << b.err);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  CHECK_THAT(a.out, Contains("serving"));
+  CHECK_THAT(b.out, Contains("serving"));
+  // One applied both, the other nothing (it waited for the lock, then found
+  // the database at head).
+  bool one_did_all = (a.out.find("applied 2 migration(s)") != std::string::npos &&
+                      b.out.find("applied 0 migration(s)") != std::string::npos) ||
+                     (b.out.find("applied 2 migration(s)") != std::string::npos &&
+                      a.out.find("applied 0 migration(s)") != std::string::npos);
+  CHECK(one_did_all);
+  CHECK(column(url, "SELECT revision || ' ' || count(*) FROM app_db_version_history "
+                    "WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
+        std::vector<std::string>{"a1b2c3d4e5f6 1", "b2c3d4e5f6a7 1"});
+  CHECK(column(url, "SELECT count(*) FROM notes") == std::vector<std::string>{"1"});
+  // The report's log named each migration before it ran.
+  CHECK_THAT(a.err + b.err, Contains("[migrations] upgrade <base> -> a1b2c3d4e5f6, create notes"));
+  CHECK_THAT(a.err + b.err, Contains("[migrations] pending: b2c3d4e5f6a7 seed the welcome note"));
+}
+
+TEST_CASE("the migrator works on the application's own connection, and refuses an edited migration",
+          "[db][in_app]") {
+  auto url = fresh_database("in_app_own_connection");
+  auto run = run_process({SELF_MIGRATING_APP, "--own-connection", url});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.out, Contains("applied 2 migration(s)") && Contains("b2c3d4e5f6a7 (seed the "
+                                                                      "welcome note): "));
+  auto again = run_process({SELF_MIGRATING_APP, "--own-connection", url});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("applied 0 migration(s)"));
+
+  // The same checksum check as the runner: an applied migration that differs
+  // from the one recorded stops the start-up.
+  column(url, "UPDATE app_db_version_history SET checksum = 'abababababab' WHERE revision = "
+              "'a1b2c3d4e5f6' AND direction = 'upgrade' RETURNING revision");
+  column(url, "UPDATE app_db_version SET version_num = 'a1b2c3d4e5f6' RETURNING version_num");
+  auto edited = run_process({SELF_MIGRATING_APP, url});
+  INFO(edited.out << edited.err);
+  CHECK(edited.exit_code == 1);
+  CHECK_THAT(edited.err, Contains("the database could not be migrated") && Contains("edited"));
+  CHECK(column(url, "SELECT version_num FROM app_db_version") ==
+        std::vector<std::string>{"a1b2c3d4e5f6"});
+}
