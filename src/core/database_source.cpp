@@ -5,6 +5,7 @@
 
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/text.hpp"
+#include "migration_tools/core/url.hpp"
 
 namespace migration_tools {
 
@@ -14,23 +15,6 @@ std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-// A value for a URL's user, password or path: every byte outside RFC 3986's
-// unreserved set percent-encoded.
-std::string percent_encode(const std::string& value) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 // A keyword connection string's value: quoted, with ' and \ escaped.

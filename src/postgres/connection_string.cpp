@@ -19,18 +19,7 @@ struct options_deleter {
 // them, so the text a user wrote differs from the value it parsed.
 void register_spellings(const std::string& value) {
   add_secret_to_redact(value);
-  std::string encoded;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 0xF];
-    }
-  }
-  add_secret_to_redact(encoded);
+  add_secret_to_redact(percent_encode(value));
 }
 
 bool parses(const std::string& conninfo) {

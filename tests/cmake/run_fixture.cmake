@@ -1094,6 +1094,21 @@ function(case_autogenerate_workflow)
   mt_check("nothing written for a broken schema" count EQUAL 0)
 endfunction()
 
+# mt_build_consumer(<build dir> <how>): builds the consumer fixture (its
+# application and runner), runs the application, which links a library and
+# its migrations, and the runner.
+function(mt_build_consumer bin how)
+  mt_build(app "${bin}" all STEP "build the application and its runner ${how}" CI unset)
+  mt_expect_rc(app 0)
+  mt_run(run COMMAND "${bin}/app" STEP "run the application built ${how}" CI unset)
+  mt_expect_rc(run 0)
+  mt_expect_contains(run "checksum " "migrations of migrate in migrate_version")
+  mt_run(heads COMMAND "${bin}/migrate" heads STEP "the runner built ${how}" CI unset)
+  mt_expect_rc(heads 0)
+  mt_expect_contains(heads "c0115e000001 (head)")
+  set(_mt_step ${_mt_step} PARENT_SCOPE)
+endfunction()
+
 # The build under test, installed into PACKAGE_PREFIX and found as a package
 # by an application that links one of its libraries and adds a runner.
 function(case_install_package)
@@ -1115,14 +1130,7 @@ function(case_install_package)
   mt_configure(cfg "${src}" "${bin}" STEP "configure with find_package(MigrationTools 0.1)" CI unset)
   mt_expect_rc(cfg 0)
   mt_expect_contains(cfg "fixture: found MigrationTools 0.1.")
-  mt_build(app "${bin}" all STEP "build the application and its runner" CI unset)
-  mt_expect_rc(app 0)
-  mt_run(run COMMAND "${bin}/app" STEP "run the application" CI unset)
-  mt_expect_rc(run 0)
-  mt_expect_contains(run "checksum " "migrations of migrate in migrate_version")
-  mt_run(heads COMMAND "${bin}/migrate" heads STEP "the runner built on the package" CI unset)
-  mt_expect_rc(heads 0)
-  mt_expect_contains(heads "c0115e000001 (head)")
+  mt_build_consumer("${bin}" "on the package")
 
   mt_configure(newer "${src}" "${bin}-0.2" STEP "configure asking for version 0.2" CI unset
                ARGS -DFIXTURE_VERSION=0.2)
@@ -1148,14 +1156,7 @@ function(case_fetchcontent)
                  "-DFIXTURE_GIT_REPOSITORY=${MIGRATION_TOOLS_ROOT}" "-DFIXTURE_GIT_TAG=${head}"
                  "-DMIGRATION_TOOLS_SCANNER=${SCANNER}")
   mt_expect_rc(cfg 0)
-  mt_build(app "${bin}" all STEP "build the application, the libraries and the runner" CI unset)
-  mt_expect_rc(app 0)
-  mt_run(run COMMAND "${bin}/app" STEP "run the application" CI unset)
-  mt_expect_rc(run 0)
-  mt_expect_contains(run "checksum " "migrations of migrate in migrate_version")
-  mt_run(heads COMMAND "${bin}/migrate" heads STEP "the runner built from the fetched sources" CI unset)
-  mt_expect_rc(heads 0)
-  mt_expect_contains(heads "c0115e000001 (head)")
+  mt_build_consumer("${bin}" "from the fetched sources")
   mt_check("the fetched project has no tests of its own" NOT EXISTS "${bin}/_deps/migrationtools-build/tests")
 endfunction()
 

@@ -23,6 +23,10 @@ std::string redact_url(std::string_view text);
 // starting threads that print.
 void add_secret_to_redact(std::string value);
 
+// Every byte outside RFC 3986's unreserved set percent-encoded: a value for
+// a URL's user, password, path or query.
+std::string percent_encode(std::string_view value);
+
 // True for the keys libpq treats as secret (its "*" display class) and any
 // other key holding "password" or "secret".
 bool is_secret_connection_key(std::string_view key);
