@@ -38,8 +38,8 @@ struct applied_migration {
 };
 
 struct upgrade_report {
-  std::vector<std::string> from;  // the database's revisions before (empty: base)
-  std::vector<std::string> to;    // and after
+  std::vector<std::string> from;           // the database's revisions before (empty: base)
+  std::vector<std::string> to;             // and after
   std::vector<applied_migration> applied;  // in the order they ran
   std::chrono::milliseconds duration{0};
 };
@@ -49,8 +49,8 @@ struct upgrade_options {
   // Progress, one line at a time: which database, waiting for the lock, each
   // migration before it runs. None: quiet.
   std::function<void(const std::string&)> log;
-  std::string lock_wait = "5m";  // how long to wait for another migrator's lock
-  std::string lock_timeout;      // PostgreSQL lock_timeout of each migration ("": unset)
+  std::string lock_wait = "5m";   // how long to wait for another migrator's lock
+  std::string lock_timeout;       // PostgreSQL lock_timeout of each migration ("": unset)
   std::string statement_timeout;  // PostgreSQL statement_timeout of each migration
 };
 

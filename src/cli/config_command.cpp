@@ -63,8 +63,8 @@ std::vector<setting> effective_settings(runner_context& ctx) {
     out.push_back({"scratch server", "the development database's server", "default"});
   out.push_back({"connect timeout", o.connect_timeout.empty() ? "libpq's" : o.connect_timeout,
                  "--connect-timeout"});
-  out.push_back({"wait for the database", o.wait_for_db.empty() ? "no" : o.wait_for_db,
-                 "--wait-for-db"});
+  out.push_back(
+      {"wait for the database", o.wait_for_db.empty() ? "no" : o.wait_for_db, "--wait-for-db"});
   out.push_back({"lock wait", o.lock_wait, "--lock-wait (default 5m)"});
   out.push_back({"lock timeout", o.lock_timeout.empty() ? "unset" : o.lock_timeout,
                  "--lock-timeout; a migration's header wins"});
@@ -86,8 +86,8 @@ int config_command(runner_context& ctx) {
   size_t width = 0;
   for (const auto& s : settings) width = std::max(width, s.name.size());
   for (const auto& s : settings)
-    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << s.name << s.value
-              << "  (" << s.source << ")\n";
+    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << s.name << s.value << "  ("
+              << s.source << ")\n";
   return ok;
 }
 

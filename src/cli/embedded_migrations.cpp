@@ -48,7 +48,8 @@ bool same_migration(const migration& a, const migration& b) {
   return a.path == b.path && a.kind == b.kind && a.revision == b.revision &&
          a.down_revisions == b.down_revisions && a.message == b.message && a.created == b.created &&
          a.branch_labels == b.branch_labels && a.depends_on == b.depends_on &&
-         a.transactional == b.transactional && a.empty == b.empty && a.lock_timeout_ms == b.lock_timeout_ms &&
+         a.transactional == b.transactional && a.empty == b.empty &&
+         a.lock_timeout_ms == b.lock_timeout_ms &&
          a.statement_timeout_ms == b.statement_timeout_ms && a.key_lines == b.key_lines &&
          same_section(a.upgrade, b.upgrade) && same_section(a.downgrade, b.downgrade);
 }

@@ -178,13 +178,12 @@ int check_command(runner_context& ctx) {
     // Lines that name a file start at column 0, as configure prints them, so
     // that IDEs and CI problem matchers link them.
     for (node_id h : heads)
-      list += "\n" + format_diagnostic({g.at(h).path, g.at(h).line_of("revision"), severity::error,
-                                        "head '" + g.revision(h) + "'" +
-                                            (g.at(h).message.empty()
-                                                 ? ""
-                                                 : " (" +
-                                                       escape_control_characters(g.at(h).message) +
-                                                       ")")});
+      list += "\n" + format_diagnostic(
+                         {g.at(h).path, g.at(h).line_of("revision"), severity::error,
+                          "head '" + g.revision(h) + "'" +
+                              (g.at(h).message.empty()
+                                   ? ""
+                                   : " (" + escape_control_characters(g.at(h).message) + ")")});
     problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
             " merge heads -m \"merge heads\"");
   }

@@ -34,20 +34,19 @@ std::vector<pending_migration> pending_of(cli::runner_context& ctx) {
 }
 
 upgrade_report upgrade_in(cli::runner_context& ctx, const upgrade_options& o) {
-  auto run = cli::run_migrations(ctx, o.target, direction::upgrade, false,
-                                 [&](const cli::migration_run_step& step) {
-                                   if (o.log)
-                                     o.log("upgrade " + step.label +
-                                           (step.message.empty() ? "" : ", " + step.message) +
-                                           " (" + step.path + ")");
-                                 });
+  auto run = cli::run_migrations(
+      ctx, o.target, direction::upgrade, false, [&](const cli::migration_run_step& step) {
+        if (o.log)
+          o.log("upgrade " + step.label + (step.message.empty() ? "" : ", " + step.message) + " (" +
+                step.path + ")");
+      });
   upgrade_report report;
   report.from = std::move(run.from);
   report.to = std::move(run.to);
   report.duration = run.duration;
   for (auto& s : run.steps)
-    report.applied.push_back({std::move(s.revision), std::move(s.message), std::move(s.path),
-                              s.duration});
+    report.applied.push_back(
+        {std::move(s.revision), std::move(s.message), std::move(s.path), s.duration});
   return report;
 }
 

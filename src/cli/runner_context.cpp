@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
-#include <thread>
 #include <iostream>
+#include <thread>
 
 #include "database_settings.hpp"
 #include "embedded_migrations.hpp"
@@ -64,7 +64,9 @@ void runner_context::info(const std::string& message) const {
     std::cerr << message << "\n";
 }
 
-void runner_context::adopt_connection(pqxx::connection& conn) { external_ = &conn; }
+void runner_context::adopt_connection(pqxx::connection& conn) {
+  external_ = &conn;
+}
 
 std::string runner_context::style(const std::string& text, const char* code) const {
   if (!color_) return text;
@@ -188,8 +190,9 @@ std::unique_ptr<advisory_lock> runner_context::lock_for_changes() {
     // of its session frees this one too. Given a URL, the migrator holds the
     // lock on a connection of its own, as the runner does.
     auto lock = std::make_unique<advisory_lock>(
-        *external_, books().version_table(), wait,
-        [&](const std::string& holder) { info("waiting for the migration lock, held by " + holder); });
+        *external_, books().version_table(), wait, [&](const std::string& holder) {
+          info("waiting for the migration lock, held by " + holder);
+        });
     books().create();
     return lock;
   }

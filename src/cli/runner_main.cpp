@@ -41,8 +41,9 @@ std::string unknown_command_message(const CLI::App& app, const std::string& word
     ours.push_back(sub->get_name());
   std::string hint;
   if (word == "revision")
-    hint = "; Alembic's 'revision' is 'new' here ('revision --autogenerate' is "
-           "'new --autogenerate')";
+    hint =
+        "; Alembic's 'revision' is 'new' here ('revision --autogenerate' is "
+        "'new --autogenerate')";
   else if (word == "init")
     hint = "; there is no 'init': add_migrations() in CMakeLists.txt makes the runner";
   else if (std::string guess = nearest_word(word, ours); !guess.empty())
@@ -55,7 +56,9 @@ std::string unknown_command_message(const CLI::App& app, const std::string& word
 }  // namespace
 
 namespace cli {
-const char* version() { return MIGRATION_TOOLS_VERSION; }
+const char* version() {
+  return MIGRATION_TOOLS_VERSION;
+}
 }  // namespace cli
 
 int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
@@ -65,8 +68,8 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
                config.name};
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", std::string(config.name) + " (MigrationTools " +
-                                        cli::version() + ")");
+  app.set_version_flag("--version",
+                       std::string(config.name) + " (MigrationTools " + cli::version() + ")");
   global_options g;
   app.add_option("--url", g.url,
                  "database URL (default: DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG*, the same "
@@ -248,8 +251,9 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
         target = env_or("MIGRATE_TARGET", "");
         if (!g.quiet)
           std::cerr << sub->get_name() << " to "
-                    << (target.empty() ? std::string(fallback) + " (the default; MIGRATE_TARGET "
-                                                                  "chooses another)"
+                    << (target.empty() ? std::string(fallback) +
+                                             " (the default; MIGRATE_TARGET "
+                                             "chooses another)"
                                        : target + " (MIGRATE_TARGET)")
                     << "\n";
       };
@@ -280,10 +284,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     if (check_stale) {
       auto stale = stale_files.get();
       if (!stale.empty()) {
-        std::string message =
-            "the runner is stale: " + stale_sources(config, stale) + " changed since it was built:" +
-            describe_stale_files(stale) + "\nrebuild it: cmake --build " + config.build_dir +
-            " --target " + config.name;
+        std::string message = "the runner is stale: " + stale_sources(config, stale) +
+                              " changed since it was built:" + describe_stale_files(stale) +
+                              "\nrebuild it: cmake --build " + config.build_dir + " --target " +
+                              config.name;
         if (*upgrade || *downgrade || *stamp || *repair || autogenerate) throw usage_error(message);
         if ((*create || *merge) && !autogenerate) {
           // They plan from what is on disk, so that two `new` in a row make

@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "embedded_migrations.hpp"
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/text.hpp"
-#include "embedded_migrations.hpp"
 
 namespace migration_tools::cli {
 

@@ -74,9 +74,9 @@ std::optional<database_source> postgres_variables(const name_source& from) {
 // a .env file (which libpq never reads) count as much as the environment's.
 std::optional<database_source> pg_variables(const name_source& from) {
   static const std::pair<const char*, const char*> keys[] = {
-      {"PGHOST", "host"},         {"PGHOSTADDR", "hostaddr"}, {"PGPORT", "port"},
-      {"PGDATABASE", "dbname"},   {"PGUSER", "user"},         {"PGPASSWORD", "password"},
-      {"PGSERVICE", "service"},   {"PGSSLMODE", "sslmode"},   {"PGOPTIONS", "options"}};
+      {"PGHOST", "host"},       {"PGHOSTADDR", "hostaddr"}, {"PGPORT", "port"},
+      {"PGDATABASE", "dbname"}, {"PGUSER", "user"},         {"PGPASSWORD", "password"},
+      {"PGSERVICE", "service"}, {"PGSSLMODE", "sslmode"},   {"PGOPTIONS", "options"}};
   bool names_database = false;
   for (const char* n : {"PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"})
     names_database = names_database || !from.get(n).empty();
@@ -106,9 +106,9 @@ std::string normalise_database_url(const std::string& url, std::vector<std::stri
   if (scheme_end == std::string::npos) return url;  // a keyword connection string
   std::string scheme = lower(url.substr(0, scheme_end));
   std::string rest = url.substr(scheme_end + 3);
-  if (size_t plus = scheme.find('+'); plus != std::string::npos &&
-                                      (scheme.compare(0, plus, "postgresql") == 0 ||
-                                       scheme.compare(0, plus, "postgres") == 0)) {
+  if (size_t plus = scheme.find('+');
+      plus != std::string::npos &&
+      (scheme.compare(0, plus, "postgresql") == 0 || scheme.compare(0, plus, "postgres") == 0)) {
     notes.push_back("the URL's driver '" + scheme.substr(plus + 1) + "' (" + scheme +
                     "://) is SQLAlchemy's; connecting with libpq as postgresql://");
     scheme = "postgresql";

@@ -16,7 +16,9 @@ namespace {
 bool is_name_start(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '.'; }
+bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9') || c == '.';
+}
 
 // Stands for "\$" between reading a double-quoted value and expanding it (a
 // control character no value holds).
@@ -39,7 +41,8 @@ class dotenv_parser {
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   bool at_line_end() const { return pos_ >= text_.size() || text_[pos_] == '\n'; }
   void skip_blanks() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r'))
       ++pos_;
   }
   void skip_line() {
@@ -82,8 +85,8 @@ class dotenv_parser {
     } else {
       size_t begin = pos_;
       // A comment starts at a '#' after white space.
-      while (!at_line_end() &&
-             !(peek() == '#' && pos_ > begin && (text_[pos_ - 1] == ' ' || text_[pos_ - 1] == '\t')))
+      while (!at_line_end() && !(peek() == '#' && pos_ > begin &&
+                                 (text_[pos_ - 1] == ' ' || text_[pos_ - 1] == '\t')))
         ++pos_;
       value = expand(trim(text_.substr(begin, pos_ - begin)), line, ok);
     }
@@ -101,10 +104,18 @@ class dotenv_parser {
       if (quote == '"' && c == '\\' && pos_ < text_.size()) {
         char e = text_[pos_++];
         switch (e) {
-          case 'n': raw += '\n'; break;
-          case 't': raw += '\t'; break;
-          case 'r': raw += '\r'; break;
-          case '$': raw += escaped_dollar; break;
+          case 'n':
+            raw += '\n';
+            break;
+          case 't':
+            raw += '\t';
+            break;
+          case 'r':
+            raw += '\r';
+            break;
+          case '$':
+            raw += escaped_dollar;
+            break;
           default:
             if (e == '\n') ++line_;
             raw += e;

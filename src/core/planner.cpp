@@ -8,7 +8,9 @@ namespace migration_tools {
 
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 std::string describe(const revision_graph& g, const revision_set& s) {
   return s.empty() ? std::string("base") : list_revisions(g, s);
@@ -63,8 +65,7 @@ plan plan_upgrade(const revision_graph& graph, const applied_state& state,
 
 plan plan_downgrade(const revision_graph& graph, const applied_state& state,
                     std::string_view target) {
-  return plan_downgrade(graph, state,
-                        revision_resolver(graph, state.heads).resolve_target(target));
+  return plan_downgrade(graph, state, revision_resolver(graph, state.heads).resolve_target(target));
 }
 
 plan plan_downgrade(const revision_graph& graph, const applied_state& state,
@@ -98,8 +99,7 @@ plan plan_downgrade(const revision_graph& graph, const applied_state& state,
   // The targets and what they need stay, even when another target is above them.
   auto kept = graph.closure_down(targets);
   std::vector<char> remove(graph.size(), 0);
-  for (size_t i = 0; i < remove.size(); ++i)
-    remove[i] = above[i] && state.applied[i] && !kept[i];
+  for (size_t i = 0; i < remove.size(); ++i) remove[i] = above[i] && state.applied[i] && !kept[i];
   const auto& order = graph.topological_order();
   for (auto it = order.rbegin(); it != order.rend(); ++it)
     if (remove[static_cast<size_t>(*it)]) p.steps.push_back(*it);

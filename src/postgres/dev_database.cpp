@@ -283,10 +283,10 @@ void dev_database::start() const {
   // directory goes by PGDATA and the output to pg_ctl's own (the log the
   // child opened), so that no path of the build tree reaches the shell.
   // The socket path is plain (is_plain_path).
-  int rc = run_program({bindir + "/pg_ctl", "start", "-w", "-t", "60", "-o",
-                        "-c listen_addresses='' -p " + std::string(dev_port) + " -k '" + socket +
-                            "'"},
-                       log, {{"PGDATA", data_directory()}});
+  int rc =
+      run_program({bindir + "/pg_ctl", "start", "-w", "-t", "60", "-o",
+                   "-c listen_addresses='' -p " + std::string(dev_port) + " -k '" + socket + "'"},
+                  log, {{"PGDATA", data_directory()}});
   if (rc != 0)
     throw database_error("the development database in '" + data_directory() +
                          "' did not start (exit " + std::to_string(rc) + "); the end of its log, " +
@@ -294,8 +294,8 @@ void dev_database::start() const {
 }
 
 void dev_database::create_database() const {
-  pqxx::connection admin("postgresql:///postgres?host=" + socket_directory() + "&port=" +
-                         dev_port + "&user=postgres");
+  pqxx::connection admin("postgresql:///postgres?host=" + socket_directory() + "&port=" + dev_port +
+                         "&user=postgres");
   pqxx::nontransaction tx(admin);
   if (!tx.exec_params("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1::pg_catalog.name",
                       database_)

@@ -38,16 +38,15 @@ query_position error_position(const std::string& what) {
   }
   if (p.line < 1) return {};
   size_t caret_line_end = what.find('\n', end + 1);
-  std::string caret = what.substr(end + 1, caret_line_end == std::string::npos
-                                               ? std::string::npos
-                                               : caret_line_end - end - 1);
+  std::string caret = what.substr(
+      end + 1, caret_line_end == std::string::npos ? std::string::npos : caret_line_end - end - 1);
   std::string excerpt = what.substr(colon + 2, end - colon - 2);
   size_t caret_at = caret.find('^');
   size_t prefix = colon + 2 - (at + 1);  // "LINE 3: "
-  bool exact = !starts_with(excerpt, "...") &&
-               std::all_of(excerpt.begin(), excerpt.end(), [](char c) {
-                 return c != '\t' && static_cast<unsigned char>(c) < 0x80;
-               });
+  bool exact =
+      !starts_with(excerpt, "...") && std::all_of(excerpt.begin(), excerpt.end(), [](char c) {
+        return c != '\t' && static_cast<unsigned char>(c) < 0x80;
+      });
   if (exact && caret_at != std::string::npos && caret_at >= prefix &&
       caret.find_first_not_of(' ') == caret_at)
     p.column = static_cast<int>(caret_at - prefix) + 1;

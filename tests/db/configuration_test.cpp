@@ -8,11 +8,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <tuple>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "runners.hpp"
 #include "test_database.hpp"
@@ -30,10 +30,9 @@ using environment = std::vector<std::pair<std::string, std::string>>;
 // never be created.
 environment clean_environment(const std::string& tag) {
   environment env;
-  for (const char* name :
-       {"DATABASE_URL", "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
-        "POSTGRES_PASSWORD", "POSTGRES_DB", "PGHOST", "PGDATABASE", "PGPORT", "CI",
-        "MIGRATE_NO_DEV_DB"})
+  for (const char* name : {"DATABASE_URL", "POSTGRES_URL", "POSTGRES_HOST", "POSTGRES_PORT",
+                           "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "PGHOST",
+                           "PGDATABASE", "PGPORT", "CI", "MIGRATE_NO_DEV_DB"})
     env.emplace_back(name, "");
   env.emplace_back("MIGRATION_TOOLS_DEV_DB_DIR",
                    (std::filesystem::temp_directory_path() / ("mt-no-dev-db-" + tag)).string());
@@ -94,13 +93,14 @@ TEST_CASE("the database comes from DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG* a
                       {"POSTGRES_USER", "postgres"},
                       {"POSTGRES_DB", database_of(url)}}),
              Contains("(POSTGRES_HOST, POSTGRES_USER, POSTGRES_DB)"));
-  CHECK_THAT(current({{"PGHOST", socket_of(url)},
-                      {"PGUSER", "postgres"},
-                      {"PGDATABASE", database_of(url)}}),
-             Contains("(PGHOST, PGDATABASE, PGUSER)"));
+  CHECK_THAT(
+      current(
+          {{"PGHOST", socket_of(url)}, {"PGUSER", "postgres"}, {"PGDATABASE", database_of(url)}}),
+      Contains("(PGHOST, PGDATABASE, PGUSER)"));
 
   // SQLAlchemy's driver suffix is dropped, with a note.
-  std::string sqlalchemy = "postgresql+psycopg2://" + url.substr(std::string("postgresql://").size());
+  std::string sqlalchemy =
+      "postgresql+psycopg2://" + url.substr(std::string("postgresql://").size());
   CHECK_THAT(current({{"DATABASE_URL", sqlalchemy}}),
              Contains("note: the URL's driver 'psycopg2'") && Contains("(DATABASE_URL)"));
 
@@ -109,8 +109,8 @@ TEST_CASE("the database comes from DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG* a
         "# the team's settings\nexport POSTGRES_URL='" + url + "'\nDATABASE_URL=${POSTGRES_URL}\n");
   CHECK_THAT(current({}), Contains("(DATABASE_URL in .env)"));
   CHECK_THAT(current({{"POSTGRES_URL", url}}), Contains("(POSTGRES_URL)"));
-  write(dir + "/other.env", "PGHOST=" + socket_of(url) + "\nPGDATABASE=" + database_of(url) +
-                                "\nPGUSER=postgres\n");
+  write(dir + "/other.env",
+        "PGHOST=" + socket_of(url) + "\nPGDATABASE=" + database_of(url) + "\nPGUSER=postgres\n");
   auto r = run_in(dir, {LINEAR_RUNNER, "--env-file", "other.env", "current"}, base);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
@@ -143,22 +143,22 @@ TEST_CASE("with CI set or --no-dev-db, a missing URL is an error, not the develo
     auto r = run_in(dir, command, with(base, env));
     INFO(r.out << r.err);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("no database to migrate") && Contains("DATABASE_URL, POSTGRES_URL") &&
-                          Contains("PGHOST") && Contains(why));
+    CHECK_THAT(r.err, Contains("no database to migrate") &&
+                          Contains("DATABASE_URL, POSTGRES_URL") && Contains("PGHOST") &&
+                          Contains(why));
   }
   // Nothing was started or created.
   CHECK_FALSE(std::filesystem::exists(dev_dir));
   // CI=false is no CI.
-  CHECK(run_in(dir, {LINEAR_RUNNER, "config"}, with(base, {{"CI", "false"}})).out.find(
-            "the development database") != std::string::npos);
+  CHECK(run_in(dir, {LINEAR_RUNNER, "config"}, with(base, {{"CI", "false"}}))
+            .out.find("the development database") != std::string::npos);
 }
 
 TEST_CASE("a password with an unencoded '@' is refused without showing any part of it",
           "[db][config]") {
   auto base = clean_environment("at_sign");
-  auto r = run_process({LINEAR_RUNNER, "--url", "postgresql://postgres:s3c@ret@localhost/db",
-                        "current"},
-                       base);
+  auto r = run_process(
+      {LINEAR_RUNNER, "--url", "postgresql://postgres:s3c@ret@localhost/db", "current"}, base);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("percent-encoded") && Contains("%40"));
   CHECK(r.err.find("s3c") == std::string::npos);
@@ -169,8 +169,9 @@ TEST_CASE("config shows each value and its source, the password masked; --versio
           "[db][config]") {
   auto base = clean_environment("config");
   std::string dir = fresh_directory("config");
-  write(dir + "/.env", "POSTGRES_HOST=db.internal\nPOSTGRES_USER=app\nPOSTGRES_PASSWORD=\"hunter2 x\"\n"
-                       "POSTGRES_DB=shop\n");
+  write(dir + "/.env",
+        "POSTGRES_HOST=db.internal\nPOSTGRES_USER=app\nPOSTGRES_PASSWORD=\"hunter2 x\"\n"
+        "POSTGRES_DB=shop\n");
   auto text = run_in(dir, {LINEAR_RUNNER, "config"}, base);
   INFO(text.out << text.err);
   REQUIRE(text.exit_code == 0);
@@ -220,8 +221,9 @@ TEST_CASE("check: an unknown revision in the database exits 3; file:line lines s
           "[db][config]") {
   auto url = fresh_database("config_check");
   REQUIRE(linear(url, {"upgrade"}).exit_code == 0);
-  column(url, "UPDATE mt_linear_version_history SET checksum = 'abababababab' WHERE revision = "
-              "'rev_b' AND direction = 'upgrade' RETURNING revision");
+  column(url,
+         "UPDATE mt_linear_version_history SET checksum = 'abababababab' WHERE revision = "
+         "'rev_b' AND direction = 'upgrade' RETURNING revision");
   auto edited = linear(url, {"check"});
   INFO(edited.out << edited.err);
   CHECK(edited.exit_code == 3);
@@ -279,8 +281,8 @@ TEST_CASE("--wait-for-db retries until the database accepts connections", "[db][
   CHECK(short_wait.exit_code == 1);
   CHECK_THAT(short_wait.err, Contains("waiting up to 1s") && Contains("within --wait-for-db 1s"));
 
-  auto runner = start_process({LINEAR_RUNNER, "--url", late, "--wait-for-db", "60s",
-                               "--connect-timeout", "5s", "upgrade"});
+  auto runner = start_process(
+      {LINEAR_RUNNER, "--url", late, "--wait-for-db", "60s", "--connect-timeout", "5s", "upgrade"});
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   {
     pqxx::connection c(admin);

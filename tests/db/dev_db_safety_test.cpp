@@ -28,7 +28,9 @@ struct dev_db_guard {
 };
 
 std::vector<std::pair<std::string, std::string>> env_for(const std::string& dir) {
-  return {{"MIGRATION_TOOLS_DEV_DB_DIR", dir}, {"DATABASE_URL", ""}, {"CI", ""},
+  return {{"MIGRATION_TOOLS_DEV_DB_DIR", dir},
+          {"DATABASE_URL", ""},
+          {"CI", ""},
           {"MIGRATE_NO_DEV_DB", ""}};
 }
 

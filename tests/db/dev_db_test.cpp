@@ -22,9 +22,13 @@ struct dev_db_guard {
 TEST_CASE("without a URL the runner starts a development database that stays up until dev-db stop",
           "[db]") {
   std::string dir = std::string(std::getenv("MIGRATION_TOOLS_TEST_PG_DIR")) + "-devdb";
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"MIGRATION_TOOLS_DEV_DB_DIR", dir}, {"DATABASE_URL", ""}, {"CI", ""},
-      {"MIGRATE_NO_DEV_DB", ""}, {"PGHOST", ""}, {"PGDATABASE", ""}, {"PGPORT", ""}};
+  std::vector<std::pair<std::string, std::string>> env = {{"MIGRATION_TOOLS_DEV_DB_DIR", dir},
+                                                          {"DATABASE_URL", ""},
+                                                          {"CI", ""},
+                                                          {"MIGRATE_NO_DEV_DB", ""},
+                                                          {"PGHOST", ""},
+                                                          {"PGDATABASE", ""},
+                                                          {"PGPORT", ""}};
   dev_db_guard guard{dir};
   run_process({LINEAR_RUNNER, "dev-db", "stop"}, env);
   CHECK(run_process({LINEAR_RUNNER, "dev-db", "status"}, env).exit_code == 3);

@@ -31,8 +31,9 @@ TEST_CASE("two instances of a self-migrating application started at once apply e
                      (b.out.find("applied 2 migration(s)") != std::string::npos &&
                       a.out.find("applied 0 migration(s)") != std::string::npos);
   CHECK(one_did_all);
-  CHECK(column(url, "SELECT revision || ' ' || count(*) FROM app_db_version_history "
-                    "WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
+  CHECK(column(url,
+               "SELECT revision || ' ' || count(*) FROM app_db_version_history "
+               "WHERE direction = 'upgrade' GROUP BY revision ORDER BY revision") ==
         std::vector<std::string>{"a1b2c3d4e5f6 1", "b2c3d4e5f6a7 1"});
   CHECK(column(url, "SELECT count(*) FROM notes") == std::vector<std::string>{"1"});
   // The report's log named each migration before it ran.
@@ -47,15 +48,16 @@ TEST_CASE("the migrator works on the application's own connection, and refuses a
   INFO(run.out << run.err);
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.out, Contains("applied 2 migration(s)") && Contains("b2c3d4e5f6a7 (seed the "
-                                                                      "welcome note): "));
+                                                                     "welcome note): "));
   auto again = run_process({SELF_MIGRATING_APP, "--own-connection", url});
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.out, Contains("applied 0 migration(s)"));
 
   // The same checksum check as the runner: an applied migration that differs
   // from the one recorded stops the start-up.
-  column(url, "UPDATE app_db_version_history SET checksum = 'abababababab' WHERE revision = "
-              "'a1b2c3d4e5f6' AND direction = 'upgrade' RETURNING revision");
+  column(url,
+         "UPDATE app_db_version_history SET checksum = 'abababababab' WHERE revision = "
+         "'a1b2c3d4e5f6' AND direction = 'upgrade' RETURNING revision");
   column(url, "UPDATE app_db_version SET version_num = 'a1b2c3d4e5f6' RETURNING version_num");
   auto edited = run_process({SELF_MIGRATING_APP, url});
   INFO(edited.out << edited.err);

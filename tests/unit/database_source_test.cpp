@@ -1,9 +1,10 @@
 // The core of where the database comes from (issue 12): .env files, the
 // order of the sources, SQLAlchemy URLs, and misspellings.
+#include "migration_tools/core/database_source.hpp"
+
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "migration_tools/core/database_source.hpp"
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/dotenv.hpp"
 #include "migration_tools/core/suggestion.hpp"
@@ -60,10 +61,11 @@ TEST_CASE(".env: every malformed line is reported with its line", "[unit][config
     FAIL("no error");
   } catch (const migration_file_error& e) {
     REQUIRE(e.diagnostics().size() == 3);
-    CHECK(format_diagnostic(e.diagnostics()[0]) ==
-          "conf/.env:2: error: expected '=' after 'no'");
-    CHECK_THAT(format_diagnostic(e.diagnostics()[1]), Contains("conf/.env:3: error: expected NAME"));
-    CHECK_THAT(format_diagnostic(e.diagnostics()[2]), Contains("conf/.env:4: error: unclosed double"));
+    CHECK(format_diagnostic(e.diagnostics()[0]) == "conf/.env:2: error: expected '=' after 'no'");
+    CHECK_THAT(format_diagnostic(e.diagnostics()[1]),
+               Contains("conf/.env:3: error: expected NAME"));
+    CHECK_THAT(format_diagnostic(e.diagnostics()[2]),
+               Contains("conf/.env:4: error: unclosed double"));
   }
 }
 
@@ -85,8 +87,10 @@ TEST_CASE("database sources: the environment in order, then .env, then add_migra
   CHECK(s->origin == "PGHOST, PGDATABASE");
   CHECK(s->url == "host='h' dbname='d b' password='it\\'s'");
 
-  in.environment = lookup({{"POSTGRES_USER", "app"}, {"POSTGRES_PASSWORD", "p@ss:w/rd"},
-                           {"POSTGRES_HOST", "db"}, {"POSTGRES_PORT", "5433"},
+  in.environment = lookup({{"POSTGRES_USER", "app"},
+                           {"POSTGRES_PASSWORD", "p@ss:w/rd"},
+                           {"POSTGRES_HOST", "db"},
+                           {"POSTGRES_PORT", "5433"},
                            {"POSTGRES_DB", "shop"}});
   s = find_database_source(in);
   REQUIRE(s);
@@ -126,7 +130,8 @@ TEST_CASE("database URLs: SQLAlchemy's driver is dropped; an unencoded '@' is re
 }
 
 TEST_CASE("yes/no environment values, and the nearest word", "[unit][config]") {
-  for (const char* no : {"", "0", "false", "No", "OFF", " false "}) CHECK_FALSE(environment_flag(no));
+  for (const char* no : {"", "0", "false", "No", "OFF", " false "})
+    CHECK_FALSE(environment_flag(no));
   for (const char* yes : {"1", "true", "yes", "github-actions"}) CHECK(environment_flag(yes));
   std::vector<std::string> words = {"upgrade", "downgrade", "history", "heads"};
   CHECK(nearest_word("upgarde", words) == "upgrade");
@@ -144,7 +149,8 @@ TEST_CASE("the error position is read from libpq's LINE excerpt and caret", "[un
   CHECK(p.line == 3);
   CHECK(p.column == 20);
   // libpq shortened the line: the column is not exact, the line is.
-  auto cut = error_position("ERROR:  syntax error\nLINE 12: ...aaaaaaaa bbbb\n                   ^\n");
+  auto cut =
+      error_position("ERROR:  syntax error\nLINE 12: ...aaaaaaaa bbbb\n                   ^\n");
   CHECK(cut.line == 12);
   CHECK(cut.column == 0);
   auto none = error_position("ERROR:  division by zero\n");

@@ -13,8 +13,8 @@
 namespace migration_tools {
 
 struct database_source {
-  std::string url;     // a URL or keyword connection string, as libpq reads them
-  std::string origin;  // where it came from, e.g. "POSTGRES_URL in .env"
+  std::string url;                 // a URL or keyword connection string, as libpq reads them
+  std::string origin;              // where it came from, e.g. "POSTGRES_URL in .env"
   std::vector<std::string> notes;  // what was changed on the way (a dropped driver)
 };
 

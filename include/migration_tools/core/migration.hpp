@@ -26,8 +26,8 @@ struct sql_section {
 
 // The header keys, in a fixed order (migration::key_lines follows it).
 constexpr std::array<std::string_view, 10> header_keys = {
-    "revision",      "down_revision", "message",           "created", "branch_labels", "depends_on",
-    "transactional", "lock_timeout",  "statement_timeout", "empty"};
+    "revision",   "down_revision", "message",      "created",           "branch_labels",
+    "depends_on", "transactional", "lock_timeout", "statement_timeout", "empty"};
 // The index of `key` in header_keys, or header_keys.size() for an unknown key.
 std::size_t header_key_index(std::string_view key);
 

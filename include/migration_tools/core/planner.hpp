@@ -31,8 +31,7 @@ struct plan {
 
 // Upgrade to `target` (any identifier): its ancestors not yet applied, in
 // topological order. Throws revision_error for an unreachable target.
-plan plan_upgrade(const revision_graph& graph, const applied_state& state,
-                  std::string_view target);
+plan plan_upgrade(const revision_graph& graph, const applied_state& state, std::string_view target);
 plan plan_upgrade(const revision_graph& graph, const applied_state& state,
                   const resolved_target& target);
 // Downgrade to `target`: the applied descendants of it, children first. With
