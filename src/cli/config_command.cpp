@@ -78,7 +78,8 @@ std::vector<setting> effective_settings(runner_context& ctx) {
 int config_command(runner_context& ctx) {
   std::vector<setting> settings = effective_settings(ctx);
   if (ctx.options().format == "json") {
-    nlohmann::json j = nlohmann::json::object();
+    // In the order of the text output, as a reader of the file expects.
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
     for (const auto& s : settings) j[s.name] = {{"value", s.value}, {"source", s.source}};
     std::cout << j.dump(2) << "\n";
     return ok;

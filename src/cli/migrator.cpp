@@ -12,6 +12,7 @@ namespace {
 cli::global_options options_of(const std::string& url, const upgrade_options& o) {
   cli::global_options g;
   g.url = url;
+  g.url_origin = "the migrator's URL";
   g.quiet = true;
   g.color = "never";
   g.command = "upgrade (in-app)";

@@ -76,6 +76,7 @@ std::string runner_context::style(const std::string& text, const char* code) con
 std::string runner_context::resolve_url() {
   database_settings settings = read_database_settings(config_, options_);
   if (settings.source) {
+    if (settings.source->origin == "--url") settings.source->origin = options_.url_origin;
     for (const auto& note : settings.source->notes) info("note: " + note);
     info("using database " + describe_connection(settings.source->url) + " (" +
          settings.source->origin + ")");

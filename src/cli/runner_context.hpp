@@ -22,10 +22,11 @@ namespace migration_tools::cli {
 
 struct global_options {
   std::string url;
-  std::string env_file;    // --env-file; else ./.env when it exists
-  bool no_dev_db = false;  // no development database in place of a missing URL
-  std::string dev_url;     // the scratch server of autogenerate, diff and dump
-  bool no_cache = false;   // replay the history even when its head state is kept
+  std::string url_origin = "--url";  // what the messages call `url`
+  std::string env_file;              // --env-file; else ./.env when it exists
+  bool no_dev_db = false;            // no development database in place of a missing URL
+  std::string dev_url;               // the scratch server of autogenerate, diff and dump
+  bool no_cache = false;             // replay the history even when its head state is kept
   std::string color = "auto";
   std::string format = "text";
   bool quiet = false;

@@ -182,7 +182,8 @@ TEST_CASE("config shows each value and its source, the password masked; --versio
 
   auto json = run_in(dir, {LINEAR_RUNNER, "--format", "json", "config"}, base);
   REQUIRE(json.exit_code == 0);
-  auto j = nlohmann::json::parse(json.out);
+  auto j = nlohmann::ordered_json::parse(json.out);
+  CHECK(j.begin().key() == "runner");  // in the order of the text output
   CHECK(j["database"]["source"] == "POSTGRES_HOST, POSTGRES_USER, POSTGRES_DB in .env");
   CHECK(j["version table"]["value"] == "mt_linear_version");
   CHECK(j["runner"]["value"] == "mt_linear");

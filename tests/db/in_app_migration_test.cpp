@@ -39,6 +39,7 @@ TEST_CASE("two instances of a self-migrating application started at once apply e
   // The report's log named each migration before it ran.
   CHECK_THAT(a.err + b.err, Contains("[migrations] upgrade <base> -> a1b2c3d4e5f6, create notes"));
   CHECK_THAT(a.err + b.err, Contains("[migrations] pending: b2c3d4e5f6a7 seed the welcome note"));
+  CHECK_THAT(a.err + b.err, Contains("(the migrator's URL)"));
 }
 
 TEST_CASE("the migrator works on the application's own connection, and refuses an edited migration",
