@@ -264,7 +264,8 @@ TEST_CASE("a migration whose upgrade section was never filled in is refused, unl
   CHECK(table_exists(url, "unfilled_notes"));
 }
 
-TEST_CASE("--wait-for-db retries until the database accepts connections", "[db][config]") {
+TEST_CASE("with --wait-for-db the runner retries until the database accepts connections",
+          "[db][config]") {
   // A database that does not exist yet stands for a server still starting.
   auto admin = fresh_database("config_wait_admin");
   std::string name = "config_wait_late";
