@@ -1,13 +1,13 @@
 // `config`: the runner's effective configuration and where each value came
 // from, as Alembic users read alembic.ini. Connects to nothing and starts
 // nothing: it says which database a command would use.
-#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "database_settings.hpp"
+#include "migration_tools/core/dotenv.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 
@@ -20,11 +20,6 @@ struct setting {
   std::string value;
   std::string source;
 };
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
 
 std::vector<setting> effective_settings(runner_context& ctx) {
   const runner_config& c = ctx.config();
@@ -53,12 +48,14 @@ std::vector<setting> effective_settings(runner_context& ctx) {
                    "the development database (nothing else names one)"});
   }
   out.push_back({"development database", dev_dir,
-                 env("MIGRATION_TOOLS_DEV_DB_DIR").empty() ? "the build tree"
-                                                           : "MIGRATION_TOOLS_DEV_DB_DIR"});
+                 process_environment("MIGRATION_TOOLS_DEV_DB_DIR").empty()
+                     ? "the build tree"
+                     : "MIGRATION_TOOLS_DEV_DB_DIR"});
   if (!o.dev_url.empty())
     out.push_back({"scratch server", redact_url(o.dev_url), "--dev-url"});
-  else if (!env("MIGRATE_DEV_URL").empty())
-    out.push_back({"scratch server", redact_url(env("MIGRATE_DEV_URL")), "MIGRATE_DEV_URL"});
+  else if (!process_environment("MIGRATE_DEV_URL").empty())
+    out.push_back(
+        {"scratch server", redact_url(process_environment("MIGRATE_DEV_URL")), "MIGRATE_DEV_URL"});
   else
     out.push_back({"scratch server", "the development database's server", "default"});
   out.push_back({"connect timeout", o.connect_timeout.empty() ? "libpq's" : o.connect_timeout,

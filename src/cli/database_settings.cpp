@@ -2,21 +2,10 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/file_io.hpp"
 
 namespace migration_tools::cli {
-
-namespace {
-
-std::string env(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  return v ? v : "";
-}
-
-}  // namespace
 
 database_settings read_database_settings(const runner_config& config,
                                          const global_options& options) {
@@ -30,21 +19,22 @@ database_settings read_database_settings(const runner_config& config,
     } catch (const std::exception& e) {
       throw usage_error("cannot read the .env file '" + path + "': " + e.what());
     }
-    dotenv = parse_dotenv(text, path, env);
+    dotenv = parse_dotenv(text, path, process_environment);
     out.dotenv_path = path;
   }
   database_source_inputs in;
   in.url_option = options.url;
-  in.environment = env;
+  in.url_option_origin = options.url_origin;
+  in.environment = process_environment;
   in.dotenv = dotenv ? &*dotenv : nullptr;
   in.configured_url = config.default_url;
   out.source = find_database_source(in);
 
   if (options.no_dev_db)
     out.dev_db_refusal = "--no-dev-db was given";
-  else if (environment_flag(env("MIGRATE_NO_DEV_DB")))
+  else if (environment_flag(process_environment("MIGRATE_NO_DEV_DB")))
     out.dev_db_refusal = "MIGRATE_NO_DEV_DB is set";
-  else if (environment_flag(env("CI")))
+  else if (environment_flag(process_environment("CI")))
     out.dev_db_refusal = "CI is set";
   return out;
 }

@@ -10,21 +10,13 @@
 
 #include "database_settings.hpp"
 #include "embedded_migrations.hpp"
+#include "migration_tools/core/dotenv.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/connection_string.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
 namespace migration_tools::cli {
-
-namespace {
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-}  // namespace
 
 runner_context::runner_context(const runner_config& config, const embedded_catalog& catalog,
                                global_options options)
@@ -38,7 +30,8 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
   if (options_.color == "always") {
     color_ = true;
   } else if (options_.color == "auto") {
-    color_ = ::isatty(STDOUT_FILENO) && env("NO_COLOR").empty() && env("TERM") != "dumb";
+    color_ = ::isatty(STDOUT_FILENO) && process_environment("NO_COLOR").empty() &&
+             process_environment("TERM") != "dumb";
   }
 }
 
@@ -76,7 +69,6 @@ std::string runner_context::style(const std::string& text, const char* code) con
 std::string runner_context::resolve_url() {
   database_settings settings = read_database_settings(config_, options_);
   if (settings.source) {
-    if (settings.source->origin == "--url") settings.source->origin = options_.url_origin;
     for (const auto& note : settings.source->notes) info("note: " + note);
     info("using database " + describe_connection(settings.source->url) + " (" +
          settings.source->origin + ")");
@@ -261,7 +253,7 @@ timeouts runner_context::migration_timeouts() const {
 }
 
 std::string dev_db_directory(const runner_config& config) {
-  std::string override_dir = env("MIGRATION_TOOLS_DEV_DB_DIR");
+  std::string override_dir = process_environment("MIGRATION_TOOLS_DEV_DB_DIR");
   return override_dir.empty() ? config.dev_db_dir : override_dir;
 }
 

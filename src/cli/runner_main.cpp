@@ -259,8 +259,6 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       };
       say_target(upgrade, upgrade_target, "head");
       say_target(downgrade, downgrade_target, "-1");
-      if (upgrade_target.empty()) upgrade_target = env_or("MIGRATE_TARGET", "");
-      if (downgrade_target.empty()) downgrade_target = env_or("MIGRATE_TARGET", "");
       if (new_opts.message.empty()) new_opts.message = env_or("MIGRATE_MESSAGE", "");
       if (merge_message.empty()) merge_message = env_or("MIGRATE_MESSAGE", "");
       if (stamp_targets.empty() && !env_or("MIGRATE_TARGET", "").empty())

@@ -135,7 +135,7 @@ bool environment_flag(const std::string& value) {
 std::optional<database_source> find_database_source(const database_source_inputs& in) {
   if (!in.url_option.empty()) {
     database_source s;
-    s.origin = "--url";
+    s.origin = in.url_option_origin;
     s.url = normalise_database_url(in.url_option, s.notes);
     return s;
   }

@@ -1,9 +1,16 @@
 #include "migration_tools/core/dotenv.hpp"
 
+#include <cstdlib>
+
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools {
+
+std::string process_environment(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v ? v : "";
+}
 
 const dotenv_entry* dotenv_file::find(std::string_view name) const {
   for (auto it = entries.rbegin(); it != entries.rend(); ++it)

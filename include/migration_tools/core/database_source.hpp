@@ -19,7 +19,8 @@ struct database_source {
 };
 
 struct database_source_inputs {
-  std::string url_option;  // --url
+  std::string url_option;                   // --url
+  std::string url_option_origin = "--url";  // what messages call it (the migrator: its URL)
   environment_lookup environment;
   const dotenv_file* dotenv = nullptr;  // the .env file, when there is one
   std::string configured_url;           // add_migrations(DATABASE_URL)

@@ -24,6 +24,8 @@ struct dotenv_file {
 
 // A variable of the real environment, or "" when unset.
 using environment_lookup = std::function<std::string(const std::string& name)>;
+// The process's environment as an environment_lookup.
+std::string process_environment(const std::string& name);
 
 // Reads `NAME=VALUE` lines: blank lines and `# comments` skipped, an optional
 // `export ` prefix, values unquoted (up to a ` #` comment, trimmed), in single
