@@ -18,6 +18,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
+# shellcheck source=common.sh
+source "$here/common.sh"
 
 tables=1000 runs=5 work= readme=$here/README.md
 while [[ $# -gt 0 ]]; do
@@ -37,34 +39,16 @@ work=$(cd "$work" && pwd)
 
 packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libfmt-dev
   libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
 # Node may come from elsewhere than Debian (NodeSource bundles npm with it).
-command -v npm >/dev/null || missing+=(nodejs npm)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  echo "autogenerate.sh: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+command -v npm >/dev/null || packages+=(nodejs npm)
+bench_install_packages autogenerate.sh "${packages[@]}"
 # migra, in the work directory (npm's own cache makes a second install quick).
 if [[ ! -x $work/node/node_modules/.bin/migra ]]; then
   mkdir -p "$work/node"
   npm install --prefix "$work/node" --no-audit --no-fund --silent @pgkit/migra >/dev/null
 fi
 
-pg_dir=$work/pg
-cluster=$repo/tests/support/pg_cluster.sh
-stop_cluster() { "$cluster" stop "$pg_dir" || true; }
-trap stop_cluster EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-"$cluster" stop "$pg_dir"
-"$cluster" start "$pg_dir"
+bench_start_cluster "$work/pg"
 
 /usr/bin/python3 -B "$here/autogenerate.py" --repo "$repo" --work "$work" --pg-dir "$pg_dir" \
   --cluster "$cluster" --tables "$tables" --runs "$runs" --migra "$work/node/node_modules/.bin/migra" \

@@ -264,7 +264,7 @@ class Suite:
             open(stamp, "w").close()
 
     # ---- 3. CMake ------------------------------------------------------------
-    def cmake(self):
+    def prepare_scanner(self):
         a = self.args
         # The scanner (migration_tools_scan) is a small project that configure
         # builds once per build tree. Seed it once; every measured tree then uses
@@ -286,6 +286,23 @@ class Suite:
                 {"x": dict(argv=["cmake", "--build", os.path.dirname(scanner)], rss=False)})["x"][0])
         self.scanner = scanner
 
+
+    def build_runners(self):
+        """The runners alone, untimed (--sections without cmake)."""
+        self.scanner = None
+        if self.args.package:
+            self.scanner = os.path.join(self.args.package, "libexec", "MigrationTools",
+                                        "migration_tools_scan")
+        for n in self.sizes:
+            log(f"building the runner of {n} migrations")
+            subprocess.run(self.cmake_configure(n, self.build_dir(n)), check=True, stdout=DEVNULL,
+                           env=self.r.env)
+            subprocess.run(["cmake", "--build", self.build_dir(n)], check=True, stdout=DEVNULL,
+                           env=self.r.env)
+
+    def cmake(self):
+        a = self.args
+        self.prepare_scanner()
         cfg = os.path.join(self.work, "configure")
         for n in [0] + self.sizes:
             log(f"cmake: configure at {n} migrations")
@@ -316,9 +333,13 @@ class Suite:
             subprocess.run(["cmake", "--build", b], check=True, stdout=DEVNULL, env=self.r.env)
 
             def clean_runner(b=b):
-                for o in glob.glob(os.path.join(b, "CMakeFiles", "bench.dir", "**", "*.o"), recursive=True):
-                    os.remove(o)
-                os.remove(os.path.join(b, "bench"))
+                # Both executables of the runner and what only they use.
+                for target in ("bench", "bench_online", "bench_catalog", "bench_migrations"):
+                    for o in glob.glob(os.path.join(b, "CMakeFiles", f"{target}.dir", "**", "*.o"),
+                                       recursive=True):
+                        os.remove(o)
+                for f in ("bench", "bench-online", "libbench_catalog.a"):
+                    os.remove(os.path.join(b, f))
             log(f"cmake: runner build at {n} migrations (libraries already built)")
             res = self.r.compare({"x": dict(argv=["cmake", "--build", b, "--target", "bench"],
                                             prepare=clean_runner, rss=False)})["x"]
@@ -359,6 +380,8 @@ class Suite:
                 "alembic": dict(argv=["alembic", "-c", os.path.join(self.alembic_dir(n), "alembic.ini"),
                                       "upgrade", "head"], env={"BENCH_DATABASE_URL": urls["alembic"]}),
             }
+            if self.args.no_alembic:
+                del cases["alembic"]
             with open(script, "wb") as f:
                 p = subprocess.run([self.runner(n), "upgrade", "--sql"], stdout=f, stderr=DEVNULL,
                                    env=self.r.env)
@@ -413,7 +436,10 @@ class Suite:
                 if name == "upgrade_sql" and not self.has_sql:
                     continue
                 log(f"read-only: {name} at {n} migrations")
-                res = self.r.compare({"runner": dict(argv=mt), "alembic": dict(argv=al, env=env)})
+                cases = {"runner": dict(argv=mt), "alembic": dict(argv=al, env=env)}
+                if self.args.no_alembic:
+                    del cases["alembic"]
+                res = self.r.compare(cases)
                 for k, f in res.items():
                     self.put(f"{name}_{k}", n, f.median, f.raw)
                     self.put(f"{name}_{k}_cpu", n, f.cpu)
@@ -695,9 +721,15 @@ class Suite:
         self.tune_server()
         self.snapshot()
         self.generate()
-        self.cmake()
-        self.upgrade()
-        self.readonly()
+        sections = self.args.sections
+        if "cmake" in sections:
+            self.cmake()
+        else:
+            self.build_runners()
+        if "upgrade" in sections:
+            self.upgrade()
+        if "readonly" in sections:
+            self.readonly()
         m = self.machine()
         text = self.report(m)
         with open(os.path.join(self.work, "results.md"), "w") as f:
@@ -737,6 +769,9 @@ def main():
     p.add_argument("--upgrade-runs", type=int, default=9,
                    help="timed runs of the upgrades (at least --runs; their ratios are noisier)")
     p.add_argument("--full", action="store_true", help="repeat the full builds --runs times")
+    p.add_argument("--sections", type=lambda s: s.split(","), default=["cmake", "upgrade", "readonly"],
+                   help="which of cmake, upgrade and readonly to measure (readonly needs upgrade)")
+    p.add_argument("--no-alembic", action="store_true", help="measure MigrationTools and psql only")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--build-type", default="Release")
     p.add_argument("--package", help="build the runners on MigrationTools installed under this "

@@ -16,12 +16,17 @@
 #   --package PREFIX  build the runners on MigrationTools installed there
 #                     (find_package) instead of its sources (add_subdirectory);
 #                     the suite's bench.smoke uses the package its build installed
+#   --sections LIST   which of cmake,upgrade,readonly to measure (default all;
+#                     readonly needs upgrade)
+#   --no-alembic      measure MigrationTools and psql only
 #
 # Installs what is missing (apt-get, as root or with sudo), starts a throwaway
 # PostgreSQL cluster under the work directory and always stops it on exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
+# shellcheck source=common.sh
+source "$here/common.sh"
 
 sizes=100,1000,10000
 runs=5
@@ -36,6 +41,8 @@ while [[ $# -gt 0 ]]; do
     --sizes) sizes=${2:?--sizes needs a value}; shift ;;
     --runs) runs=${2:?--runs needs a value}; shift ;;
     --full) extra+=(--full) ;;
+    --sections) extra+=(--sections "${2:?--sections needs a value}"); shift ;;
+    --no-alembic) extra+=(--no-alembic) ;;
     --work) work=${2:?--work needs a value}; shift ;;
     --no-readme) readme= ;;
     --package) extra+=(--package "${2:?--package needs a value}"); shift ;;
@@ -60,24 +67,7 @@ packages=(
   postgresql postgresql-client
   alembic python3-sqlalchemy python3-psycopg2 time
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  if [[ $(id -u) -eq 0 ]]; then
-    sudo=()
-  elif command -v sudo >/dev/null; then
-    sudo=(sudo)
-  else
-    echo "run.sh: missing packages (${missing[*]}) and neither root nor sudo" >&2
-    exit 1
-  fi
-  echo "run.sh: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bench_install_packages run.sh "${packages[@]}"
 
 # On a shared machine other jobs disturb the timings less when the benchmark
 # runs at a higher priority; that needs root (or CAP_SYS_NICE), else it runs as is.
@@ -89,14 +79,7 @@ fi
 # The throwaway cluster (Unix socket only, fsync off), stopped whatever happens.
 # A cluster left behind by a killed run is stopped first. The server inherits
 # the priority.
-pg_dir=$work/pg
-cluster=$repo/tests/support/pg_cluster.sh
-stop_cluster() { "$cluster" stop "$pg_dir" || true; }
-trap stop_cluster EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-"$cluster" stop "$pg_dir"
-"${nice_cmd[@]}" "$cluster" start "$pg_dir"
+bench_start_cluster "$work/pg" "${nice_cmd[@]}"
 
 # Debian's python3 (alembic, sqlalchemy and psycopg2 are installed for it), not
 # whatever python3 comes first on PATH. It runs in the background so that an

@@ -308,21 +308,42 @@ function(add_migrations name)
     set(_mt_allow_multiple_heads false)
   endif()
   set(templates "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates")
+  set(_mt_entry run_runner_front)
   configure_file("${templates}/runner_main.cpp.in" "${out}/main.cpp" @ONLY)
+  set(_mt_entry run_runner)
+  configure_file("${templates}/runner_main.cpp.in" "${out}/online_main.cpp" @ONLY)
+  configure_file("${templates}/runner_settings.cpp.in" "${out}/settings.cpp" @ONLY)
   configure_file("${templates}/migrations_catalog.cpp.in" "${out}/catalog.cpp" @ONLY)
   configure_file("${templates}/migrations.hpp.in" "${out}/include/${name}/migrations.hpp" @ONLY)
+
+  # The embedded files and the runner's settings, which both runner
+  # executables link.
+  add_library(${name}_catalog STATIC "${out}/settings.cpp" "${out}/embedded.cpp")
+  target_include_directories(${name}_catalog PUBLIC "${out}/include")
+  target_link_libraries(${name}_catalog PUBLIC MigrationTools::runner)
+  set_target_properties(${name}_catalog PROPERTIES FOLDER "migrations/${name}")
 
   # <name>::migrations: the embedded migrations, for an application that
   # migrates itself (<name>/migrations.hpp). An object library, so that every
   # C++ migration's registration is linked, referenced or not.
-  add_library(${name}_migrations OBJECT "${out}/catalog.cpp" "${out}/embedded.cpp" ${_mt_cpp_files})
+  add_library(${name}_migrations OBJECT "${out}/catalog.cpp" ${_mt_cpp_files})
   add_library(${name}::migrations ALIAS ${name}_migrations)
-  target_include_directories(${name}_migrations PUBLIC "${out}/include")
-  target_link_libraries(${name}_migrations PUBLIC MigrationTools::runner)
+  target_link_libraries(${name}_migrations PUBLIC ${name}_catalog)
   set_target_properties(${name}_migrations PROPERTIES FOLDER "migrations/${name}")
 
+  # The runner is two executables: <name>-online answers every command;
+  # <name>, the one users run, answers those that need no database (heads,
+  # history, show, new, --sql, ...) and executes <name>-online for the
+  # others. It links no C++ migration and, with --as-needed, does not load
+  # libpq, whose libraries take most of a `heads` to bind.
+  add_executable(${name}_online "${out}/online_main.cpp")
+  target_link_libraries(${name}_online PRIVATE ${name}_migrations)
+  set_target_properties(${name}_online PROPERTIES OUTPUT_NAME "${name}-online"
+                                                  FOLDER "migrations/${name}")
   add_executable(${name} "${out}/main.cpp")
-  target_link_libraries(${name} PRIVATE ${name}_migrations)
+  target_link_libraries(${name} PRIVATE ${name}_catalog)
+  target_link_options(${name} PRIVATE "LINKER:--as-needed")
+  add_dependencies(${name} ${name}_online)
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.
   set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${_mt_snapshots}")

@@ -41,5 +41,6 @@ install(FILES
         DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}")
 install(FILES "${PROJECT_SOURCE_DIR}/cmake/templates/runner_main.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/migrations_catalog.cpp.in"
+              "${PROJECT_SOURCE_DIR}/cmake/templates/runner_settings.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/migrations.hpp.in"
         DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}/templates")

@@ -65,7 +65,9 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping_sql.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock_key.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_sql.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/private_directory.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp
@@ -79,10 +81,15 @@ set(MIGRATION_TOOLS_AUTOGENERATE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/schema_states.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/project_states.cpp)
 
-# The runner's command line.
+# The runner's command line. runner_front.cpp's executable links only what
+# needs no database (database_session.hpp).
 set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_front.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_online.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/postgres_session.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/check_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/database_settings.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp

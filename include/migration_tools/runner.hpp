@@ -1,6 +1,8 @@
 // Entry point of a generated runner executable.
 #pragma once
 
+#include <string>
+
 #include "migration_tools/embedded.hpp"
 
 namespace migration_tools {
@@ -19,6 +21,16 @@ struct runner_config {
   const char* schema_dir;  // absolute declared-schema directory, or "" without one
 };
 
+// A runner is two executables. `<name>` (run_runner_front) answers the
+// commands that need no database without loading libpq, and executes
+// `<name>-online` (run_runner), which answers every command, for the others.
+int run_runner_front(const runner_config& config, const embedded_catalog& catalog, int argc,
+                     char** argv);
 int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc, char** argv);
+
+// The file name of the online runner of `name`: "<name>-online".
+inline std::string online_runner_name(const std::string& name) {
+  return name + "-online";
+}
 
 }  // namespace migration_tools

@@ -24,6 +24,9 @@ struct history_options {
   bool indicate_current = false;
 };
 int history_command(runner_context& ctx, const history_options& options);
+// Whether a revision spec of history or show needs the database's state
+// (current, or relative: +N, -N).
+bool names_database_state(const std::string& spec);
 int branches_command(runner_context& ctx, bool verbose);
 int show_command(runner_context& ctx, const std::string& revision);
 int heads_command(runner_context& ctx, bool verbose);

@@ -1,11 +1,9 @@
-// current, history, heads, branches, show and check: read-only views of the
-// graph and the database, as text or (--format json) as JSON.
+// current, history, heads, branches and show: read-only views of the graph
+// and the database, as text or (--format json) as JSON.
 #include <algorithm>
 #include <iostream>
 
-#include "checksum_check.hpp"
 #include "commands.hpp"
-#include "failed_state.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -30,11 +28,6 @@ std::vector<char> current_mask(runner_context& ctx) {
   return mask;
 }
 
-bool needs_database(const std::string& spec) {
-  return spec.find("current") != std::string::npos ||
-         (!spec.empty() && (spec[0] == '+' || spec[0] == '-'));
-}
-
 // The revisions of `history -r START:END`: descendants of START (inclusive)
 // that are ancestors of END (inclusive); an empty side is open.
 std::vector<char> history_range(runner_context& ctx, const std::string& range) {
@@ -45,7 +38,7 @@ std::vector<char> history_range(runner_context& ctx, const std::string& range) {
                       "' needs the form START:END (either may be empty)");
   std::string start = range.substr(0, colon), end = range.substr(colon + 1);
   revision_set current;
-  if (needs_database(start) || needs_database(end)) current = ctx.current_state().heads;
+  if (names_database_state(start) || names_database_state(end)) current = ctx.current_state().heads;
   revision_resolver resolver(g, current);
   auto resolve = [&](const std::string& spec) {
     return spec == "current" ? current : resolver.resolve(spec);
@@ -63,6 +56,11 @@ std::vector<char> history_range(runner_context& ctx, const std::string& range) {
 }
 
 }  // namespace
+
+bool names_database_state(const std::string& spec) {
+  return spec.find("current") != std::string::npos ||
+         (!spec.empty() && (spec[0] == '+' || spec[0] == '-'));
+}
 
 int current_command(runner_context& ctx, bool verbose) {
   const auto& g = ctx.graph();
@@ -150,7 +148,7 @@ int branches_command(runner_context& ctx, bool verbose) {
 int show_command(runner_context& ctx, const std::string& spec) {
   const auto& g = ctx.graph();
   revision_set current;
-  if (needs_database(spec)) current = ctx.current_state().heads;
+  if (names_database_state(spec)) current = ctx.current_state().heads;
   auto ids = spec == "current" ? current : revision_resolver(g, current).resolve(spec);
   if (ids.empty()) throw usage_error("'" + spec + "' names no revision (base)");
   nlohmann::json list = nlohmann::json::array();
@@ -163,80 +161,6 @@ int show_command(runner_context& ctx, const std::string& spec) {
   }
   if (json_output(ctx)) print_json(ids.size() == 1 ? list[0] : nlohmann::json{{"revisions", list}});
   return ok;
-}
-
-int check_command(runner_context& ctx) {
-  const auto& g = ctx.graph();
-  int result = ok;
-  auto problem = [&](const std::string& text) {
-    std::cout << ctx.style("problem:", "1;31") << " " << text << "\n";
-    result = check_failed;
-  };
-  auto heads = g.real_heads();
-  if (heads.size() > 1 && !ctx.config().allow_multiple_heads) {
-    std::string list;
-    // Lines that name a file start at column 0, as configure prints them, so
-    // that IDEs and CI problem matchers link them.
-    for (node_id h : heads)
-      list += "\n" + format_diagnostic(
-                         {g.at(h).path, g.at(h).line_of("revision"), severity::error,
-                          "head '" + g.revision(h) + "'" +
-                              (g.at(h).message.empty()
-                                   ? ""
-                                   : " (" + escape_control_characters(g.at(h).message) + ")")});
-    problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
-            " merge heads -m \"merge heads\"");
-  }
-  applied_state state;
-  try {
-    state = ctx.current_state();
-  } catch (const version_table_damaged& e) {
-    problem(e.what());
-    return result;
-  } catch (const usage_error& e) {
-    // The database is at a revision this runner does not know: a finding of
-    // check (exit 3), not bad input.
-    problem(e.what());
-    return result;
-  }
-  for (const auto& f : read_failed_migrations(ctx))
-    problem("a transactional-false migration failed part-way:\n" +
-            describe_failed_migration(ctx, f));
-  auto mask = g.closure_down(heads);
-  std::vector<node_id> pending;
-  for (node_id id : g.topological_order())
-    if (mask[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)])
-      pending.push_back(id);
-  if (!pending.empty()) {
-    std::string list;
-    for (node_id id : pending) list += "\n  " + g.revision(id) + "  " + g.at(id).path;
-    problem("the database is behind: it is at " + describe_revisions(g, state.heads) + ", and " +
-            std::to_string(pending.size()) + " migration" +
-            (pending.size() == 1 ? " is" : "s are") + " not applied:" + list);
-  }
-  if (ctx.books().exists()) {
-    pqxx::read_transaction tx(ctx.connection());
-    auto changed = changed_migrations(ctx, tx, state);
-    if (!changed.empty()) {
-      std::string list;
-      for (const auto& d : describe_changed(ctx, changed)) list += "\n" + format_diagnostic(d);
-      problem(std::to_string(changed.size()) + " applied migration" +
-              (changed.size() == 1 ? " was" : "s were") + " edited since applied:" + list);
-    }
-  }
-  // alembic check: the declared schema has changes no migration makes.
-  if (auto changes = undeclared_changes(ctx); !changes.empty()) {
-    std::string list;
-    for (const auto& c : changes) list += "\n  " + escape_control_characters(c);
-    problem("the declared schema (" + std::string(ctx.config().schema_dir) +
-            ") has changes no migration makes:" + list +
-            "\n  write the migration with: cmake --build " + ctx.config().build_dir + " --target " +
-            ctx.config().name + "_autogenerate (MIGRATE_MESSAGE=...)");
-  }
-  if (result == ok)
-    std::cout << "ok: the graph is valid and the database is at "
-              << describe_revisions(g, state.heads) << "\n";
-  return result;
 }
 
 }  // namespace migration_tools::cli

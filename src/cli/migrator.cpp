@@ -20,6 +20,7 @@ cli::global_options options_of(const std::string& url, const upgrade_options& o)
   g.lock_timeout = o.lock_timeout;
   g.statement_timeout = o.statement_timeout;
   g.log = o.log;
+  g.open_database = &cli::open_postgres_session;
   return g;
 }
 

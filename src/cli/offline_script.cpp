@@ -19,7 +19,7 @@
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
-#include "migration_tools/postgres/step_executor.hpp"
+#include "migration_tools/postgres/step_sql.hpp"
 
 namespace migration_tools::cli {
 

@@ -6,16 +6,15 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "database_session.hpp"
 #include "migration_tools/core/planner.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
-#include "migration_tools/postgres/notice_printer.hpp"
-#include "migration_tools/postgres/step_executor.hpp"
+#include "migration_tools/postgres/step_sql.hpp"
 #include "migration_tools/runner.hpp"
 
 namespace migration_tools::cli {
@@ -40,6 +39,9 @@ struct global_options {
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
   // Where info() goes instead of stderr (the in-app migrator's log callback).
   std::function<void(const std::string&)> log;
+  // How to reach the database; none in the runner that hands such commands
+  // to the online one (database_session.hpp).
+  database_opener open_database = nullptr;
 };
 
 // "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.
@@ -59,32 +61,32 @@ class runner_context {
   // Checksum of a migration's embedded file.
   std::string checksum(node_id id) const;
 
-  // Connects on first use, saying once which database it uses.
-  pqxx::connection& connection();
+  // The database, opened on first use; throws std::logic_error in a runner
+  // that has none (a command that needs it must be handed over first).
+  database_session& database();
+  // Shorthands of database(), for the commands.
+  pqxx::connection& connection() { return database().connection(); }
   // Uses the application's connection instead of connecting (the in-app
   // migrator): its session is reset to the runner's state, and the migration
   // lock is taken on it. The connection must outlive the context.
-  void adopt_connection(pqxx::connection& conn);
-  // The URL of connection() (connecting first).
-  const std::string& database_url() {
-    connection();
-    return url_;
-  }
-  bookkeeping& books();
-  // Version rows, or none when the bookkeeping tables do not exist yet.
-  std::vector<std::string> version_rows();
-  applied_state current_state();
+  void adopt_connection(pqxx::connection& conn) { database().adopt_connection(conn); }
+  const std::string& database_url() { return database().url(); }
+  bookkeeping& books() { return database().books(); }
+  std::vector<std::string> version_rows() { return database().version_rows(); }
+  applied_state current_state() { return state_from_version_rows(graph_, version_rows()); }
   // Takes the migration lock (waiting up to --lock-wait and saying who holds
   // it), then creates the bookkeeping tables if needed. Hold the result while
   // changing the database.
-  std::unique_ptr<advisory_lock> lock_for_changes();
+  std::unique_ptr<advisory_lock> lock_for_changes() { return database().lock_for_changes(); }
   // The SQL that puts the migrations' session back in the runner's state
-  // (step_executor::set_session_defaults). Needs connection().
-  std::string session_defaults() const;
+  // (step_executor::set_session_defaults).
+  std::string session_defaults() { return database().session_defaults(); }
   // A failure row written on a new connection, for when the migrations'
   // connection is stuck in a transaction (a C++ migration that called exit()).
   void record_failure_elsewhere(const migration& m, const std::string& checksum,
-                                const std::string& message);
+                                const std::string& message) {
+    database().record_failure_elsewhere(m, checksum, message);
+  }
 
   // Plans from these migrations instead of the embedded ones (`new` and
   // `merge` on a stale runner). Throws migration_file_error for an invalid
@@ -103,23 +105,12 @@ class runner_context {
   std::string style(const std::string& text, const char* code) const;
 
  private:
-  std::string resolve_url();
-  std::unique_ptr<pqxx::connection> connect(const std::string& url) const;
-
   const runner_config& config_;
   const embedded_catalog& catalog_;
   global_options options_;
   revision_graph graph_;
   bool color_ = false;
-  std::string url_;
-  std::string application_name_;
-  std::unique_ptr<pqxx::connection> connection_;
-  pqxx::connection* external_ = nullptr;  // adopt_connection()
-  bool external_ready_ = false;
-  std::unique_ptr<notice_printer> notices_;  // of connection_; destroyed before it
-  // Holds the migration lock, apart from the migrations' connection.
-  std::unique_ptr<pqxx::connection> lock_connection_;
-  std::unique_ptr<bookkeeping> books_;
+  std::unique_ptr<database_session> database_;
 };
 
 // Where the development cluster lives: $MIGRATION_TOOLS_DEV_DB_DIR, else the

@@ -1,10 +1,12 @@
-// The runner's command line (CLI11) and the mapping of errors to exit codes.
+// The runner's command line (CLI11), the commands that need no database, and
+// the mapping of errors to exit codes. Shared by both executables of a runner
+// (runner_front.cpp, runner_online.cpp), so it names no libpqxx symbol.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <future>
 #include <iostream>
-#include <pqxx/pqxx>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/suggestion.hpp"
@@ -22,15 +24,6 @@ namespace {
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
-}
-
-void print_error(const char* runner, const std::string& message) {
-  // Diagnostics that already name a file stand alone; everything else is
-  // prefixed with the runner's name, the way compilers do.
-  bool located = message.find(": error: ") != std::string::npos &&
-                 message.find(": error: ") < message.find('\n');
-  std::cerr << (located ? "" : std::string(runner) + ": error: ")
-            << escape_control_characters(redact_url(message), true) << "\n";
 }
 
 // What to say of a command we do not have: Alembic's name for ours, or the
@@ -56,14 +49,32 @@ std::string unknown_command_message(const CLI::App& app, const std::string& word
 }  // namespace
 
 namespace cli {
+
 const char* version() {
   return MIGRATION_TOOLS_VERSION;
 }
-}  // namespace cli
 
-int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
-               char** argv) {
-  using namespace cli;
+void print_error(const char* runner, const std::string& message) {
+  // Diagnostics that already name a file stand alone; everything else is
+  // prefixed with the runner's name, the way compilers do.
+  bool located = message.find(": error: ") != std::string::npos &&
+                 message.find(": error: ") < message.find('\n');
+  std::cerr << (located ? "" : std::string(runner) + ": error: ")
+            << escape_control_characters(redact_url(message), true) << "\n";
+}
+
+bool needs_database(const parsed_command& c) {
+  const std::string& n = c.name;
+  if (n == "upgrade" || n == "downgrade") return !c.sql;
+  if (n == "history") return c.history.indicate_current || names_database_state(c.history.range);
+  if (n == "show") return names_database_state(c.revision);
+  if (n == "new") return c.autogenerate;
+  return n == "stamp" || n == "current" || n == "check" || n == "repair" || n == "diff" ||
+         n == "dump" || n == "dev-db" || n == "config";
+}
+
+int run_runner_as(const runner_config& config, const embedded_catalog& catalog, int argc,
+                  char** argv, const runner_mode& mode) {
   CLI::App app{std::string("Database migrations of '") + config.name + "' (MigrationTools)",
                config.name};
   app.require_subcommand(1);
@@ -123,109 +134,84 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
                "take a missing TARGET from MIGRATE_TARGET and -m from MIGRATE_MESSAGE "
                "(used by the CMake targets)");
 
-  std::string upgrade_target, downgrade_target, dev_action;
-  bool current_verbose = false, history_verbose = false, heads_verbose = false;
-  new_options new_opts;
-  std::vector<std::string> merge_revisions;
-  std::string merge_message, merge_rev_id, merge_branch_label;
-
+  // One subcommand is parsed: those that take the same kind of value share
+  // the field of parsed_command.
+  parsed_command c;
   auto* upgrade = app.add_subcommand("upgrade", "apply migrations up to TARGET (default head)");
-  upgrade->add_option("target", upgrade_target, "head, heads, <rev>, +N, <rev>+N");
+  upgrade->add_option("target", c.target, "head, heads, <rev>, +N, <rev>+N");
   auto* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
-  downgrade->add_option("target", downgrade_target, "-N, base, <rev>, <rev>-N");
-  bool upgrade_sql = false, downgrade_sql = false;
+  downgrade->add_option("target", c.target, "-N, base, <rev>, <rev>-N");
   upgrade->add_flag(
-      "--sql", upgrade_sql,
+      "--sql", c.sql,
       "print the SQL script of [FROM:]TO (FROM defaults to base) instead of running it");
-  downgrade->add_flag("--sql", downgrade_sql,
-                      "print the SQL script of FROM:TO instead of running it");
-  std::string upgrade_output, downgrade_output;
-  upgrade
-      ->add_option("--output", upgrade_output,
-                   "with --sql: write the script to FILE (whole or not at all) instead of stdout")
-      ->needs("--sql");
-  downgrade
-      ->add_option("--output", downgrade_output,
-                   "with --sql: write the script to FILE (whole or not at all) instead of stdout")
-      ->needs("--sql");
-  bool upgrade_resume = false, downgrade_resume = false;
-  upgrade
-      ->add_flag("--resume", upgrade_resume,
-                 "continue a transactional-false migration that failed part-way, at its "
-                 "failed statement")
-      ->excludes("--sql");
-  downgrade
-      ->add_flag("--resume", downgrade_resume,
-                 "continue a transactional-false migration that failed part-way, at its "
-                 "failed statement")
-      ->excludes("--sql");
-  std::vector<std::string> stamp_targets;
+  downgrade->add_flag("--sql", c.sql, "print the SQL script of FROM:TO instead of running it");
+  for (auto* sub : {upgrade, downgrade}) {
+    sub->add_option("--output", c.output,
+                    "with --sql: write the script to FILE (whole or not at all) instead of stdout")
+        ->needs("--sql");
+    sub->add_flag("--resume", c.resume,
+                  "continue a transactional-false migration that failed part-way, at its "
+                  "failed statement")
+        ->excludes("--sql");
+  }
   auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
-  stamp->add_option("revisions", stamp_targets, "revisions to stamp (base empties the table)");
-  bool stamp_purge = false;
-  stamp->add_flag("--purge", stamp_purge,
+  stamp->add_option("revisions", c.revisions, "revisions to stamp (base empties the table)");
+  stamp->add_flag("--purge", c.purge,
                   "empty the version table first, even of revisions this runner does not know");
   auto* current = app.add_subcommand("current", "show the database's current revisions");
-  current->add_flag("--verbose", current_verbose);
-  history_options history_opts;
+  current->add_flag("--verbose", c.verbose);
   auto* history = app.add_subcommand("history", "list the migrations, newest first");
-  history->add_option("-r,--rev-range", history_opts.range,
+  history->add_option("-r,--rev-range", c.history.range,
                       "START:END, e.g. base:head, rev_a:, -3:current");
-  history->add_flag("--verbose", history_verbose);
-  history->add_flag("-i,--indicate-current", history_opts.indicate_current,
+  history->add_flag("--verbose", c.verbose);
+  history->add_flag("-i,--indicate-current", c.history.indicate_current,
                     "mark the database's current revisions");
   auto* heads = app.add_subcommand("heads", "list the heads of the graph");
-  heads->add_flag("--verbose", heads_verbose);
-  bool branches_verbose = false;
+  heads->add_flag("--verbose", c.verbose);
   auto* branches = app.add_subcommand("branches", "list the branch points and their children");
-  branches->add_flag("--verbose", branches_verbose);
-  std::string show_revision;
+  branches->add_flag("--verbose", c.verbose);
   auto* show = app.add_subcommand("show", "show one revision");
-  show->add_option("revision", show_revision, "any revision identifier")->required();
-  auto* check = app.add_subcommand(
-      "check",
-      "exit 0 only when the graph has one head, the database is at it and no applied "
-      "migration was edited (else 3)");
-  auto* repair = app.add_subcommand(
-      "repair", "record the current checksums of applied migrations whose files were edited");
+  show->add_option("revision", c.revision, "any revision identifier")->required();
+  app.add_subcommand("check",
+                     "exit 0 only when the graph has one head, the database is at it and no "
+                     "applied migration was edited (else 3)");
+  app.add_subcommand("repair",
+                     "record the current checksums of applied migrations whose files were edited");
   auto* create = app.add_subcommand("new", "write a new migration file");
-  create->add_option("-m,--message", new_opts.message, "what the migration does");
-  create->add_option("--rev-id", new_opts.rev_id, "revision id (default: 12 random hex digits)");
-  create->add_option("--head", new_opts.head, "parent revision, or base (default: the head)");
-  create->add_flag("--splice", new_opts.splice,
+  create->add_option("-m,--message", c.create.message, "what the migration does");
+  create->add_option("--rev-id", c.create.rev_id, "revision id (default: 12 random hex digits)");
+  create->add_option("--head", c.create.head, "parent revision, or base (default: the head)");
+  create->add_flag("--splice", c.create.splice,
                    "allow a --head that is not a head (starts a branch)");
   create
-      ->add_option("--depends-on", new_opts.depends_on,
+      ->add_option("--depends-on", c.create.depends_on,
                    "a revision that must be applied first, without being a parent "
                    "(repeatable, or comma separated)")
       ->allow_extra_args(false)
       ->delimiter(',');
-  create->add_option("--branch-label", new_opts.branch_label,
+  create->add_option("--branch-label", c.create.branch_label,
                      "a branch label for the new revision");
-  create->add_flag("--cpp", new_opts.cpp, "a C++ migration instead of SQL");
-  bool autogenerate = false;
-  create->add_flag("--autogenerate", autogenerate,
+  create->add_flag("--cpp", c.create.cpp, "a C++ migration instead of SQL");
+  create->add_flag("--autogenerate", c.autogenerate,
                    "write the migration from the declared schema's difference to the head state");
-  std::string diff_from = "migrations", diff_to = "schema";
   auto* diff = app.add_subcommand(
       "diff", "print the SQL from one schema state to another (migrations, schema, database)");
-  diff->add_option("from", diff_from,
+  diff->add_option("from", c.diff_from,
                    "migrations (default), schema, database, or the URL of any database");
-  diff->add_option("to", diff_to,
+  diff->add_option("to", c.diff_to,
                    "schema (default), migrations, database, or the URL of any database");
   auto* dump = app.add_subcommand(
       "dump", "print the schema the migrations make, as one dependency-ordered SQL file");
-  std::string dump_output;
-  dump->add_option("--output", dump_output, "write it to FILE (whole or not at all)");
+  dump->add_option("--output", c.output, "write it to FILE (whole or not at all)");
   auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
-  merge->add_option("revisions", merge_revisions, "revisions to merge, or heads");
-  merge->add_option("-m,--message", merge_message, "message of the merge migration");
-  merge->add_option("--rev-id", merge_rev_id, "revision id (default: 12 random hex digits)");
-  merge->add_option("--branch-label", merge_branch_label, "a branch label for the merge revision");
-  auto* config_cmd = app.add_subcommand(
-      "config", "print the effective configuration and where each value came from");
+  merge->add_option("revisions", c.revisions, "revisions to merge, or heads");
+  merge->add_option("-m,--message", c.create.message, "message of the merge migration");
+  merge->add_option("--rev-id", c.create.rev_id, "revision id (default: 12 random hex digits)");
+  merge->add_option("--branch-label", c.create.branch_label,
+                    "a branch label for the merge revision");
+  app.add_subcommand("config", "print the effective configuration and where each value came from");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
-  dev->add_option("action", dev_action, "start, stop, status or url")
+  dev->add_option("action", c.dev_action, "start, stop, status or url")
       ->required()
       ->check(CLI::IsMember({"start", "stop", "status", "url"}));
 
@@ -242,38 +228,42 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
     int rc = app.exit(e);
     return rc == 0 ? ok : bad_input;
   }
+  for (const auto* sub : app.get_subcommands()) c.name = sub->get_name();
+  c.verbose = c.verbose || g.verbose;
+  c.history.verbose = c.verbose;
+  // The runner users run has no database: it hands the whole command line to
+  // the online runner before doing anything that one would do again.
+  if (needs_database(c) && !mode.run_online) return mode.hand_over(config, argc, argv);
+  g.command = c.name;
+  g.open_database = mode.open_database;
 
   try {
     if (g.from_env) {
       // The build log shows the target the CMake target ran with.
-      auto say_target = [&](const CLI::App* sub, std::string& target, const char* fallback) {
-        if (!*sub || !target.empty()) return;
-        target = env_or("MIGRATE_TARGET", "");
+      auto say_target = [&](const char* fallback) {
+        if (!c.target.empty()) return;
+        c.target = env_or("MIGRATE_TARGET", "");
         if (!g.quiet)
-          std::cerr << sub->get_name() << " to "
-                    << (target.empty() ? std::string(fallback) +
-                                             " (the default; MIGRATE_TARGET "
-                                             "chooses another)"
-                                       : target + " (MIGRATE_TARGET)")
+          std::cerr << c.name << " to "
+                    << (c.target.empty() ? std::string(fallback) +
+                                               " (the default; MIGRATE_TARGET "
+                                               "chooses another)"
+                                         : c.target + " (MIGRATE_TARGET)")
                     << "\n";
       };
-      say_target(upgrade, upgrade_target, "head");
-      say_target(downgrade, downgrade_target, "-1");
-      if (new_opts.message.empty()) new_opts.message = env_or("MIGRATE_MESSAGE", "");
-      if (merge_message.empty()) merge_message = env_or("MIGRATE_MESSAGE", "");
-      if (stamp_targets.empty() && !env_or("MIGRATE_TARGET", "").empty())
-        stamp_targets = {env_or("MIGRATE_TARGET", "")};
-      if (merge_revisions.empty()) {
-        std::string target = env_or("MIGRATE_TARGET", "heads");
-        merge_revisions = {target};
-      }
+      if (c.name == "upgrade") say_target("head");
+      if (c.name == "downgrade") say_target("-1");
+      if (c.create.message.empty()) c.create.message = env_or("MIGRATE_MESSAGE", "");
+      if (c.name == "stamp" && c.revisions.empty() && !env_or("MIGRATE_TARGET", "").empty())
+        c.revisions = {env_or("MIGRATE_TARGET", "")};
+      if (c.name == "merge" && c.revisions.empty())
+        c.revisions = {env_or("MIGRATE_TARGET", "heads")};
     }
-    for (const auto* sub : app.get_subcommands()) g.command = sub->get_name();
     // A runner older than its sources must not change the database. Finding
     // out takes a stat of every source file, which runs on a thread of its
     // own while the runner builds its graph (at 10,000 migrations each takes
     // about a quarter of a `heads`).
-    const bool check_stale = !*dev && !*config_cmd;
+    const bool check_stale = c.name != "dev-db" && c.name != "config";
     std::future<std::vector<stale_file>> stale_files;
     if (check_stale)
       stale_files =
@@ -286,15 +276,17 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
                               " changed since it was built:" + describe_stale_files(stale) +
                               "\nrebuild it: cmake --build " + config.build_dir + " --target " +
                               config.name;
-        if (*upgrade || *downgrade || *stamp || *repair || autogenerate) throw usage_error(message);
-        if ((*create || *merge) && !autogenerate) {
+        bool changes_database = (c.name == "upgrade" || c.name == "downgrade") && !c.sql;
+        if (changes_database || c.name == "stamp" || c.name == "repair" || c.autogenerate)
+          throw usage_error(message);
+        if ((c.name == "new" || c.name == "merge") && !c.autogenerate) {
           // They plan from what is on disk, so that two `new` in a row make
           // a chain rather than two heads (or a duplicate --rev-id).
           std::vector<diagnostic> ds;
           auto on_disk = migrations_on_disk(config, catalog, stale, ds);
           if (has_errors(ds)) throw migration_file_error(std::move(ds));
           ctx.use_migrations(std::move(on_disk));
-          ctx.info("note: the runner is older than its migrations directory; " + g.command +
+          ctx.info("note: the runner is older than its migrations directory; " + c.name +
                    " plans from the files there");
         } else {
           std::cerr << config.name << ": warning: " << message << "\n";
@@ -302,43 +294,21 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
       }
     }
     int rc = [&]() -> int {
-      bool verbose = g.verbose;
-      if (*upgrade && upgrade_sql)
-        return offline_upgrade_command(ctx, upgrade_target, upgrade_output);
-      if (*upgrade)
-        return upgrade_command(ctx, upgrade_target.empty() ? "head" : upgrade_target,
-                               upgrade_resume);
-      if (*downgrade && downgrade_sql)
-        return offline_downgrade_command(ctx, downgrade_target, downgrade_output);
-      if (*downgrade) {
-        if (downgrade_target.empty() && !g.from_env)
-          throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
-        return downgrade_command(ctx, downgrade_target.empty() ? "-1" : downgrade_target,
-                                 downgrade_resume);
-      }
-      if (*stamp) {
-        if (stamp_targets.empty())
-          throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
-        return stamp_command(ctx, stamp_targets, stamp_purge);
-      }
-      if (*current) return current_command(ctx, verbose || current_verbose);
-      if (*history) {
-        history_opts.verbose = verbose || history_verbose;
-        return history_command(ctx, history_opts);
-      }
-      if (*branches) return branches_command(ctx, verbose || branches_verbose);
-      if (*show) return show_command(ctx, show_revision);
-      if (*heads) return heads_command(ctx, verbose || heads_verbose);
-      if (*check) return check_command(ctx);
-      if (*repair) return repair_command(ctx);
-      if (*create && autogenerate) return autogenerate_command(ctx, new_opts);
-      if (*create) return new_command(ctx, new_opts);
-      if (*diff) return diff_command(ctx, diff_from, diff_to);
-      if (*dump) return dump_command(ctx, dump_output);
-      if (*merge)
-        return merge_command(ctx, merge_revisions, merge_message, merge_rev_id, merge_branch_label);
-      if (*dev) return dev_db_command(ctx, dev_action);
-      if (*config_cmd) return config_command(ctx);
+      if (c.name == "upgrade" && c.sql) return offline_upgrade_command(ctx, c.target, c.output);
+      if (c.name == "downgrade" && c.sql) return offline_downgrade_command(ctx, c.target, c.output);
+      if (c.name == "downgrade" && c.target.empty() && !g.from_env)
+        throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
+      if (c.name == "stamp" && c.revisions.empty())
+        throw usage_error("stamp needs a revision (for the target: MIGRATE_TARGET=<rev>)");
+      if (needs_database(c)) return mode.run_online(ctx, c);
+      if (c.name == "history") return history_command(ctx, c.history);
+      if (c.name == "branches") return branches_command(ctx, c.verbose);
+      if (c.name == "show") return show_command(ctx, c.revision);
+      if (c.name == "heads") return heads_command(ctx, c.verbose);
+      if (c.name == "new") return new_command(ctx, c.create);
+      if (c.name == "merge")
+        return merge_command(ctx, c.revisions, c.create.message, c.create.rev_id,
+                             c.create.branch_label);
       return bad_input;
     }();
     ctx.keep_graph_until_exit();
@@ -349,18 +319,12 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   } catch (const database_error& e) {
     print_error(config.name, e.what());
     return database_failure;
-  } catch (const pqxx::broken_connection& e) {
-    print_error(config.name, "lost the connection to the database: " + postgres_message(e.what()));
-    return database_failure;
-  } catch (const pqxx::sql_error& e) {
-    // libpqxx leaves the SQLSTATE empty for some errors: say nothing then.
-    print_error(config.name, postgres_message(e.what()) +
-                                 (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
-    return database_failure;
   } catch (const std::exception& e) {
     print_error(config.name, e.what());
     return database_failure;
   }
 }
+
+}  // namespace cli
 
 }  // namespace migration_tools

@@ -7,16 +7,6 @@
 
 namespace migration_tools {
 
-long long advisory_lock::key_for(const std::string& key_text) {
-  // FNV-1a: stable across runs, platforms and versions of this tool.
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : key_text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return static_cast<long long>(h);
-}
-
 advisory_lock::advisory_lock(pqxx::connection& connection, const std::string& key_text,
                              std::chrono::milliseconds timeout,
                              const std::function<void(const std::string&)>& waiting,

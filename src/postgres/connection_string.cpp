@@ -4,12 +4,22 @@
 
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "migration_tools/core/url.hpp"
 
 namespace migration_tools {
 
 namespace {
+
+std::string quote_conninfo_value(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
 
 struct options_deleter {
   void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
@@ -78,6 +88,25 @@ std::string describe_connection(const std::string& conninfo) {
   out += "/" + dbname;
   if (socket) out += "?host=" + host;
   return redact_url(out);
+}
+
+std::string with_database(const std::string& conninfo, const std::string& database) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (!options) {
+    std::string message = error ? error : "out of memory";
+    PQfreemem(error);
+    throw std::runtime_error(
+        connection_failure_message(conninfo, "malformed connection string: " + message));
+  }
+  std::string out;
+  for (PQconninfoOption* o = options; o->keyword; ++o) {
+    std::string keyword = o->keyword;
+    if (keyword == "dbname") continue;
+    if (o->val && *o->val) out += keyword + "=" + quote_conninfo_value(o->val) + " ";
+  }
+  PQconninfoFree(options);
+  return out + "dbname=" + quote_conninfo_value(database);
 }
 
 }  // namespace migration_tools

@@ -16,15 +16,6 @@ namespace migration_tools {
 
 namespace {
 
-std::string quote_conninfo_value(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 std::string random_suffix() {
   std::random_device device;
   static const char hex[] = "0123456789abcdef";
@@ -65,25 +56,6 @@ std::string drop_sql(PGconn* c, const std::string& name) {
 }
 
 }  // namespace
-
-std::string with_database(const std::string& conninfo, const std::string& database) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
-  if (!options) {
-    std::string message = error ? error : "out of memory";
-    PQfreemem(error);
-    throw std::runtime_error(
-        connection_failure_message(conninfo, "malformed connection string: " + message));
-  }
-  std::string out;
-  for (PQconninfoOption* o = options; o->keyword; ++o) {
-    std::string keyword = o->keyword;
-    if (keyword == "dbname") continue;
-    if (o->val && *o->val) out += keyword + "=" + quote_conninfo_value(o->val) + " ";
-  }
-  PQconninfoFree(options);
-  return out + "dbname=" + quote_conninfo_value(database);
-}
 
 scratch_database::scratch_database(const std::string& server_url) : server_url_(server_url) {
   name_ = "mt_scratch_" + std::to_string(::getpid()) + "_" + random_suffix();

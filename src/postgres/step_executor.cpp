@@ -138,20 +138,6 @@ void exit_during_cpp_step() {
 
 }  // namespace
 
-std::vector<std::string> timeout_statements(const migration& m, const timeouts& defaults,
-                                            bool local) {
-  std::vector<std::string> out;
-  auto set = [&](const char* name, const std::optional<int>& own, const std::optional<int>& dflt) {
-    const auto& ms = own ? own : dflt;
-    if (ms)
-      out.push_back(std::string(local ? "SET LOCAL " : "SET ") + name + " = " +
-                    std::to_string(*ms));
-  };
-  set("lock_timeout", m.lock_timeout_ms, defaults.lock_timeout_ms);
-  set("statement_timeout", m.statement_timeout_ms, defaults.statement_timeout_ms);
-  return out;
-}
-
 void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
                             const sql_section& section, std::string prelude) {
   auto statements = split_sql(section.text);
@@ -172,17 +158,6 @@ void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
       throw migration_failed(failed_statement(m, section, statement, sent_before, e));
     }
   }
-}
-
-bookkeeping_sql::progress_statement progress_of(const migration& m, direction dir,
-                                                const sql_section& section,
-                                                const sql_statement& statement, size_t index) {
-  return {m.revision,
-          dir == direction::upgrade ? "upgrade" : "downgrade",
-          static_cast<int>(index + 1),
-          file_line(section, statement.line),
-          bookkeeping_sql::statement_checksum(statement.text),
-          m.path};
 }
 
 void step_executor::run_sql_outside_transaction(const migration& m, direction dir,

@@ -10,6 +10,12 @@ void plan_builder::add(step s, std::string sql, std::vector<std::string> hazards
                       ddl_statement{std::move(sql), std::move(hazards), std::move(hint)});
 }
 
+const std::set<qualified_name>& plan_builder::views_recreated(const schema_model& from,
+                                                              const schema_model& to) {
+  if (!views_recreated_) views_recreated_ = recreated_views(from, to);
+  return *views_recreated_;
+}
+
 schema_diff plan_builder::finish() {
   schema_diff out;
   for (auto& [order, statement] : statements_) out.statements.push_back(std::move(statement));

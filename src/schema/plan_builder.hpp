@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,7 +52,7 @@ enum class step : int {
   create_index,
   add_foreign_key,
   create_view,
-  create_view_index,  // indexes of materialized views
+  create_view_index,      // indexes of materialized views
   create_typed_function,  // a function whose signature names a new table's or view's row type
   create_trigger,
   create_policy,
@@ -66,8 +67,12 @@ class plan_builder {
   void warn(std::string line) { warnings_.push_back(std::move(line)); }
   // The statements by step; within a step in the order they were added.
   schema_diff finish();
+  // recreated_views(from, to), which several kinds ask: computed once per
+  // diff (a builder serves one pair of models).
+  const std::set<qualified_name>& views_recreated(const schema_model& from, const schema_model& to);
 
  private:
+  std::optional<std::set<qualified_name>> views_recreated_;
   std::multimap<int, ddl_statement> statements_;
   std::vector<std::string> detected_;
   std::vector<std::string> warnings_;

@@ -19,4 +19,7 @@ std::string describe_connection(const std::string& conninfo);
 // be the password), so every quoted part is masked.
 std::string connection_failure_message(const std::string& conninfo, std::string message);
 
+// `conninfo` with its database replaced by `database` (libpq keyword form).
+std::string with_database(const std::string& conninfo, const std::string& database);
+
 }  // namespace migration_tools

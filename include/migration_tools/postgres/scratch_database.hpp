@@ -8,10 +8,9 @@
 
 #include <string>
 
-namespace migration_tools {
+#include "migration_tools/postgres/connection_string.hpp"
 
-// `conninfo` with its database replaced by `database` (libpq keyword form).
-std::string with_database(const std::string& conninfo, const std::string& database);
+namespace migration_tools {
 
 class scratch_database {
  public:

@@ -37,7 +37,7 @@ void diff_indexes(const schema_model& from, const schema_model& to, plan_builder
   for (const auto& t : to.tables) new_tables.insert(t.name);
   for (const auto& v : to.views) new_views.insert(v.name);
   // A recreated materialized view comes back without its indexes.
-  auto recreated = recreated_views(from, to);
+  const auto& recreated = out.views_recreated(from, to);
   auto create_index = [&](const index& i) {
     create(i, old_tables.count(i.table) > 0, new_views.count(i.table) > 0, out);
   };

@@ -42,7 +42,7 @@ std::set<std::string> objects(const schema_model& m) {
 }  // namespace
 
 void diff_privileges(const schema_model& from, const schema_model& to, plan_builder& out) {
-  auto recreated = recreated_views(from, to);
+  const auto& recreated = out.views_recreated(from, to);
   auto before = objects(from), after = objects(to);
   // Objects on both sides and not recreated: only there can a privilege be
   // revoked, or be granted already.

@@ -34,7 +34,7 @@ bool relation_exists(const schema_model& m, const qualified_name& name) {
 void diff_triggers(const schema_model& from, const schema_model& to, plan_builder& out) {
   auto old_ones = by_key(from.triggers, &key);
   auto new_ones = by_key(to.triggers, &key);
-  auto views = recreated_views(from, to);
+  const auto& views = out.views_recreated(from, to);
   for (const auto& [k, t] : old_ones) {
     auto now = new_ones.find(k);
     bool changed = now == new_ones.end() || now->second->definition != t->definition;

@@ -99,7 +99,7 @@ std::set<qualified_name> recreated_views(const schema_model& from, const schema_
 void diff_views(const schema_model& from, const schema_model& to, plan_builder& out) {
   auto old_ones = by_key(from.views, &key);
   auto new_ones = by_key(to.views, &key);
-  auto recreated = recreated_views(from, to);
+  const auto& recreated = out.views_recreated(from, to);
 
   std::set<qualified_name> to_drop, to_create;
   for (const auto& [name, v] : old_ones)

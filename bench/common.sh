@@ -1,0 +1,42 @@
+# What bench/run.sh and bench/autogenerate.sh share: installing Debian's
+# packages and a throwaway PostgreSQL cluster. Sourced; expects $repo.
+
+# bench_install_packages WHO PACKAGE...: installs those not installed yet
+# (dpkg-query asks first), with apt-get as root, else with sudo.
+bench_install_packages() {
+  local who=$1 p
+  shift
+  local missing=()
+  for p in "$@"; do
+    if [[ $p == npm || $p == nodejs ]]; then missing+=("$p"); continue; fi
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -gt 0 ]] || return 0
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if ! command -v sudo >/dev/null; then
+      echo "$who: missing packages (${missing[*]}) and neither root nor sudo" >&2
+      exit 1
+    fi
+    sudo=(sudo)
+  fi
+  echo "$who: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# bench_start_cluster DIR [PREFIX...]: the throwaway cluster (Unix socket
+# only, fsync off; tests/support/pg_cluster.sh) in DIR, started under PREFIX
+# (e.g. nice) and stopped whatever happens: on exit, on an interrupt, and a
+# cluster left behind by a killed run first. Sets $pg_dir and $cluster.
+bench_start_cluster() {
+  pg_dir=$1
+  shift
+  cluster=$repo/tests/support/pg_cluster.sh
+  trap '"$cluster" stop "$pg_dir" || true' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  "$cluster" stop "$pg_dir"
+  "$@" "$cluster" start "$pg_dir"
+}

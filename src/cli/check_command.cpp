@@ -1,0 +1,88 @@
+// check: the graph has one head, the database is at it, no applied migration
+// was edited, and the declared schema holds nothing no migration makes.
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "checksum_check.hpp"
+#include "commands.hpp"
+#include "failed_state.hpp"
+#include "migration_tools/core/text.hpp"
+#include "migration_tools/postgres/errors.hpp"
+
+namespace migration_tools::cli {
+
+int check_command(runner_context& ctx) {
+  const auto& g = ctx.graph();
+  int result = ok;
+  auto problem = [&](const std::string& text) {
+    std::cout << ctx.style("problem:", "1;31") << " " << text << "\n";
+    result = check_failed;
+  };
+  auto heads = g.real_heads();
+  if (heads.size() > 1 && !ctx.config().allow_multiple_heads) {
+    std::string list;
+    // Lines that name a file start at column 0, as configure prints them, so
+    // that IDEs and CI problem matchers link them.
+    for (node_id h : heads)
+      list += "\n" + format_diagnostic(
+                         {g.at(h).path, g.at(h).line_of("revision"), severity::error,
+                          "head '" + g.revision(h) + "'" +
+                              (g.at(h).message.empty()
+                                   ? ""
+                                   : " (" + escape_control_characters(g.at(h).message) + ")")});
+    problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
+            " merge heads -m \"merge heads\"");
+  }
+  applied_state state;
+  try {
+    state = ctx.current_state();
+  } catch (const version_table_damaged& e) {
+    problem(e.what());
+    return result;
+  } catch (const usage_error& e) {
+    // The database is at a revision this runner does not know: a finding of
+    // check (exit 3), not bad input.
+    problem(e.what());
+    return result;
+  }
+  for (const auto& f : read_failed_migrations(ctx))
+    problem("a transactional-false migration failed part-way:\n" +
+            describe_failed_migration(ctx, f));
+  auto mask = g.closure_down(heads);
+  std::vector<node_id> pending;
+  for (node_id id : g.topological_order())
+    if (mask[static_cast<size_t>(id)] && !state.applied[static_cast<size_t>(id)])
+      pending.push_back(id);
+  if (!pending.empty()) {
+    std::string list;
+    for (node_id id : pending) list += "\n  " + g.revision(id) + "  " + g.at(id).path;
+    problem("the database is behind: it is at " + describe_revisions(g, state.heads) + ", and " +
+            std::to_string(pending.size()) + " migration" +
+            (pending.size() == 1 ? " is" : "s are") + " not applied:" + list);
+  }
+  if (ctx.books().exists()) {
+    pqxx::read_transaction tx(ctx.connection());
+    auto changed = changed_migrations(ctx, tx, state);
+    if (!changed.empty()) {
+      std::string list;
+      for (const auto& d : describe_changed(ctx, changed)) list += "\n" + format_diagnostic(d);
+      problem(std::to_string(changed.size()) + " applied migration" +
+              (changed.size() == 1 ? " was" : "s were") + " edited since applied:" + list);
+    }
+  }
+  // alembic check: the declared schema has changes no migration makes.
+  if (auto changes = undeclared_changes(ctx); !changes.empty()) {
+    std::string list;
+    for (const auto& c : changes) list += "\n  " + escape_control_characters(c);
+    problem("the declared schema (" + std::string(ctx.config().schema_dir) +
+            ") has changes no migration makes:" + list +
+            "\n  write the migration with: cmake --build " + ctx.config().build_dir + " --target " +
+            ctx.config().name + "_autogenerate (MIGRATE_MESSAGE=...)");
+  }
+  if (result == ok)
+    std::cout << "ok: the graph is valid and the database is at "
+              << describe_revisions(g, state.heads) << "\n";
+  return result;
+}
+
+}  // namespace migration_tools::cli

@@ -1,0 +1,51 @@
+// What the runner's command line asked for, and the two executables that
+// answer it (database_session.hpp says why there are two).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace migration_tools::cli {
+
+// The one subcommand parsed, with its arguments. Subcommands that take the
+// same kind of value share a field.
+struct parsed_command {
+  std::string name;    // "upgrade", "heads", ...
+  std::string target;  // upgrade, downgrade
+  bool sql = false;
+  std::string output;  // --output of --sql and dump
+  bool resume = false;
+  std::vector<std::string> revisions;  // stamp, merge
+  bool purge = false;
+  bool verbose = false;
+  history_options history;
+  std::string revision;  // show
+  new_options create;    // new; merge's -m, --rev-id and --branch-label
+  bool autogenerate = false;
+  std::string diff_from = "migrations";
+  std::string diff_to = "schema";
+  std::string dev_action;
+};
+
+// Whether the command reaches the database (or the development cluster).
+bool needs_database(const parsed_command& c);
+
+struct runner_mode {
+  // Runs a command for which needs_database() holds; null in the runner
+  // users run, which hands those over instead.
+  int (*run_online)(runner_context& ctx, const parsed_command& c) = nullptr;
+  // Executes the online runner with the same arguments; returns only when
+  // it cannot.
+  int (*hand_over)(const runner_config& config, int argc, char** argv) = nullptr;
+  database_opener open_database = nullptr;
+};
+
+int run_runner_as(const runner_config& config, const embedded_catalog& catalog, int argc,
+                  char** argv, const runner_mode& mode);
+
+// `runner: error: message`, unless the message already names its file.
+void print_error(const char* runner, const std::string& message);
+
+}  // namespace migration_tools::cli

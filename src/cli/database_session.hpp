@@ -1,0 +1,55 @@
+// The database side of a runner_context, behind an interface.
+//
+// A runner is two executables (add_migrations): the one users run answers
+// the commands that need no database (heads, history, show, new, --sql, ...)
+// and hands the others to the online one. The first must not load libpq:
+// binding it and the thirty libraries it brings is most of a `heads`. So
+// nothing it links may name a libpqxx symbol, and the commands it shares
+// with the online runner reach the database only through this interface,
+// whose one implementation (postgres_session.cpp) only the online runner
+// and the in-app migrator link.
+#pragma once
+
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+#include <vector>
+
+#include "migration_tools/core/planner.hpp"
+
+namespace migration_tools {
+class advisory_lock;
+class bookkeeping;
+struct migration;
+}  // namespace migration_tools
+
+namespace migration_tools::cli {
+
+class runner_context;
+
+class database_session {
+ public:
+  virtual ~database_session() = default;
+
+  // Connects on first use, saying once which database it uses.
+  virtual pqxx::connection& connection() = 0;
+  // The application's connection instead of one of ours (see runner_context).
+  virtual void adopt_connection(pqxx::connection& conn) = 0;
+  // The URL of connection() (connecting first).
+  virtual const std::string& url() = 0;
+  virtual bookkeeping& books() = 0;
+  // Version rows, or none when the bookkeeping tables do not exist yet.
+  virtual std::vector<std::string> version_rows() = 0;
+  virtual std::unique_ptr<advisory_lock> lock_for_changes() = 0;
+  virtual std::string session_defaults() const = 0;
+  virtual void record_failure_elsewhere(const migration& m, const std::string& checksum,
+                                        const std::string& message) = 0;
+};
+
+// How a runner_context gets its database: the online runner and the migrator
+// pass open_postgres_session; the runner users run passes none.
+using database_opener = std::unique_ptr<database_session> (*)(runner_context& ctx);
+
+std::unique_ptr<database_session> open_postgres_session(runner_context& ctx);
+
+}  // namespace migration_tools::cli

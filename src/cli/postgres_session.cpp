@@ -1,0 +1,218 @@
+// The runner's database on libpqxx: the migrations' connection, the lock's
+// own connection, the bookkeeping tables. Linked by the online runner and the
+// in-app migrator only (database_session.hpp says why).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "database_session.hpp"
+#include "database_settings.hpp"
+#include "migration_tools/postgres/advisory_lock.hpp"
+#include "migration_tools/postgres/bookkeeping.hpp"
+#include "migration_tools/postgres/connection_string.hpp"
+#include "migration_tools/postgres/dev_database.hpp"
+#include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/postgres/notice_printer.hpp"
+#include "runner_context.hpp"
+
+namespace migration_tools::cli {
+
+namespace {
+
+class postgres_session final : public database_session {
+ public:
+  explicit postgres_session(runner_context& ctx) : ctx_(ctx) {}
+
+  pqxx::connection& connection() override;
+  void adopt_connection(pqxx::connection& conn) override { external_ = &conn; }
+  const std::string& url() override {
+    connection();
+    return url_;
+  }
+  bookkeeping& books() override;
+  std::vector<std::string> version_rows() override;
+  std::unique_ptr<advisory_lock> lock_for_changes() override;
+  std::string session_defaults() const override;
+  void record_failure_elsewhere(const migration& m, const std::string& checksum,
+                                const std::string& message) override;
+
+ private:
+  std::string resolve_url();
+  std::unique_ptr<pqxx::connection> connect(const std::string& url) const;
+  bookkeeping_names names() const { return {ctx_.config().schema, ctx_.config().version_table}; }
+
+  runner_context& ctx_;
+  std::string url_;
+  std::string application_name_;
+  std::unique_ptr<pqxx::connection> connection_;
+  pqxx::connection* external_ = nullptr;  // adopt_connection()
+  bool external_ready_ = false;
+  std::unique_ptr<notice_printer> notices_;  // of connection_; destroyed before it
+  // Holds the migration lock, apart from the migrations' connection.
+  std::unique_ptr<pqxx::connection> lock_connection_;
+  std::unique_ptr<bookkeeping> books_;
+};
+
+std::string postgres_session::resolve_url() {
+  const runner_config& config = ctx_.config();
+  database_settings settings = read_database_settings(config, ctx_.options());
+  if (settings.source) {
+    for (const auto& note : settings.source->notes) ctx_.info("note: " + note);
+    ctx_.info("using database " + describe_connection(settings.source->url) + " (" +
+              settings.source->origin + ")");
+    return settings.source->url;
+  }
+  if (!settings.dev_db_refusal.empty()) throw usage_error(no_database_message(settings));
+  dev_database dev(dev_db_directory(config), config.name);
+  std::string url = dev.ensure_running();
+  ctx_.info("using the development database " + url + " (cluster in " + dev.directory() +
+            "; stop it with '" + config.name + " dev-db stop')");
+  return url;
+}
+
+pqxx::connection& postgres_session::connection() {
+  if (external_) {
+    // The application's own connection: put in the runner's session state
+    // once, as every migration's session is.
+    if (!external_ready_) {
+      pqxx::nontransaction(*external_).exec(session_defaults());
+      external_ready_ = true;
+    }
+    return *external_;
+  }
+  if (!connection_) {
+    url_ = resolve_url();
+    application_name_ = std::string(ctx_.config().name) + " " + ctx_.options().command;
+    connection_ = connect(url_);
+    notices_ = std::make_unique<notice_printer>(*connection_);
+    pqxx::nontransaction(*connection_).exec(session_defaults());
+  }
+  return *connection_;
+}
+
+std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& url) const {
+  const global_options& options = ctx_.options();
+  // libpq's default application_name, unless the user set one: sent at
+  // startup, so that the RESET ALL before each migration keeps it.
+  ::setenv("PGAPPNAME", application_name_.substr(0, 63).c_str(), 0);
+  if (!options.connect_timeout.empty()) {
+    // libpq's own connect_timeout, in whole seconds (at least 2, as libpq
+    // rounds smaller values up); a connect_timeout in the URL wins.
+    auto ms = parse_duration(options.connect_timeout, "--connect-timeout").count();
+    ::setenv("PGCONNECT_TIMEOUT", std::to_string(std::max<long long>(2, (ms + 999) / 1000)).c_str(),
+             1);
+  }
+  // --wait-for-db: a server started beside the application (a container)
+  // may not accept connections yet; try again until the deadline.
+  auto patience = options.wait_for_db.empty()
+                      ? std::chrono::milliseconds(0)
+                      : parse_duration(options.wait_for_db, "--wait-for-db");
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  auto pause = std::chrono::milliseconds(100);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return std::make_unique<pqxx::connection>(url);
+    } catch (const pqxx::broken_connection& e) {
+      std::string reason = connection_failure_message(url, postgres_message(e.what()));
+      if (std::chrono::steady_clock::now() + pause >= deadline) {
+        throw database_error("cannot connect to " + describe_connection(url) + ": " + reason +
+                             (attempt > 1 ? " (still, after " + std::to_string(attempt) +
+                                                " attempts within --wait-for-db " +
+                                                options.wait_for_db + ")"
+                                          : ""));
+      }
+      if (attempt == 1)
+        ctx_.info("waiting up to " + options.wait_for_db + " for " + describe_connection(url) +
+                  " to accept connections: " + reason);
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
+  }
+}
+
+std::string postgres_session::session_defaults() const {
+  // A runner killed mid-migration must not leave its backend running the
+  // statement, holding the transaction, until the statement ends: PostgreSQL
+  // 14 and later can notice a vanished client. RESET first: this is also
+  // what puts the session back before each migration (step_executor). The
+  // application name is a startup parameter (PGAPPNAME, see connect()), which
+  // RESET ALL keeps.
+  return "RESET SESSION AUTHORIZATION; RESET ALL;"
+         " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
+         " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;\n";
+}
+
+bookkeeping& postgres_session::books() {
+  if (!books_) books_ = std::make_unique<bookkeeping>(connection(), names());
+  return *books_;
+}
+
+void postgres_session::record_failure_elsewhere(const migration& m, const std::string& checksum,
+                                                const std::string& message) {
+  // On an application's connection there is no URL for a second one: the
+  // failure is reported to the caller, and the history has no row of it.
+  if (external_) return;
+  auto conn = connect(url_);
+  bookkeeping books(*conn, names());
+  pqxx::work tx(*conn);
+  // Whatever the dying migration holds must not keep this waiting for long.
+  tx.exec0("SET LOCAL lock_timeout = 5000");
+  books.record(tx, {m.revision, "failure", checksum, m.path, message});
+  tx.commit();
+}
+
+std::unique_ptr<advisory_lock> postgres_session::lock_for_changes() {
+  auto wait = parse_duration(ctx_.options().lock_wait, "--lock-wait");
+  auto say_holder = [&](const std::string& holder) {
+    ctx_.info("waiting for the migration lock, held by " + holder);
+  };
+  connection();
+  if (external_) {
+    // An application's own connection: the lock is taken on it (there is no
+    // URL for a second one), so a migration that frees every advisory lock
+    // of its session frees this one too. Given a URL, the migrator holds the
+    // lock on a connection of its own, as the runner does.
+    auto lock =
+        std::make_unique<advisory_lock>(*external_, books().version_table(), wait, say_holder);
+    books().create();
+    return lock;
+  }
+  // The lock lives on a connection of its own, which no migration sees: a
+  // migration that runs pg_advisory_unlock_all() or DISCARD ALL, or that
+  // loses its session, cannot free it while the run goes on.
+  if (!lock_connection_) lock_connection_ = connect(url_);
+  auto set_name = [&](const std::string& name) {
+    pqxx::nontransaction tx(*lock_connection_);
+    tx.exec(session_defaults() + "SELECT pg_catalog.set_config('application_name', " +
+            tx.quote(name.substr(0, 63)) + ", false)");
+  };
+  set_name(application_name_);
+  auto lock =
+      std::make_unique<advisory_lock>(*lock_connection_, books().version_table(), wait, say_holder);
+  // Whoever waits next sees in pg_stat_activity since when this runner holds it.
+  set_name(application_name_ + " (lock since " + [] {
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%H:%M:%S", std::localtime(&t));
+    return std::string(buf);
+  }() + ")");
+  books().create();
+  return lock;
+}
+
+std::vector<std::string> postgres_session::version_rows() {
+  if (!books().exists()) return {};
+  return books().version_rows();
+}
+
+}  // namespace
+
+std::unique_ptr<database_session> open_postgres_session(runner_context& ctx) {
+  return std::make_unique<postgres_session>(ctx);
+}
+
+}  // namespace migration_tools::cli

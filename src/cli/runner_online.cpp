@@ -1,0 +1,59 @@
+// The online runner: every command, the database ones included
+// (database_session.hpp says why a runner is two executables).
+#include <pqxx/pqxx>
+
+#include "command_line.hpp"
+#include "migration_tools/postgres/errors.hpp"
+#include "offline_script.hpp"
+
+namespace migration_tools {
+
+namespace {
+
+using namespace cli;
+
+int dispatch(runner_context& ctx, const parsed_command& c) {
+  const std::string& n = c.name;
+  if (n == "upgrade") return upgrade_command(ctx, c.target.empty() ? "head" : c.target, c.resume);
+  if (n == "downgrade") return downgrade_command(ctx, c.target.empty() ? "-1" : c.target, c.resume);
+  if (n == "stamp") return stamp_command(ctx, c.revisions, c.purge);
+  if (n == "current") return current_command(ctx, c.verbose);
+  if (n == "history") return history_command(ctx, c.history);
+  if (n == "show") return show_command(ctx, c.revision);
+  if (n == "check") return check_command(ctx);
+  if (n == "repair") return repair_command(ctx);
+  if (n == "new") return autogenerate_command(ctx, c.create);
+  if (n == "diff") return diff_command(ctx, c.diff_from, c.diff_to);
+  if (n == "dump") return dump_command(ctx, c.output);
+  if (n == "dev-db") return dev_db_command(ctx, c.dev_action);
+  if (n == "config") return config_command(ctx);
+  throw std::logic_error("'" + n + "' is no command of the online runner");
+}
+
+// libpqxx's own exceptions, which only the online runner can meet.
+int run_online(runner_context& ctx, const parsed_command& c) {
+  const char* runner = ctx.config().name;
+  try {
+    return dispatch(ctx, c);
+  } catch (const pqxx::broken_connection& e) {
+    print_error(runner, "lost the connection to the database: " + postgres_message(e.what()));
+    return database_failure;
+  } catch (const pqxx::sql_error& e) {
+    // libpqxx leaves the SQLSTATE empty for some errors: say nothing then.
+    print_error(runner, postgres_message(e.what()) +
+                            (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+    return database_failure;
+  }
+}
+
+}  // namespace
+
+int run_runner(const runner_config& config, const embedded_catalog& catalog, int argc,
+               char** argv) {
+  runner_mode mode;
+  mode.run_online = &run_online;
+  mode.open_database = &open_postgres_session;
+  return run_runner_as(config, catalog, argc, argv, mode);
+}
+
+}  // namespace migration_tools
