@@ -151,6 +151,30 @@ function(_migration_tools_c_string out_var value)
   set(${out_var} "\"${value}\"" PARENT_SCOPE)
 endfunction()
 
+# The runner users run starts for every `heads`, so it is linked to start
+# fast where the toolchain allows: not position-independent (its embedded
+# catalog then needs no relocation at start), with libstdc++ and libcrypto
+# static (no symbols to bind). Not under sanitizers, whose runtimes load the
+# shared libstdc++ themselves.
+function(_migration_tools_lean_runner target)
+  if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT CMAKE_CXX_COMPILER_ID MATCHES "^(GNU|Clang)$")
+    return()
+  endif()
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" config)
+  set(flags "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${config}} ${CMAKE_EXE_LINKER_FLAGS}")
+  get_target_property(core MigrationTools::core ALIASED_TARGET)
+  if(NOT core)
+    set(core MigrationTools::core)
+  endif()
+  get_target_property(exported ${core} INTERFACE_LINK_OPTIONS)
+  get_target_property(own ${core} LINK_OPTIONS)
+  if("${flags} ${exported} ${own}" MATCHES "-fsanitize")
+    return()
+  endif()
+  target_link_options(${target} PRIVATE -no-pie -static-libstdc++ -static-libgcc)
+  set_target_properties(${target} PROPERTIES MIGRATION_TOOLS_LEAN_RUNNER ON)
+endfunction()
+
 function(add_migrations name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "add_migrations")
   # The caller's directory may not see _MIGRATION_TOOLS_ROOT (it is a directory
@@ -343,6 +367,7 @@ function(add_migrations name)
   add_executable(${name} "${out}/main.cpp")
   target_link_libraries(${name} PRIVATE ${name}_catalog)
   target_link_options(${name} PRIVATE "LINKER:--as-needed")
+  _migration_tools_lean_runner(${name})
   add_dependencies(${name} ${name}_online)
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.

@@ -14,7 +14,8 @@ mark_as_advanced(MIGRATION_TOOLS_INSTALL_CMAKEDIR)
 set(MIGRATION_TOOLS_INSTALL_SCANNER_DIR "${CMAKE_INSTALL_LIBEXECDIR}/MigrationTools")
 
 install(TARGETS migration_tools_core migration_tools_sql_check migration_tools_schema
-                migration_tools_postgres migration_tools_autogenerate migration_tools_runner
+                migration_tools_postgres migration_tools_autogenerate migration_tools_engine
+                migration_tools_runner
         EXPORT MigrationToolsTargets
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")

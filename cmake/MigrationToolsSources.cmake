@@ -81,29 +81,36 @@ set(MIGRATION_TOOLS_AUTOGENERATE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/schema_states.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/autogenerate/project_states.cpp)
 
-# The runner's command line. runner_front.cpp's executable links only what
-# needs no database (database_session.hpp).
+# The engine: the use cases (upgrade and downgrade, offline scripts,
+# checksums, failed states, the database session, the in-app migrator). It
+# returns results and reports through a callback; the command line prints.
+set(MIGRATION_TOOLS_ENGINE_SOURCES
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/runner_context.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/postgres_session.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/database_settings.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/embedded_migrations.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/stale_runner.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/migration_run.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/checksum_check.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/failed_state.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/offline_script.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/migrator.cpp)
+
+# The runner's command line: parsing, printing, exit codes. runner_front.cpp's
+# executable links only what needs no database (database_session.hpp).
 set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_main.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_front.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_online.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_context.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/postgres_session.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/check_command.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/database_settings.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/embedded_migrations.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/check_and_repair_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/migrator.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/failed_state.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_script.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/checksum_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/config_command.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/stale_runner.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp)
 
 # The configure-time scanner (core + its own main).
 set(MIGRATION_TOOLS_SCANNER_MAIN_SOURCES

@@ -1,12 +1,17 @@
-// The runner's commands. Each returns the process exit code.
+// The runner's commands. Each returns the process exit code. They parse,
+// print and map errors to exit codes; what they do is the engine's
+// (src/engine: upgrade, offline scripts, checksums, the database session).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "runner_context.hpp"
+#include "../engine/runner_context.hpp"
 
 namespace migration_tools::cli {
+
+// The command line is built on the engine.
+using namespace engine;
 
 // Exit codes of the contract.
 enum exit_code : int { ok = 0, database_failure = 1, bad_input = 2, check_failed = 3 };
@@ -34,6 +39,11 @@ int check_command(runner_context& ctx);
 // Records the current checksum of each applied migration whose file changed
 // (a history row of direction 'repair'), under the migration lock.
 int repair_command(runner_context& ctx);
+// upgrade --sql, downgrade --sql (offline_commands.cpp).
+int offline_upgrade_command(runner_context& ctx, const std::string& range,
+                            const std::string& output = "");
+int offline_downgrade_command(runner_context& ctx, const std::string& range,
+                              const std::string& output = "");
 
 struct new_options {
   std::string message;

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "../engine/database_settings.hpp"
 #include "commands.hpp"
-#include "database_settings.hpp"
 #include "migration_tools/core/dotenv.hpp"
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/dev_database.hpp"

@@ -6,6 +6,7 @@
 #include <future>
 #include <iostream>
 
+#include "../engine/stale_runner.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "migration_tools/core/migration.hpp"
@@ -14,8 +15,6 @@
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/runner.hpp"
-#include "offline_script.hpp"
-#include "stale_runner.hpp"
 
 namespace migration_tools {
 

@@ -4,7 +4,6 @@
 
 #include "command_line.hpp"
 #include "migration_tools/postgres/errors.hpp"
-#include "offline_script.hpp"
 
 namespace migration_tools {
 

@@ -1158,6 +1158,15 @@ function(case_fetchcontent)
   mt_expect_rc(cfg 0)
   mt_build_consumer("${bin}" "from the fetched sources")
   mt_check("the fetched project has no tests of its own" NOT EXISTS "${bin}/_deps/migrationtools-build/tests")
+  # Built without sanitizers, the runner users run is linked lean
+  # (_migration_tools_lean_runner): libc alone to bind at start. The heads
+  # above hashed every file in it (MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS), on
+  # the static libcrypto.
+  find_program(readelf readelf)
+  execute_process(COMMAND "${readelf}" -d "${bin}/migrate" OUTPUT_VARIABLE dynamic)
+  mt_check("the runner users run loads no libpq, libstdc++ or libcrypto"
+           NOT dynamic MATCHES "libpq|libstdc|libcrypto")
+  mt_check("the online runner is built beside it" EXISTS "${bin}/migrate-online")
 endfunction()
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ revision_graph graph_of(const std::vector<std::pair<std::string, std::string>>& 
 std::string script_of(const revision_graph& graph) {
   applied_state base = state_from_version_rows(graph, {});
   plan p = plan_upgrade(graph, base, "head");
-  return cli::write_offline_script({graph,
+  return engine::write_offline_script({graph,
                                     names,
                                     "hostile",
                                     "hostile upgrade --sql",

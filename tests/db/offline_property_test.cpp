@@ -14,7 +14,7 @@
 // Two databases are brought to FROM online. One then runs the range online,
 // the way the runner's migrate() does (plan from the version rows, then
 // step_executor with advance's row changes); the other gets the script that
-// the runner's `--sql` writes (cli::write_offline_script, called in-process
+// the runner's `--sql` writes (engine::write_offline_script, called in-process
 // on the in-memory graph, with FROM resolved as offline_command does),
 // applied with `psql -X -q -v ON_ERROR_STOP=1 -f`. Both must end with the
 // same version rows, history rows (revision, direction, checksum, file,
@@ -277,7 +277,7 @@ size_t compare_range(database& online, database& offline, const generated_graph&
   auto from = state_at(g, r.from);
   plan p = plan_of(g, r);
   REQUIRE(p.steps.size() == steps);
-  std::string script = cli::write_offline_script(
+  std::string script = engine::write_offline_script(
       {g, names, "offline_property", std::string("offline_property ") + r.text() + " --sql", from,
        p, [&](node_id id) { return gen.checksums.at(g.revision(id)); }, timeouts{}});
   auto applied = test::apply_script_file(offline.url, script, script_path);

@@ -16,7 +16,7 @@
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/text.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 namespace {
 
@@ -240,4 +240,4 @@ std::vector<migration> migrations_on_disk(const runner_config& config,
   return out;
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

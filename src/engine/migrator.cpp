@@ -9,8 +9,8 @@ namespace migration_tools {
 
 namespace {
 
-cli::global_options options_of(const std::string& url, const upgrade_options& o) {
-  cli::global_options g;
+engine::global_options options_of(const std::string& url, const upgrade_options& o) {
+  engine::global_options g;
   g.url = url;
   g.url_origin = "the migrator's URL";
   g.quiet = true;
@@ -20,11 +20,11 @@ cli::global_options options_of(const std::string& url, const upgrade_options& o)
   g.lock_timeout = o.lock_timeout;
   g.statement_timeout = o.statement_timeout;
   g.log = o.log;
-  g.open_database = &cli::open_postgres_session;
+  g.open_database = &engine::open_postgres_session;
   return g;
 }
 
-std::vector<pending_migration> pending_of(cli::runner_context& ctx) {
+std::vector<pending_migration> pending_of(engine::runner_context& ctx) {
   const auto& g = ctx.graph();
   auto state = ctx.current_state();
   auto wanted = g.closure_down(g.real_heads());
@@ -35,9 +35,9 @@ std::vector<pending_migration> pending_of(cli::runner_context& ctx) {
   return out;
 }
 
-upgrade_report upgrade_in(cli::runner_context& ctx, const upgrade_options& o) {
-  auto run = cli::run_migrations(
-      ctx, o.target, direction::upgrade, false, [&](const cli::migration_run_step& step) {
+upgrade_report upgrade_in(engine::runner_context& ctx, const upgrade_options& o) {
+  auto run = engine::run_migrations(
+      ctx, o.target, direction::upgrade, false, [&](const engine::migration_run_step& step) {
         if (o.log)
           o.log("upgrade " + step.label + (step.message.empty() ? "" : ", " + step.message) + " (" +
                 step.path + ")");
@@ -63,25 +63,25 @@ void require_url(const std::string& url) {
 
 std::vector<pending_migration> migrator::pending(const std::string& url) const {
   require_url(url);
-  cli::runner_context ctx(config_, catalog_, options_of(url, {}));
+  engine::runner_context ctx(config_, catalog_, options_of(url, {}));
   return pending_of(ctx);
 }
 
 std::vector<pending_migration> migrator::pending(pqxx::connection& connection) const {
-  cli::runner_context ctx(config_, catalog_, options_of("", {}));
+  engine::runner_context ctx(config_, catalog_, options_of("", {}));
   ctx.adopt_connection(connection);
   return pending_of(ctx);
 }
 
 upgrade_report migrator::upgrade(const std::string& url, const upgrade_options& options) const {
   require_url(url);
-  cli::runner_context ctx(config_, catalog_, options_of(url, options));
+  engine::runner_context ctx(config_, catalog_, options_of(url, options));
   return upgrade_in(ctx, options);
 }
 
 upgrade_report migrator::upgrade(pqxx::connection& connection,
                                  const upgrade_options& options) const {
-  cli::runner_context ctx(config_, catalog_, options_of("", options));
+  engine::runner_context ctx(config_, catalog_, options_of("", options));
   ctx.adopt_connection(connection);
   return upgrade_in(ctx, options);
 }

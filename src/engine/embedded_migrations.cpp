@@ -5,7 +5,7 @@
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/text.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 namespace {
 
@@ -116,4 +116,4 @@ std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
   return out;
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

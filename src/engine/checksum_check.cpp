@@ -1,12 +1,9 @@
 #include "checksum_check.hpp"
 
-#include <iostream>
 #include <string_view>
 #include <vector>
 
-#include "commands.hpp"
-
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 std::string short_checksum(const std::string& checksum) {
   return checksum.empty() ? "(none)" : checksum.substr(0, 12);
@@ -67,7 +64,7 @@ void refuse_changed_migrations(runner_context& ctx, const applied_state& state) 
   if (!changed.empty()) throw migration_file_error(describe_changed(ctx, changed));
 }
 
-int repair_command(runner_context& ctx) {
+std::vector<changed_migration> repair_changed_migrations(runner_context& ctx) {
   const auto& g = ctx.graph();
   auto& conn = ctx.connection();
   auto lock = ctx.lock_for_changes();
@@ -77,19 +74,7 @@ int repair_command(runner_context& ctx) {
   for (const auto& c : changed)
     ctx.books().record(tx, {g.revision(c.id), "repair", c.current, g.at(c.id).path, ""});
   tx.commit();
-  if (changed.empty()) {
-    std::cout << "nothing needed repair: the file of every applied migration has its recorded "
-                 "checksum\n";
-    return ok;
-  }
-  for (const auto& c : changed)
-    std::cout << "repaired " << g.revision(c.id) << " (" << g.at(c.id).path
-              << "): " << short_checksum(c.recorded.checksum) << " -> " << short_checksum(c.current)
-              << "\n";
-  ctx.info("recorded the current checksum" + std::string(changed.size() == 1 ? "" : "s") + " of " +
-           std::to_string(changed.size()) + " edited applied migration" +
-           (changed.size() == 1 ? "" : "s"));
-  return ok;
+  return changed;
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

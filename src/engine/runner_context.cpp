@@ -12,7 +12,7 @@
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/dotenv.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 runner_context::runner_context(const runner_config& config, const embedded_catalog& catalog,
                                global_options options)
@@ -109,4 +109,4 @@ std::string describe_revisions(const revision_graph& graph, const std::vector<no
   return out;
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -14,14 +14,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "commands.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/step_sql.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 namespace {
 
@@ -336,8 +335,10 @@ class script_destination {
   bool done_ = false;
 };
 
-int offline_command(runner_context& ctx, const std::string& range, direction dir,
-                    const std::string& output) {
+}  // namespace
+
+offline_script_summary write_offline_script(runner_context& ctx, const std::string& range,
+                                            direction dir, const std::string& output) {
   const auto& graph = ctx.graph();
   auto r = split_range(range, dir);
   // FROM is the state the script assumes: FROM and everything below it.
@@ -361,14 +362,8 @@ int offline_command(runner_context& ctx, const std::string& range, direction dir
 
   applied_state to = from;
   for (node_id id : p.steps) advance(graph, to, id, dir);
-  ctx.info("wrote an offline " + std::string(verb) + " script of " +
-           std::to_string(p.steps.size()) + " migration" + (p.steps.size() == 1 ? "" : "s") +
-           " from " + describe_revisions(graph, from.heads) + " to " +
-           describe_revisions(graph, to.heads) + "; run it with psql -v ON_ERROR_STOP=1 -f FILE");
-  return ok;
+  return {p.steps.size(), from.heads, to.heads};
 }
-
-}  // namespace
 
 std::string write_offline_script(const offline_script_input& in) {
   std::ostringstream out;
@@ -491,14 +486,4 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
   script << out;
 }
 
-int offline_upgrade_command(runner_context& ctx, const std::string& range,
-                            const std::string& output) {
-  return offline_command(ctx, range, direction::upgrade, output);
-}
-
-int offline_downgrade_command(runner_context& ctx, const std::string& range,
-                              const std::string& output) {
-  return offline_command(ctx, range, direction::downgrade, output);
-}
-
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -7,7 +7,7 @@
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/embedded.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 // Each file's migration as the scanner parsed it at build time (its embedded
 // header), so that starting a runner costs no parsing; a file whose header
@@ -29,4 +29,4 @@ std::string embedded_checksum(const embedded_file& file);
 // for the same bytes.
 migration migration_from_header(const embedded_file& file);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -9,7 +9,7 @@
 #include "migration_tools/embedded.hpp"
 #include "migration_tools/runner.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct stale_file {
   std::string path;    // as in diagnostics
@@ -35,4 +35,4 @@ std::vector<migration> migrations_on_disk(const runner_config& config,
                                           const std::vector<stale_file>& stale,
                                           std::vector<diagnostic>& diagnostics);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -5,7 +5,7 @@
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/file_io.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 database_settings read_database_settings(const runner_config& config,
                                          const global_options& options) {
@@ -47,4 +47,4 @@ std::string no_database_message(const database_settings& settings) {
          "). Set DATABASE_URL, e.g. DATABASE_URL=postgresql://user@host:5432/dbname";
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

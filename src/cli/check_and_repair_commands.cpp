@@ -1,11 +1,12 @@
 // check: the graph has one head, the database is at it, no applied migration
 // was edited, and the declared schema holds nothing no migration makes.
+// repair: record the checksums of the edited ones.
 #include <iostream>
 #include <pqxx/pqxx>
 
-#include "checksum_check.hpp"
+#include "../engine/checksum_check.hpp"
+#include "../engine/failed_state.hpp"
 #include "commands.hpp"
-#include "failed_state.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
@@ -83,6 +84,24 @@ int check_command(runner_context& ctx) {
     std::cout << "ok: the graph is valid and the database is at "
               << describe_revisions(g, state.heads) << "\n";
   return result;
+}
+
+int repair_command(runner_context& ctx) {
+  const auto& g = ctx.graph();
+  auto changed = repair_changed_migrations(ctx);
+  if (changed.empty()) {
+    std::cout << "nothing needed repair: the file of every applied migration has its recorded "
+                 "checksum\n";
+    return ok;
+  }
+  for (const auto& c : changed)
+    std::cout << "repaired " << g.revision(c.id) << " (" << g.at(c.id).path
+              << "): " << short_checksum(c.recorded.checksum) << " -> " << short_checksum(c.current)
+              << "\n";
+  ctx.info("recorded the current checksum" + std::string(changed.size() == 1 ? "" : "s") + " of " +
+           std::to_string(changed.size()) + " edited applied migration" +
+           (changed.size() == 1 ? "" : "s"));
+  return ok;
 }
 
 }  // namespace migration_tools::cli

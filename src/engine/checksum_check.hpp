@@ -8,7 +8,7 @@
 
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct changed_migration {
   node_id id;
@@ -30,7 +30,12 @@ std::vector<diagnostic> describe_changed(const runner_context& ctx,
 // migration of `state`. Reads nothing when there are no bookkeeping tables.
 void refuse_changed_migrations(runner_context& ctx, const applied_state& state);
 
+// `repair`: under the migration lock, records the current checksum of each
+// applied migration whose file changed (a history row of direction 'repair'),
+// and returns them.
+std::vector<changed_migration> repair_changed_migrations(runner_context& ctx);
+
 // The first 12 hex digits of a checksum, as shown in messages.
 std::string short_checksum(const std::string& checksum);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

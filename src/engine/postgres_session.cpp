@@ -19,7 +19,7 @@
 #include "migration_tools/postgres/notice_printer.hpp"
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 namespace {
 
@@ -215,4 +215,4 @@ std::unique_ptr<database_session> open_postgres_session(runner_context& ctx) {
   return std::make_unique<postgres_session>(ctx);
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -8,7 +8,7 @@
 
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct failed_migration {
   std::string revision;
@@ -41,4 +41,4 @@ struct resume_plan {
 };
 resume_plan check_failed_state(runner_context& ctx, plan& p, bool resume);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -23,7 +23,7 @@ class bookkeeping;
 struct migration;
 }  // namespace migration_tools
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 class runner_context;
 
@@ -52,4 +52,4 @@ using database_opener = std::unique_ptr<database_session> (*)(runner_context& ct
 
 std::unique_ptr<database_session> open_postgres_session(runner_context& ctx);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -17,7 +17,7 @@
 #include "migration_tools/postgres/step_sql.hpp"
 #include "migration_tools/runner.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct global_options {
   std::string url;
@@ -120,4 +120,4 @@ std::string dev_db_directory(const runner_config& config);
 // `-q` aside, commands print results to stdout and progress to stderr.
 std::string describe_revisions(const revision_graph& graph, const std::vector<node_id>& ids);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

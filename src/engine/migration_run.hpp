@@ -11,7 +11,7 @@
 #include "migration_tools/core/planner.hpp"
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct migration_run_step {
   std::string revision;
@@ -38,4 +38,4 @@ using step_listener = std::function<void(const migration_run_step&)>;
 migration_run run_migrations(runner_context& ctx, const std::string& target, direction dir,
                              bool resume, const step_listener& before_step);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

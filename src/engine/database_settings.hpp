@@ -10,7 +10,7 @@
 #include "migration_tools/runner.hpp"
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 struct database_settings {
   std::optional<database_source> source;  // none: the development database's turn
@@ -28,4 +28,4 @@ database_settings read_database_settings(const runner_config& config,
 // stand in: the names looked at, and why.
 std::string no_database_message(const database_settings& settings);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

@@ -6,7 +6,7 @@
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
 
 namespace {
 
@@ -193,4 +193,4 @@ resume_plan check_failed_state(runner_context& ctx, plan& p, bool resume) {
   return {id, first};
 }
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine

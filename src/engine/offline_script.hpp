@@ -12,17 +12,21 @@
 #include "migration_tools/postgres/bookkeeping_sql.hpp"
 #include "runner_context.hpp"
 
-namespace migration_tools::cli {
+namespace migration_tools::engine {
+
+struct offline_script_summary {
+  size_t steps = 0;
+  std::vector<node_id> from;  // the heads the script starts from
+  std::vector<node_id> to;    // and leaves
+};
 
 // `range` is `[FROM:]TO` for upgrade (FROM defaults to base, TO to head) and
 // `FROM:TO` for downgrade. Writes the script to stdout, or to `output` when
 // it is not empty: through a temporary file renamed into place once the
 // whole script is written, so that FILE is complete or untouched. Any write
-// error (a full disk, a closed pipe) is an error, exit code 1.
-int offline_upgrade_command(runner_context& ctx, const std::string& range,
-                            const std::string& output = "");
-int offline_downgrade_command(runner_context& ctx, const std::string& range,
-                              const std::string& output = "");
+// error (a full disk, a closed pipe) throws.
+offline_script_summary write_offline_script(runner_context& ctx, const std::string& range,
+                                            direction dir, const std::string& output);
 
 struct offline_script_input {
   const revision_graph& graph;
@@ -43,4 +47,4 @@ void write_offline_script(const offline_script_input& input, std::ostream& scrip
 // The same, as one string.
 std::string write_offline_script(const offline_script_input& input);
 
-}  // namespace migration_tools::cli
+}  // namespace migration_tools::engine
