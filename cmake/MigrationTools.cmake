@@ -37,6 +37,10 @@ executable with every migration embedded, plus targets that run it.
     ``${CMAKE_CURRENT_SOURCE_DIR}/schema`` when that folder exists, else none.
   ``ALLOW_MULTIPLE_HEADS``
     Several heads are intended (labelled branches): no warning, no error.
+  ``GRAPH_TEST``
+    Adds the CTest test ``<name>_graph`` (``<name> check --offline``: the
+    graph alone, no database), so that ``ctest`` fails on divergent heads;
+    needs ``enable_testing()``.
 
   Configure fails with ``file:line: error: ...`` diagnostics for malformed
   headers, duplicate revisions, missing parents and cycles. Several heads are
@@ -44,7 +48,8 @@ executable with every migration embedded, plus targets that run it.
   ``ON``, a warning when it is ``OFF``; its default, ``AUTO``, means ``ON``
   exactly when the environment variable ``CI`` is set (as CI services do).
 
-  Creates the executable ``<name>`` and the targets ``<name>_upgrade``,
+  Creates the executables ``<name>`` and ``<name>-online`` (which ``<name>``
+  runs for the commands that need the database), and the targets ``<name>_upgrade``,
   ``<name>_downgrade``, ``<name>_current``, ``<name>_history``,
   ``<name>_heads``, ``<name>_check``, ``<name>_new``, ``<name>_merge`` and
   ``<name>_stamp``, and for autogenerate ``<name>_autogenerate``,
@@ -175,12 +180,36 @@ function(_migration_tools_lean_runner target)
   set_target_properties(${target} PROPERTIES MIGRATION_TOOLS_LEAN_RUNNER ON)
 endfunction()
 
+# Names CMake cannot carry through its lists and build files: a ';' splits one
+# file into two list entries, a '"' breaks the CONFIGURE_DEPENDS check of
+# every later build (even after a rename), and '${' sends ninja round in
+# circles. Refused at `file:0:` before the CONFIGURE_DEPENDS glob records them.
+function(_migration_tools_refuse_file_names directory what)
+  _migration_tools_refuse_pattern("${directory}" "${what}" "*[;]*"
+                                  "';' (CMake splits a list there)")
+  _migration_tools_refuse_pattern("${directory}" "${what}" "*\"*"
+                                  "'\"' (it breaks CMake's check of the glob)")
+  _migration_tools_refuse_pattern("${directory}" "${what}" "*[$]{*"
+                                  "'$' followed by '{' (CMake and ninja read a variable there)")
+endfunction()
+
+function(_migration_tools_refuse_pattern directory what pattern reason)
+  file(GLOB_RECURSE found FOLLOW_SYMLINKS "${directory}/${pattern}.sql" "${directory}/${pattern}.cpp")
+  if(found)
+    # The raw value (a ';' in the name shows as it is), unindented so that
+    # IDEs and CI link `file:0:`.
+    message(NOTICE "${found}:0: error: a ${what} file name cannot hold ${reason}; rename the file")
+    message(FATAL_ERROR "add_migrations(): a ${what} file name that CMake cannot carry (see the "
+                        "error above).")
+  endif()
+endfunction()
+
 function(add_migrations name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "add_migrations")
   # The caller's directory may not see _MIGRATION_TOOLS_ROOT (it is a directory
   # variable of MigrationTools' own CMakeLists.txt after add_subdirectory()).
   get_filename_component(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS;GRAPH_TEST"
                         "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY" "")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
@@ -248,6 +277,7 @@ function(add_migrations name)
   # removed, and each file in CMAKE_CONFIGURE_DEPENDS when one is edited.
   # Symbolic links to folders are followed (CMake's glob stops at a cycle);
   # the scanner counts a file reached by two paths once.
+  _migration_tools_refuse_file_names("${directory}" migration)
   file(GLOB_RECURSE files FOLLOW_SYMLINKS CONFIGURE_DEPENDS
        "${directory}/*.sql" "${directory}/*.cpp")
   list(SORT files)
@@ -268,6 +298,7 @@ function(add_migrations name)
   file(WRITE "${out}/files.txt" "${listing}\n")
   set(schema_files "")
   if(schema_directory)
+    _migration_tools_refuse_file_names("${schema_directory}" schema)
     file(GLOB_RECURSE schema_files FOLLOW_SYMLINKS CONFIGURE_DEPENDS "${schema_directory}/*.sql")
     list(SORT schema_files)
     foreach(file IN LISTS schema_files)
@@ -288,10 +319,16 @@ function(add_migrations name)
                         "migration_tools_scan.")
   endif()
   _migration_tools_fail_on_heads(fail_on_heads)
+  # The build directory as a shell reads it back, for the hint users paste.
+  set(_mt_shell_build_dir "${CMAKE_BINARY_DIR}")
+  if(NOT _mt_shell_build_dir MATCHES "^[A-Za-z0-9_./:=@%+,-]+$")
+    string(REPLACE "'" "'\\''" _mt_shell_build_dir "${_mt_shell_build_dir}")
+    set(_mt_shell_build_dir "'${_mt_shell_build_dir}'")
+  endif()
   set(scan_args --name "${name}" --list "${out}/files.txt" --schema-list "${out}/schema_files.txt"
       --out-dir "${out}"
       --source-root "${CMAKE_SOURCE_DIR}"
-      --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${CMAKE_BINARY_DIR} --target ${name}_merge")
+      --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${_mt_shell_build_dir} --target ${name}_merge")
   if(fail_on_heads)
     list(APPEND scan_args --fail-on-multiple-heads)
   endif()
@@ -343,6 +380,12 @@ function(add_migrations name)
   # The embedded files and the runner's settings, which both runner
   # executables link.
   add_library(${name}_catalog STATIC "${out}/settings.cpp" "${out}/embedded.cpp")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    # So that the runner's hints name the configuration to rebuild.
+    set_source_files_properties("${out}/settings.cpp" PROPERTIES
+      COMPILE_DEFINITIONS "MIGRATION_TOOLS_BUILD_CONFIG=\"$<CONFIG>\"")
+  endif()
   target_include_directories(${name}_catalog PUBLIC "${out}/include")
   target_link_libraries(${name}_catalog PUBLIC MigrationTools::runner)
   set_target_properties(${name}_catalog PROPERTIES FOLDER "migrations/${name}")
@@ -369,6 +412,10 @@ function(add_migrations name)
   target_link_options(${name} PRIVATE "LINKER:--as-needed")
   _migration_tools_lean_runner(${name})
   add_dependencies(${name} ${name}_online)
+  if(arg_GRAPH_TEST)
+    # `ctest` alone fails on divergent heads (where enable_testing() is on).
+    add_test(NAME ${name}_graph COMMAND ${name} --color never check --offline)
+  endif()
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.
   set_source_files_properties("${out}/embedded.cpp" PROPERTIES OBJECT_DEPENDS "${_mt_snapshots}")

@@ -40,7 +40,9 @@ struct embedded_file {
   const char* path;  // relative to the project's source directory when inside it
   const char* begin;
   const char* end;
-  long long modified_ns;  // the file's modification time when the runner was built
+  // The file's status change time (ctime) when the runner was built: an edit
+  // moves it even when the modification time is set back.
+  long long changed_ns;
   const embedded_header* header;
   std::string_view text() const { return {begin, static_cast<size_t>(end - begin)}; }
 };

@@ -20,20 +20,7 @@ int check_command(runner_context& ctx) {
     result = check_failed;
   };
   auto heads = g.real_heads();
-  if (heads.size() > 1 && !ctx.config().allow_multiple_heads) {
-    std::string list;
-    // Lines that name a file start at column 0, as configure prints them, so
-    // that IDEs and CI problem matchers link them.
-    for (node_id h : heads)
-      list += "\n" + format_diagnostic(
-                         {g.at(h).path, g.at(h).line_of("revision"), severity::error,
-                          "head '" + g.revision(h) + "'" +
-                              (g.at(h).message.empty()
-                                   ? ""
-                                   : " (" + escape_control_characters(g.at(h).message) + ")")});
-    problem("divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
-            " merge heads -m \"merge heads\"");
-  }
+  for (const auto& p : graph_problems(ctx)) problem(p);
   applied_state state;
   try {
     state = ctx.current_state();
@@ -76,9 +63,9 @@ int check_command(runner_context& ctx) {
     std::string list;
     for (const auto& c : changes) list += "\n  " + escape_control_characters(c);
     problem("the declared schema (" + std::string(ctx.config().schema_dir) +
-            ") has changes no migration makes:" + list +
-            "\n  write the migration with: cmake --build " + ctx.config().build_dir + " --target " +
-            ctx.config().name + "_autogenerate (MIGRATE_MESSAGE=...)");
+            ") has changes no migration makes:" + list + "\n  write the migration with: " +
+            build_command(ctx.config(), std::string(ctx.config().name) + "_autogenerate") +
+            " (MIGRATE_MESSAGE=...)");
   }
   if (result == ok)
     std::cout << "ok: the graph is valid and the database is at "

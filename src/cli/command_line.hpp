@@ -27,6 +27,7 @@ struct parsed_command {
   std::string diff_from = "migrations";
   std::string diff_to = "schema";
   std::string dev_action;
+  bool offline = false;  // check --offline
 };
 
 // Whether the command reaches the database (or the development cluster).

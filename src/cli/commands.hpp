@@ -36,6 +36,12 @@ int branches_command(runner_context& ctx, bool verbose);
 int show_command(runner_context& ctx, const std::string& revision);
 int heads_command(runner_context& ctx, bool verbose);
 int check_command(runner_context& ctx);
+// `check --offline`: the graph's part of check alone (one head, unless
+// ALLOW_MULTIPLE_HEADS), without a database; the CTest test of add_migrations'
+// GRAPH_TEST runs it.
+int check_graph_command(runner_context& ctx);
+// The problems of the graph that check reports (divergent heads).
+std::vector<std::string> graph_problems(const runner_context& ctx);
 // Records the current checksum of each applied migration whose file changed
 // (a history row of direction 'repair'), under the migration lock.
 int repair_command(runner_context& ctx);
@@ -78,5 +84,8 @@ int dev_db_command(runner_context& ctx, const std::string& action);
 int config_command(runner_context& ctx);
 // MigrationTools' version, e.g. "0.1.0".
 const char* version();
+// `cmake --build <build dir> [--config <config>] --target <target>`, quoted
+// for a shell: the command a hint tells users to paste.
+std::string build_command(const runner_config& config, const std::string& target);
 
 }  // namespace migration_tools::cli

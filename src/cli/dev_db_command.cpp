@@ -12,8 +12,10 @@ int dev_db_command(runner_context& ctx, const std::string& action) {
     std::cout << dev.ensure_running() << "\n";
     ctx.info("the development database is running (cluster in " + dev.directory() + ")");
   } else if (action == "stop") {
-    ctx.info(dev.stop() ? "stopped the development database in " + dev.directory()
-                        : "the development database in " + dev.directory() + " was not running");
+    // One cluster serves every runner of the build tree: say whose it was.
+    ctx.info((dev.stop() ? "stopped the development database in " + dev.directory()
+                         : "the development database in " + dev.directory() + " was not running") +
+             " (the one cluster of every runner of this build tree)");
   } else if (action == "status") {
     bool up = dev.running();
     std::cout << (up ? "running" : "stopped") << " " << dev.directory() << "\n";

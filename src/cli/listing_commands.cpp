@@ -163,4 +163,32 @@ int show_command(runner_context& ctx, const std::string& spec) {
   return ok;
 }
 
+std::vector<std::string> graph_problems(const runner_context& ctx) {
+  const auto& g = ctx.graph();
+  auto heads = g.real_heads();
+  if (heads.size() <= 1 || ctx.config().allow_multiple_heads) return {};
+  std::string list;
+  // Lines that name a file start at column 0, as configure prints them, so
+  // that IDEs and CI problem matchers link them.
+  for (node_id h : heads)
+    list += "\n" + format_diagnostic(
+                       {g.at(h).path, g.at(h).line_of("revision"), severity::error,
+                        "head '" + g.revision(h) + "'" +
+                            (g.at(h).message.empty()
+                                 ? ""
+                                 : " (" + escape_control_characters(g.at(h).message) + ")")});
+  return {"divergent heads:" + list + "\n  merge them with: " + ctx.config().name +
+          " merge heads -m \"merge heads\""};
+}
+
+int check_graph_command(runner_context& ctx) {
+  auto problems = graph_problems(ctx);
+  for (const auto& p : problems) std::cout << ctx.style("problem:", "1;31") << " " << p << "\n";
+  if (!problems.empty()) return check_failed;
+  std::cout << "ok: the graph is valid, with head "
+            << describe_revisions(ctx.graph(), ctx.graph().real_heads())
+            << " (the database was not asked)\n";
+  return ok;
+}
+
 }  // namespace migration_tools::cli

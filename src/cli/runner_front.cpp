@@ -38,9 +38,9 @@ int hand_over(const runner_config& config, int argc, char** argv) {
   // execv, not a shell: the path reaches no shell and needs no quoting.
   ::execv(online.c_str(), args.data());
   int error = errno;
-  print_error(config.name, "cannot run the online runner " + online + ": " + std::strerror(error) +
-                               "\n  it is built with this one: cmake --build " + config.build_dir +
-                               " --target " + config.name);
+  print_error(config.name,
+              "cannot run the online runner " + online + ": " + std::strerror(error) +
+                  "\n  it is built with this one: " + build_command(config, config.name));
   return database_failure;
 }
 

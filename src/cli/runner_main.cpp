@@ -53,6 +53,13 @@ const char* version() {
   return MIGRATION_TOOLS_VERSION;
 }
 
+std::string build_command(const runner_config& config, const std::string& target) {
+  std::string out = "cmake --build " + shell_word(config.build_dir);
+  if (config.build_config && *config.build_config)
+    out += " --config " + shell_word(config.build_config);
+  return out + " --target " + shell_word(target);
+}
+
 void print_error(const char* runner, const std::string& message) {
   // Diagnostics that already name a file stand alone; everything else is
   // prefixed with the runner's name, the way compilers do.
@@ -68,8 +75,9 @@ bool needs_database(const parsed_command& c) {
   if (n == "history") return c.history.indicate_current || names_database_state(c.history.range);
   if (n == "show") return names_database_state(c.revision);
   if (n == "new") return c.autogenerate;
-  return n == "stamp" || n == "current" || n == "check" || n == "repair" || n == "diff" ||
-         n == "dump" || n == "dev-db" || n == "config";
+  if (n == "check") return !c.offline;
+  return n == "stamp" || n == "current" || n == "repair" || n == "diff" || n == "dump" ||
+         n == "dev-db" || n == "config";
 }
 
 int run_runner_as(const runner_config& config, const embedded_catalog& catalog, int argc,
@@ -173,7 +181,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   show->add_option("revision", c.revision, "any revision identifier")->required();
   app.add_subcommand("check",
                      "exit 0 only when the graph has one head, the database is at it and no "
-                     "applied migration was edited (else 3)");
+                     "applied migration was edited (else 3)")
+      ->add_flag("--offline", c.offline,
+                 "check the graph alone (one head), without a database: for CTest and hooks");
   app.add_subcommand("repair",
                      "record the current checksums of applied migrations whose files were edited");
   auto* create = app.add_subcommand("new", "write a new migration file");
@@ -273,8 +283,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       if (!stale.empty()) {
         std::string message = "the runner is stale: " + stale_sources(config, stale) +
                               " changed since it was built:" + describe_stale_files(stale) +
-                              "\nrebuild it: cmake --build " + config.build_dir + " --target " +
-                              config.name;
+                              "\nrebuild it: " + build_command(config, config.name);
         bool changes_database = (c.name == "upgrade" || c.name == "downgrade") && !c.sql;
         if (changes_database || c.name == "stamp" || c.name == "repair" || c.autogenerate)
           throw usage_error(message);
@@ -304,6 +313,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       if (c.name == "branches") return branches_command(ctx, c.verbose);
       if (c.name == "show") return show_command(ctx, c.revision);
       if (c.name == "heads") return heads_command(ctx, c.verbose);
+      if (c.name == "check") return check_graph_command(ctx);
       if (c.name == "new") return new_command(ctx, c.create);
       if (c.name == "merge")
         return merge_command(ctx, c.revisions, c.create.message, c.create.rev_id,

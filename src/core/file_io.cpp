@@ -22,10 +22,10 @@ std::string read_file(const std::string& path) {
   return std::move(buffer).str();
 }
 
-long long modification_time_ns(const std::string& path) {
+long long status_change_time_ns(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return -1;
-  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -1,6 +1,7 @@
 #include "migration_tools/core/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace migration_tools {
 
@@ -84,6 +85,23 @@ std::string concat(std::initializer_list<std::string_view> parts) {
   out.reserve(size);
   for (auto p : parts) out += p;
   return out;
+}
+
+std::string shell_word(std::string_view word) {
+  bool plain = !word.empty();
+  for (char c : word)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+          std::string_view("_./:=@%+,-").find(c) != std::string_view::npos))
+      plain = false;
+  if (plain) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
 }
 
 }  // namespace migration_tools

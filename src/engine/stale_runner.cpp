@@ -30,8 +30,10 @@ std::string absolute_path(const std::string& display, const std::string& root) {
   return !display.empty() && display.front() == '/' ? display : root + "/" + display;
 }
 
-long long mtime_ns(const struct stat& st) {
-  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+// The status change time: an edit that sets the modification time back (touch
+// -r, an editor keeping it) still moves this one.
+long long ctime_ns(const struct stat& st) {
+  return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
 // Every start of a runner compares its sources with what it embeds, so the
@@ -87,7 +89,7 @@ class source_walk {
       if ((type != DT_REG && type != DT_LNK) || !is_migration_path(name)) continue;
       if (sql_only_ && kind_of_path(name) != migration_kind::sql) continue;
       if (::fstatat(dir_fd, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-      compare(display, mtime_ns(st));
+      compare(display, ctime_ns(st));
     }
     display.resize(prefix);
     ::closedir(dir);
@@ -106,7 +108,7 @@ class source_walk {
   }
 
  private:
-  void compare(const std::string& display, long long modified_ns) {
+  void compare(const std::string& display, long long changed_ns) {
     auto found = embedded_.find(display);
     if (found == embedded_.end()) {
       // The same file under a second path (a linked folder): the scanner
@@ -117,8 +119,8 @@ class source_walk {
     seen_[found->second] = true;
     const embedded_file& f = files_[found->second];
     // Fast path: untouched since the build. Otherwise compare the bytes, so
-    // that a file that was only touched does not count as edited.
-    if (modified_ns == f.modified_ns) return;
+    // that a file that was only touched (or chmod-ed) does not count as edited.
+    if (changed_ns == f.changed_ns) return;
     try {
       if (read_file(absolute_path(display, config_.source_root)) == f.text()) return;
     } catch (const std::exception&) {

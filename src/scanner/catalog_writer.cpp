@@ -111,7 +111,7 @@ std::string embedding_source(const std::string& runner_name, const std::vector<s
   for (size_t i = 0; i < files.size(); ++i) {
     std::string label = "migration_tools_file_" + std::to_string(i);
     out += "    {" + c_literal(files[i].display_path) + ", " + label + "_begin, " + label +
-           "_end, " + std::to_string(files[i].modified_ns) + "LL, &headers[" + std::to_string(i) +
+           "_end, " + std::to_string(files[i].changed_ns) + "LL, &headers[" + std::to_string(i) +
            "]},\n";
   }
   if (files.empty()) out += "    {nullptr, nullptr, nullptr, 0, nullptr},\n";
@@ -119,7 +119,7 @@ std::string embedding_source(const std::string& runner_name, const std::vector<s
   for (size_t i = 0; i < schema_files.size(); ++i) {
     std::string label = "migration_tools_schema_" + std::to_string(i);
     out += "    {" + c_literal(schema_files[i].display_path) + ", " + label + "_begin, " + label +
-           "_end, " + std::to_string(schema_files[i].modified_ns) + "LL, nullptr},\n";
+           "_end, " + std::to_string(schema_files[i].changed_ns) + "LL, nullptr},\n";
   }
   if (schema_files.empty()) out += "    {nullptr, nullptr, nullptr, 0, nullptr},\n";
   out += "};\n}  // namespace\n\n";

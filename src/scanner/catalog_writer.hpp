@@ -12,7 +12,7 @@ namespace migration_tools::scanner {
 struct scanned_file {
   std::string absolute_path;
   std::string display_path;
-  long long modified_ns = 0;
+  long long changed_ns = 0;
   long long size = 0;    // bytes, as parsed
   std::string checksum;  // migration_checksum() of those bytes
   migration parsed;

@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
         continue;
       }
       std::string text = mt::read_file(path);
-      f.modified_ns = mt::modification_time_ns(path);
+      f.changed_ns = mt::status_change_time_ns(path);
       f.size = static_cast<long long>(text.size());
       f.checksum = mt::migration_checksum(text);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
         f.display_path = display_path(path, o.source_root);
         std::string text = mt::read_file(path);
         check_schema_file(f.display_path, text, ds);
-        f.modified_ns = mt::modification_time_ns(path);
+        f.changed_ns = mt::status_change_time_ns(path);
         f.size = static_cast<long long>(text.size());
         schema_files.push_back(std::move(f));
         schema_texts.push_back(std::move(text));

@@ -36,6 +36,11 @@ std::string escape_control_characters(std::string_view text, bool keep_line_feed
 
 std::string concat(std::initializer_list<std::string_view> parts);
 
+// A word as a POSIX shell reads it back: unchanged when it holds only
+// [A-Za-z0-9_./:=@%+,-], else in single quotes ('\'' for a quote). For the
+// commands that messages tell users to paste.
+std::string shell_word(std::string_view word);
+
 // Items separated by commas and/or white space; empty items dropped.
 std::vector<std::string_view> split_list(std::string_view s);
 
