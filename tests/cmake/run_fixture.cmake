@@ -1227,13 +1227,14 @@ function(case_odd_file_names)
   mt_expect_rc(check 0)
 endfunction()
 
-# Ninja Multi-Config in a build directory with a space (issue 19, items 1
-# and 5): the Release runner's stale hint names its configuration and quotes
-# the directory for a shell.
+# Ninja Multi-Config in a build directory with a space and a '$' (issue 19,
+# items 1 and 5): the Release runner's stale hint names its configuration and
+# quotes the directory for a shell, and the development database starts
+# under that directory (cmake.multi_config_stop_dev_db stops it).
 function(case_multi_config)
   mt_use_installed_package()
   mt_copy_project(odd_names src)
-  set(bin "${src}/build dir")
+  set(bin "${src}/build $dir")
   set(generator_args -G "Ninja Multi-Config" "-DCMAKE_PREFIX_PATH=${PACKAGE_PREFIX}")
   if(MAKE_PROGRAM)
     list(APPEND generator_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
@@ -1255,6 +1256,16 @@ function(case_multi_config)
   mt_expect_rc(heads 0)
   mt_expect_contains(heads "odd000000001 (head)"
     "rebuild it: cmake --build '${bin}' --config Release --target migrate")
+  mt_run(rebuild STEP "rebuild the Release runner" CI unset
+         COMMAND "${CMAKE_COMMAND}" --build "${bin}" --config Release --target migrate)
+  mt_expect_rc(rebuild 0)
+  mt_run(up STEP "upgrade on the development database under the odd path" CI unset
+         COMMAND "${bin}/Release/migrate" upgrade)
+  mt_expect_rc(up 0)
+  mt_expect_contains(up "using the development database" "upgraded 2 migrations")
+  mt_run(stop STEP "stop the development database" CI unset
+         COMMAND "${bin}/Release/migrate" dev-db stop)
+  mt_expect_rc(stop 0)
 endfunction()
 
 # ---------------------------------------------------------------------------
