@@ -115,9 +115,44 @@ function(_migration_tools_scanner out_var)
     message(STATUS "MigrationTools: building the migration scanner (once per build tree, "
                    "about 25 s)")
   endif()
+  # The scanner runs here, at configure time: it is built for this machine.
+  # It follows the parent's compiler, prefix path, toolchain file and flags
+  # (so that dependencies found through a package manager are found there
+  # too), and is configured afresh when they change. Cross-compiling, the
+  # parent's compiler and toolchain are the target's: the scanner takes
+  # MIGRATION_TOOLS_HOST_CXX_COMPILER (default: c++ on PATH) and
+  # MIGRATION_TOOLS_HOST_PREFIX_PATH instead.
+  if(CMAKE_CROSSCOMPILING)
+    if(NOT MIGRATION_TOOLS_HOST_CXX_COMPILER)
+      find_program(MIGRATION_TOOLS_HOST_CXX_COMPILER NAMES c++ g++ clang++ NO_CMAKE_FIND_ROOT_PATH
+                   DOC "The compiler of the migration scanner, which runs on this machine")
+    endif()
+    string(REPLACE ";" "\\;" prefix "${MIGRATION_TOOLS_HOST_PREFIX_PATH}")
+    set(settings "-DCMAKE_CXX_COMPILER=${MIGRATION_TOOLS_HOST_CXX_COMPILER}"
+                 "-DCMAKE_PREFIX_PATH=${prefix}")
+  else()
+    # (A list stays one argument with its ';' escaped.)
+    string(REPLACE ";" "\\;" prefix "${CMAKE_PREFIX_PATH}")
+    set(settings "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}"
+                 "-DCMAKE_PREFIX_PATH=${prefix}"
+                 "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}"
+                 "-DOPENSSL_ROOT_DIR=${OPENSSL_ROOT_DIR}"
+                 "-DCMAKE_CXX_FLAGS=${CMAKE_CXX_FLAGS}"
+                 "-DCMAKE_EXE_LINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS}")
+  endif()
+  string(REPLACE ";" "\n" settings_text "${settings}")
+  set(stamp "${bin}/parent-settings.txt")
+  set(previous "")
+  if(EXISTS "${stamp}")
+    file(READ "${stamp}" previous)
+  endif()
+  if(NOT previous STREQUAL settings_text)
+    # A compiler cannot change in an existing cache: start it afresh.
+    file(REMOVE_RECURSE "${bin}/CMakeCache.txt" "${bin}/CMakeFiles")
+  endif()
   if(NOT EXISTS "${bin}/CMakeCache.txt")
     set(args -S "${_MIGRATION_TOOLS_ROOT}/cmake/scanner" -B "${bin}" -G "${CMAKE_GENERATOR}"
-        -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}")
+        -DCMAKE_BUILD_TYPE=Release ${settings})
     if(CMAKE_MAKE_PROGRAM)
       list(APPEND args "-DCMAKE_MAKE_PROGRAM=${CMAKE_MAKE_PROGRAM}")
     endif()
@@ -127,6 +162,7 @@ function(_migration_tools_scanner out_var)
       message(FATAL_ERROR "Internal error: configuring the migration scanner failed.\n"
                           "  Directory: ${bin}\n  Output:\n${out}")
     endif()
+    file(WRITE "${stamp}" "${settings_text}")
   endif()
   execute_process(COMMAND ${CMAKE_COMMAND} --build "${bin}" --config Release
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
@@ -202,6 +238,29 @@ function(_migration_tools_refuse_pattern directory what pattern reason)
     message(FATAL_ERROR "add_migrations(): a ${what} file name that CMake cannot carry (see the "
                         "error above).")
   endif()
+endfunction()
+
+# The target <name>_<command>: runs the runner with ARGN. Cross-compiled, the
+# runner runs here through CMAKE_CROSSCOMPILING_EMULATOR, which CMake puts in
+# front of it; without one the target fails saying so, rather than running
+# whatever else is called <name>.
+function(_migration_tools_run_target name command comment)
+  if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
+    string(CONCAT why "${name}_${command}: the runner ${name} is built for ${CMAKE_SYSTEM_NAME} "
+           "(cross-compiling) and cannot run on this machine: set CMAKE_CROSSCOMPILING_EMULATOR, "
+           "or run it where it was built for")
+    add_custom_target(${name}_${command}
+      COMMAND "${CMAKE_COMMAND}" -E echo "${why}"
+      COMMAND "${CMAKE_COMMAND}" -E false
+      VERBATIM)
+  else()
+    add_custom_target(${name}_${command}
+      COMMAND ${name} ${ARGN}
+      WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
+      COMMENT "${comment}"
+      USES_TERMINAL VERBATIM)
+  endif()
+  set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
 endfunction()
 
 function(add_migrations name)
@@ -338,6 +397,14 @@ function(add_migrations name)
   execute_process(COMMAND "${scanner}" ${scan_args}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE diagnostics ERROR_VARIABLE diagnostics)
   string(STRIP "${diagnostics}" diagnostics)
+  if(NOT rc MATCHES "^[0-9]+$" OR rc GREATER 3)
+    # Not a verdict on the migrations: the scanner did not run (built for
+    # another machine, say) or crashed.
+    message(FATAL_ERROR "add_migrations(${name}): the migration scanner ${scanner} cannot run "
+                        "here (${rc}). It runs at configure time, on this machine: when "
+                        "cross-compiling, build it for the host (MIGRATION_TOOLS_HOST_CXX_COMPILER) "
+                        "or set MIGRATION_TOOLS_SCANNER to one built for the host.\n${diagnostics}")
+  endif()
   if(NOT rc EQUAL 0)
     # Diagnostics go out unindented so that IDEs and CI link `file:line:`.
     message(NOTICE "${diagnostics}")
@@ -435,12 +502,7 @@ function(add_migrations name)
     if(NOT comment)
       set(comment "Running ${name} ${command}")
     endif()
-    add_custom_target(${name}_${command}
-      COMMAND ${name} --from-env ${command}
-      WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
-      COMMENT "${comment}"
-      USES_TERMINAL VERBATIM)
-    set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
+    _migration_tools_run_target(${name} ${command} "${comment}" --from-env ${command})
   endforeach()
   # Autogenerate: the migration between the head state and the declared
   # schema; the SQL of that difference; the head state as one file.
@@ -452,11 +514,7 @@ function(add_migrations name)
   set(_mt_diff_comment "Comparing the migrations' head state with the declared schema")
   set(_mt_dump_comment "Writing the migrations' head state to ${_mt_dump}")
   foreach(command IN ITEMS autogenerate diff dump)
-    add_custom_target(${name}_${command}
-      COMMAND ${name} ${_mt_${command}_args}
-      WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
-      COMMENT "${_mt_${command}_comment}"
-      USES_TERMINAL VERBATIM)
-    set_target_properties(${name}_${command} PROPERTIES FOLDER "migrations/${name}")
+    _migration_tools_run_target(${name} ${command} "${_mt_${command}_comment}"
+                                ${_mt_${command}_args})
   endforeach()
 endfunction()

@@ -211,6 +211,13 @@ int main(int argc, char** argv) {
     if (!mt::has_errors(ds)) report_heads(graph, o, ds);
   }
 
+  // Absolute paths in what configure prints: a configure that the build
+  // starts runs in the build tree, where a path relative to the project
+  // would not resolve for an IDE's or CI's problem matcher. (The runner
+  // embeds the relative ones.)
+  for (auto& d : ds)
+    if (!o.source_root.empty() && !d.file.empty() && d.file.front() != '/')
+      d.file = o.source_root + "/" + d.file;
   if (!ds.empty()) std::cout << mt::format_diagnostics(ds) << "\n";
   if (mt::has_errors(ds)) {
     bool heads_only = std::all_of(ds.begin(), ds.end(), [](const mt::diagnostic& d) {

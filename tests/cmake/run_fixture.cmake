@@ -238,7 +238,13 @@ function(mt_expect_invalid_project project)
   mt_copy_project(${project} src)
   mt_configure(cfg "${src}" "${src}/build" STEP "configure ${project}" CI unset)
   mt_expect_rc(cfg nonzero)
-  mt_expect_line(cfg ${ARGN})
+  # Configure names files by absolute path (a configure the build starts runs
+  # in the build tree).
+  set(lines "")
+  foreach(text IN LISTS ARGN)
+    list(APPEND lines "${src}/${text}")
+  endforeach()
+  mt_expect_line(cfg ${lines})
   mt_expect_message(cfg
     "add_migrations(migrate): the migrations in ${src}/migrations are invalid (see the errors above)."
     "-- Configuring incomplete, errors occurred!")
@@ -411,7 +417,7 @@ function(case_valid_project)
   file(WRITE "${src}/migrations/0004_add_widget_price.sql" "${text}")
   mt_build(bad "${bin}" migrate STEP "build migrate after a header edit" CI unset)
   mt_expect_rc(bad nonzero)
-  mt_expect_line(bad "migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
+  mt_expect_line(bad "${src}/migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
@@ -422,7 +428,7 @@ function(case_scanner_from_sources)
   set(scanner "${bin}/_migration_tools/scanner/migration_tools_scan")
   mt_configure(cfg "${src}" "${bin}" STEP "configure, building the scanner" CI unset OWN_SCANNER)
   mt_expect_rc(cfg nonzero)
-  mt_expect_line(cfg "migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
+  mt_expect_line(cfg "${src}/migrations/0002_users.sql:4: error: unknown header key 'author' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
   mt_expect_not_contains(cfg "Internal error")
   mt_expect_contains(cfg "-- MigrationTools: building the migration scanner")
   mt_check("the nested build made ${scanner}" EXISTS "${scanner}")
@@ -466,8 +472,8 @@ function(case_two_heads)
   mt_copy_project(two_heads src)
   set(local "${src}/build")
   set(ci "${src}/build-ci")
-  set(head_a "migrations/0002_add_orders.sql:1")
-  set(head_b "migrations/0003_add_invoices.sql:1")
+  set(head_a "${src}/migrations/0002_add_orders.sql:1")
+  set(head_b "${src}/migrations/0003_add_invoices.sql:1")
   set(what_a "divergent heads: revision 'orders000002' (add orders) is one of 2 heads")
   set(what_b "divergent heads: revision 'invoices0003' (add invoices) is one of 2 heads")
 
@@ -904,7 +910,7 @@ function(case_add_migrations_keywords_and_links)
   mt_configure(bs "${src}" "${bin}-bad-schema" STEP "configure with a broken schema file" CI unset
                ARGS -DFIXTURE_VARIANT=bad_schema_file)
   mt_expect_rc(bs nonzero)
-  mt_expect_line(bs "declared/a.sql:2: error: a comment, quoted string or dollar quote that is never closed")
+  mt_expect_line(bs "${src}/declared/a.sql:2: error: a comment, quoted string or dollar quote that is never closed")
 
   mt_configure(nl "${src}" "${bin}-newline" STEP "configure with a line break in a file name"
                CI unset ARGS -Wno-dev -DFIXTURE_VARIANT=false_constants)
@@ -983,32 +989,32 @@ function(case_bad_input)
   mt_configure(cfg "${src}" "${src}/build" STEP "configure with malformed migrations" CI unset)
   mt_expect_rc(cfg nonzero)
   mt_expect_line(cfg
-    "migrations/0015_lone_cr.sql:6: error: a carriage return not followed by a line feed"
-    "migrations/0016_cr_in_message.sql:3: error: a carriage return not followed by a line feed"
-    "migrations/0017_meta_command.sql:6: error: a backslash outside a string or comment: psql would run it as a meta-command"
-    "migrations/0018_open_comment.sql:6: error: a '/*' comment that is never closed in this section"
-    "migrations/0019_commit.sql:6: error: COMMIT in the upgrade section of a transactional migration"
-    "migrations/0020_copy_stdin.sql:5: error: COPY ... FROM STDIN in the upgrade section"
-    "migrations/0021_grammar_word.sql:1: error: revision 'heads' is a word of the revision grammar")
+    "${src}/migrations/0015_lone_cr.sql:6: error: a carriage return not followed by a line feed"
+    "${src}/migrations/0016_cr_in_message.sql:3: error: a carriage return not followed by a line feed"
+    "${src}/migrations/0017_meta_command.sql:6: error: a backslash outside a string or comment: psql would run it as a meta-command"
+    "${src}/migrations/0018_open_comment.sql:6: error: a '/*' comment that is never closed in this section"
+    "${src}/migrations/0019_commit.sql:6: error: COMMIT in the upgrade section of a transactional migration"
+    "${src}/migrations/0020_copy_stdin.sql:5: error: COPY ... FROM STDIN in the upgrade section"
+    "${src}/migrations/0021_grammar_word.sql:1: error: revision 'heads' is a word of the revision grammar")
   mt_expect_line(cfg
-    "migrations/0002_revision_with_dash.sql:1: error: malformed revision 'bad-000000002': expected 1 to 64 characters of [A-Za-z0-9_]"
-    "migrations/0003_revision_not_ascii.sql:1: error: malformed revision 'révision_3': expected 1 to 64 characters of [A-Za-z0-9_]"
-    "migrations/0004_revision_too_long.sql:1: error: malformed revision 'a12345678901234567890123456789012345678901234567890123456789012345': expected 1 to 64 characters of [A-Za-z0-9_]"
-    "migrations/0005_revision_with_quote.sql:2: error: malformed revision 'bad'0000 5': expected 1 to 64 characters of [A-Za-z0-9_]"
-    "migrations/0006_malformed_values.sql:2: error: down_revision 'bad000000001' listed twice"
-    "migrations/0006_malformed_values.sql:3: error: malformed created timestamp 'yesterday': expected ISO-8601, e.g. 2026-11-22T10:00:00Z"
-    "migrations/0006_malformed_values.sql:4: error: malformed transactional value 'maybe': expected 'true' or 'false'"
-    "migrations/0007_no_marker.sql:3: error: SQL before the '-- migrate:upgrade' marker"
-    "migrations/0008_markers_out_of_order.sql:4: error: '-- migrate:downgrade' before any '-- migrate:upgrade' marker"
-    "migrations/0008_markers_out_of_order.sql:6: error: '-- migrate:upgrade' must come before '-- migrate:downgrade'"
-    "migrations/0009_no_revision.sql:2: error: unknown header key 'revison'"
-    "migrations/0009_no_revision.sql:1: error: missing required header key '-- migrate:revision'"
-    "migrations/0010_latin1_header.sql:3: error: the header is not valid UTF-8 (byte 0xE9 at column 23): save the file as UTF-8"
-    "migrations/0011_binary_junk.sql:3: error: the file contains a NUL byte: a migration must be a UTF-8 text file"
-    "migrations/0012_empty.sql:1: error: the file is empty: a migration needs a header with '-- migrate:revision' and '-- migrate:down_revision' and a '-- migrate:upgrade' section (the runner's `new` command, target <name>_new, writes one)"
-    "migrations/0013_bom_crlf_bad.sql:3: error: malformed transactional value 'sometimes': expected 'true' or 'false'")
+    "${src}/migrations/0002_revision_with_dash.sql:1: error: malformed revision 'bad-000000002': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "${src}/migrations/0003_revision_not_ascii.sql:1: error: malformed revision 'révision_3': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "${src}/migrations/0004_revision_too_long.sql:1: error: malformed revision 'a12345678901234567890123456789012345678901234567890123456789012345': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "${src}/migrations/0005_revision_with_quote.sql:2: error: malformed revision 'bad'0000 5': expected 1 to 64 characters of [A-Za-z0-9_]"
+    "${src}/migrations/0006_malformed_values.sql:2: error: down_revision 'bad000000001' listed twice"
+    "${src}/migrations/0006_malformed_values.sql:3: error: malformed created timestamp 'yesterday': expected ISO-8601, e.g. 2026-11-22T10:00:00Z"
+    "${src}/migrations/0006_malformed_values.sql:4: error: malformed transactional value 'maybe': expected 'true' or 'false'"
+    "${src}/migrations/0007_no_marker.sql:3: error: SQL before the '-- migrate:upgrade' marker"
+    "${src}/migrations/0008_markers_out_of_order.sql:4: error: '-- migrate:downgrade' before any '-- migrate:upgrade' marker"
+    "${src}/migrations/0008_markers_out_of_order.sql:6: error: '-- migrate:upgrade' must come before '-- migrate:downgrade'"
+    "${src}/migrations/0009_no_revision.sql:2: error: unknown header key 'revison'"
+    "${src}/migrations/0009_no_revision.sql:1: error: missing required header key '-- migrate:revision'"
+    "${src}/migrations/0010_latin1_header.sql:3: error: the header is not valid UTF-8 (byte 0xE9 at column 23): save the file as UTF-8"
+    "${src}/migrations/0011_binary_junk.sql:3: error: the file contains a NUL byte: a migration must be a UTF-8 text file"
+    "${src}/migrations/0012_empty.sql:1: error: the file is empty: a migration needs a header with '-- migrate:revision' and '-- migrate:down_revision' and a '-- migrate:upgrade' section (the runner's `new` command, target <name>_new, writes one)"
+    "${src}/migrations/0013_bom_crlf_bad.sql:3: error: malformed transactional value 'sometimes': expected 'true' or 'false'")
   mt_expect_whole_line(cfg
-    "migrations/0008_markers_out_of_order.sql:8: error: header key 'message' after the header; move it above '-- migrate:upgrade'")
+    "${src}/migrations/0008_markers_out_of_order.sql:8: error: header key 'message' after the header; move it above '-- migrate:upgrade'")
   mt_expect_not_contains(cfg "0001_base.sql" "0014_bom_crlf_good.sql" "Internal error" "${latin1_e}")
   mt_expect_message(cfg
     "add_migrations(migrate): the migrations in ${src}/migrations are invalid (see the errors above)."
@@ -1266,6 +1272,52 @@ function(case_multi_config)
   mt_run(stop STEP "stop the development database" CI unset
          COMMAND "${bin}/Release/migrate" dev-db stop)
   mt_expect_rc(stop 0)
+endfunction()
+
+# Cross-compiling (issue 19, items 2 and 3): a toolchain file whose compiler
+# is the target's (here a wrapper that logs its use). The scanner, which runs
+# at configure time, is built with the host's compiler; the run targets
+# refuse to run the target's runner here without an emulator, and put the
+# emulator in front of it with one.
+function(case_cross_compiling)
+  mt_copy_project(odd_names src)
+  set(bin "${src}/build")
+  set(wrapper "${WORK}/target-c++")
+  file(WRITE "${wrapper}" "#!/bin/sh\necho \"$*\" >> \"$0.log\"\nexec ${CXX_COMPILER} \"$@\"\n")
+  file(CHMOD "${wrapper}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+  file(WRITE "${WORK}/toolchain.cmake"
+    "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR fixture_target)\n"
+    "set(CMAKE_CXX_COMPILER \"${wrapper}\")\n")
+  # (Not mt_configure: its -DCMAKE_CXX_COMPILER would replace the toolchain's.)
+  set(args -S "${src}" -B "${bin}" -G Ninja "-DMIGRATION_TOOLS_ROOT=${MIGRATION_TOOLS_ROOT}"
+      "-DCMAKE_TOOLCHAIN_FILE=${WORK}/toolchain.cmake"
+      "-DMIGRATION_TOOLS_HOST_CXX_COMPILER=${CXX_COMPILER}")
+  if(MAKE_PROGRAM)
+    list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+  endif()
+  mt_run(cfg STEP "configure with a cross-compiling toolchain" CI unset
+         COMMAND "${CMAKE_COMMAND}" ${args})
+  mt_expect_rc(cfg 0)
+  file(STRINGS "${bin}/_migration_tools/scanner/CMakeCache.txt" scanner_compiler
+       REGEX "^CMAKE_CXX_COMPILER:")
+  mt_check("the scanner is built with the host's compiler, not the target's: ${scanner_compiler}"
+           NOT scanner_compiler MATCHES "target-c\\+\\+")
+  file(READ "${wrapper}.log" wrapper_log)
+  mt_check("the project itself is configured with the target's compiler" wrapper_log)
+  mt_check("the target's compiler compiled nothing of the scanner:\n${wrapper_log}"
+           NOT wrapper_log MATCHES "scanner")
+  mt_build(heads "${bin}" migrate_heads STEP "migrate_heads without an emulator" CI unset)
+  mt_expect_rc(heads nonzero)
+  mt_expect_contains(heads "cannot run on this machine: set CMAKE_CROSSCOMPILING_EMULATOR")
+
+  mt_run(emu STEP "configure with an emulator" CI unset
+         COMMAND "${CMAKE_COMMAND}" ${args} "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/env")
+  mt_expect_rc(emu 0)
+  execute_process(COMMAND "${MAKE_PROGRAM}" -C "${bin}" -t commands migrate_heads
+                  OUTPUT_VARIABLE commands RESULT_VARIABLE rc)
+  mt_check("ninja lists the commands of migrate_heads" rc EQUAL 0)
+  mt_check("migrate_heads runs the runner through the emulator:\n${commands}"
+           commands MATCHES "/usr/bin/env [^\n]*/migrate --from-env heads")
 endfunction()
 
 # ---------------------------------------------------------------------------
