@@ -95,13 +95,16 @@ macro(mt_use_installed_package)
 endmacro()
 
 # mt_configure(<prefix> <source dir> <build dir> STEP <title> CI <..>
-#              [OWN_SCANNER] [ARGS -D...])
+#              [OWN_SCANNER] [TOOLCHAIN_COMPILER] [GENERATOR <g>] [ARGS -D...])
 # OWN_SCANNER: do not pass the prebuilt scanner; the fixture builds its own.
 # After mt_use_installed_package(), the project gets the package's prefix
 # (and its scanner) instead of MIGRATION_TOOLS_ROOT.
 function(mt_configure prefix source binary)
-  cmake_parse_arguments(PARSE_ARGV 3 a "OWN_SCANNER" "STEP;CI" "ARGS")
-  set(args -S "${source}" -B "${binary}" -G Ninja)
+  cmake_parse_arguments(PARSE_ARGV 3 a "OWN_SCANNER;TOOLCHAIN_COMPILER" "STEP;CI;GENERATOR" "ARGS")
+  if(NOT a_GENERATOR)
+    set(a_GENERATOR Ninja)
+  endif()
+  set(args -S "${source}" -B "${binary}" -G "${a_GENERATOR}")
   if(mt_consume STREQUAL "package")
     list(APPEND args "-DCMAKE_PREFIX_PATH=${PACKAGE_PREFIX}")
   else()
@@ -113,7 +116,8 @@ function(mt_configure prefix source binary)
   if(MAKE_PROGRAM)
     list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
   endif()
-  if(CXX_COMPILER)
+  # TOOLCHAIN_COMPILER: the toolchain file in ARGS names the compiler.
+  if(CXX_COMPILER AND NOT a_TOOLCHAIN_COMPILER)
     list(APPEND args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
   endif()
   mt_run(${prefix} STEP "${a_STEP}" CI "${a_CI}" COMMAND "${CMAKE_COMMAND}" ${args} ${a_ARGS})
@@ -1241,15 +1245,8 @@ function(case_multi_config)
   mt_use_installed_package()
   mt_copy_project(odd_names src)
   set(bin "${src}/build $dir")
-  set(generator_args -G "Ninja Multi-Config" "-DCMAKE_PREFIX_PATH=${PACKAGE_PREFIX}")
-  if(MAKE_PROGRAM)
-    list(APPEND generator_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-  endif()
-  if(CXX_COMPILER)
-    list(APPEND generator_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
-  endif()
-  mt_run(cfg STEP "configure with Ninja Multi-Config" CI unset
-         COMMAND "${CMAKE_COMMAND}" -S "${src}" -B "${bin}" ${generator_args})
+  mt_configure(cfg "${src}" "${bin}" GENERATOR "Ninja Multi-Config"
+               STEP "configure with Ninja Multi-Config" CI unset)
   mt_expect_rc(cfg 0)
   mt_run(build STEP "build the Release runner" CI unset
          COMMAND "${CMAKE_COMMAND}" --build "${bin}" --config Release --target migrate)
@@ -1288,15 +1285,10 @@ function(case_cross_compiling)
   file(WRITE "${WORK}/toolchain.cmake"
     "set(CMAKE_SYSTEM_NAME Linux)\nset(CMAKE_SYSTEM_PROCESSOR fixture_target)\n"
     "set(CMAKE_CXX_COMPILER \"${wrapper}\")\n")
-  # (Not mt_configure: its -DCMAKE_CXX_COMPILER would replace the toolchain's.)
-  set(args -S "${src}" -B "${bin}" -G Ninja "-DMIGRATION_TOOLS_ROOT=${MIGRATION_TOOLS_ROOT}"
-      "-DCMAKE_TOOLCHAIN_FILE=${WORK}/toolchain.cmake"
-      "-DMIGRATION_TOOLS_HOST_CXX_COMPILER=${CXX_COMPILER}")
-  if(MAKE_PROGRAM)
-    list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-  endif()
-  mt_run(cfg STEP "configure with a cross-compiling toolchain" CI unset
-         COMMAND "${CMAKE_COMMAND}" ${args})
+  set(args "-DCMAKE_TOOLCHAIN_FILE=${WORK}/toolchain.cmake"
+           "-DMIGRATION_TOOLS_HOST_CXX_COMPILER=${CXX_COMPILER}")
+  mt_configure(cfg "${src}" "${bin}" OWN_SCANNER TOOLCHAIN_COMPILER ARGS ${args}
+               STEP "configure with a cross-compiling toolchain" CI unset)
   mt_expect_rc(cfg 0)
   file(STRINGS "${bin}/_migration_tools/scanner/CMakeCache.txt" scanner_compiler
        REGEX "^CMAKE_CXX_COMPILER:")
@@ -1310,8 +1302,9 @@ function(case_cross_compiling)
   mt_expect_rc(heads nonzero)
   mt_expect_contains(heads "cannot run on this machine: set CMAKE_CROSSCOMPILING_EMULATOR")
 
-  mt_run(emu STEP "configure with an emulator" CI unset
-         COMMAND "${CMAKE_COMMAND}" ${args} "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/env")
+  mt_configure(emu "${src}" "${bin}" OWN_SCANNER TOOLCHAIN_COMPILER
+               ARGS ${args} "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/env"
+               STEP "configure with an emulator" CI unset)
   mt_expect_rc(emu 0)
   execute_process(COMMAND "${MAKE_PROGRAM}" -C "${bin}" -t commands migrate_heads
                   OUTPUT_VARIABLE commands RESULT_VARIABLE rc)
