@@ -147,8 +147,11 @@ function(_migration_tools_scanner out_var)
     file(READ "${stamp}" previous)
   endif()
   if(NOT previous STREQUAL settings_text)
-    # A compiler cannot change in an existing cache: start it afresh.
-    file(REMOVE_RECURSE "${bin}/CMakeCache.txt" "${bin}/CMakeFiles")
+    # A compiler cannot change in an existing cache: start it afresh, with
+    # the compiler detected again. The objects stay: what did not change
+    # (the same compile commands) is not compiled again.
+    file(GLOB detected "${bin}/CMakeFiles/[0-9]*")
+    file(REMOVE_RECURSE "${bin}/CMakeCache.txt" ${detected})
   endif()
   if(NOT EXISTS "${bin}/CMakeCache.txt")
     set(args -S "${_MIGRATION_TOOLS_ROOT}/cmake/scanner" -B "${bin}" -G "${CMAKE_GENERATOR}"

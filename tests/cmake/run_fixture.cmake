@@ -446,6 +446,18 @@ function(case_scanner_from_sources)
   mt_expect_not_contains(ok "error:" "building the migration scanner")
   file(TIMESTAMP "${scanner}" again)
   mt_check("the scanner was not rebuilt (${built} -> ${again})" built STREQUAL again)
+  # The nested build follows the parent (issue 19, item 3): another setting
+  # makes it configure afresh with it; what compiles the same is not
+  # compiled again.
+  mt_configure(root "${src}" "${bin}" STEP "configure with an OPENSSL_ROOT_DIR" CI 1 OWN_SCANNER
+               ARGS "-DOPENSSL_ROOT_DIR=/usr")
+  mt_expect_rc(root 0)
+  file(STRINGS "${bin}/_migration_tools/scanner/CMakeCache.txt" nested_root
+       REGEX "^OPENSSL_ROOT_DIR")
+  mt_check("the scanner's build took the parent's OPENSSL_ROOT_DIR: ${nested_root}"
+           nested_root MATCHES "=/usr$")
+  file(TIMESTAMP "${scanner}" kept)
+  mt_check("the scanner was not compiled again (${built} -> ${kept})" built STREQUAL kept)
 endfunction()
 
 function(case_duplicate_revision)
@@ -1235,6 +1247,17 @@ function(case_odd_file_names)
   # build.ninja depends on CMake's check of the CONFIGURE_DEPENDS globs.
   mt_build(check "${bin}" build.ninja STEP "the glob check of the next build" CI unset)
   mt_expect_rc(check 0)
+
+  # A scanner that cannot run here (built for another machine, say) is
+  # reported as that, not as invalid migrations (issue 19, item 2).
+  file(WRITE "${WORK}/foreign_scanner" "not a program for this machine\n")
+  file(CHMOD "${WORK}/foreign_scanner" PERMISSIONS OWNER_READ OWNER_EXECUTE)
+  mt_configure(foreign "${src}" "${bin}-foreign" OWN_SCANNER
+               ARGS "-DMIGRATION_TOOLS_SCANNER=${WORK}/foreign_scanner"
+               STEP "configure with a scanner that cannot run" CI unset)
+  mt_expect_rc(foreign nonzero)
+  mt_expect_message(foreign "the migration scanner ${WORK}/foreign_scanner cannot run here")
+  mt_expect_not_contains(foreign "are invalid")
 endfunction()
 
 # Ninja Multi-Config in a build directory with a space and a '$' (issue 19,

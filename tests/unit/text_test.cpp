@@ -82,3 +82,12 @@ TEST_CASE("Control characters in text shown to people are escaped", "[unit][text
   CHECK(escape_control_characters("two\nlines\r", true) == "two\nlines\\x0D");
   CHECK(escape_control_characters("café ✓ tab\tdel\x7f") == "café ✓ tab\\x09del\\x7F");
 }
+
+TEST_CASE("shell_word leaves plain words alone and single-quotes the rest", "[unit][text]") {
+  CHECK(shell_word("/work/app/build") == "/work/app/build");
+  CHECK(shell_word("migrate_merge") == "migrate_merge");
+  CHECK(shell_word("/home/me/b space") == "'/home/me/b space'");
+  CHECK(shell_word("/tmp/$HOME/x") == "'/tmp/$HOME/x'");
+  CHECK(shell_word("it's") == "'it'\\''s'");
+  CHECK(shell_word("") == "''");
+}
