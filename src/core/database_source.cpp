@@ -17,16 +17,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// A keyword connection string's value: quoted, with ' and \ escaped.
-std::string keyword_value(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 // One place the names are looked up: the environment or the .env file.
 struct name_source {
   const char* suffix;  // appended to the origin, e.g. " in .env"
@@ -85,7 +75,7 @@ std::optional<database_source> pg_variables(const name_source& from) {
   for (const auto& [variable, key] : keys) {
     std::string value = from.get(variable);
     if (value.empty()) continue;
-    conninfo += std::string(conninfo.empty() ? "" : " ") + key + "=" + keyword_value(value);
+    conninfo += std::string(conninfo.empty() ? "" : " ") + key + "=" + conninfo_value(value);
     if (std::string(variable) != "PGPASSWORD")
       names += std::string(names.empty() ? "" : ", ") + variable;
   }

@@ -175,4 +175,13 @@ std::string percent_encode(std::string_view value) {
   return out;
 }
 
+std::string conninfo_value(std::string_view value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
 }  // namespace migration_tools

@@ -12,15 +12,6 @@ namespace migration_tools {
 
 namespace {
 
-std::string quote_conninfo_value(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 struct options_deleter {
   void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
 };
@@ -103,10 +94,10 @@ std::string with_database(const std::string& conninfo, const std::string& databa
   for (PQconninfoOption* o = options; o->keyword; ++o) {
     std::string keyword = o->keyword;
     if (keyword == "dbname") continue;
-    if (o->val && *o->val) out += keyword + "=" + quote_conninfo_value(o->val) + " ";
+    if (o->val && *o->val) out += keyword + "=" + conninfo_value(o->val) + " ";
   }
   PQconninfoFree(options);
-  return out + "dbname=" + quote_conninfo_value(database);
+  return out + "dbname=" + conninfo_value(database);
 }
 
 }  // namespace migration_tools

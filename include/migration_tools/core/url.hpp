@@ -27,6 +27,10 @@ void add_secret_to_redact(std::string value);
 // a URL's user, password, path or query.
 std::string percent_encode(std::string_view value);
 
+// A value of a keyword connection string (`key='value'`), as libpq reads it:
+// in single quotes, with ' and \ escaped.
+std::string conninfo_value(std::string_view value);
+
 // True for the keys libpq treats as secret (its "*" display class) and any
 // other key holding "password" or "secret".
 bool is_secret_connection_key(std::string_view key);
