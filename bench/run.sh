@@ -9,6 +9,8 @@
 # Options:
 #   --sizes N,N,...   migration counts (default 100,1000,10000)
 #   --runs N          timed runs per figure (default 5; the median is reported)
+#   --upgrade-runs N  timed runs of the upgrades (default 9, at least --runs)
+#   --max-seconds S   fewer runs for a figure whose runs would take longer (default 120)
 #   --full            also repeat the full builds from clean --runs times (slow)
 #   --work DIR        where generated projects, build trees and the cluster go
 #                     (default bench/work, or bench/work/smoke with --smoke)
@@ -40,6 +42,8 @@ while [[ $# -gt 0 ]]; do
     --smoke) smoke=1 ;;
     --sizes) sizes=${2:?--sizes needs a value}; shift ;;
     --runs) runs=${2:?--runs needs a value}; shift ;;
+    --upgrade-runs) extra+=(--upgrade-runs "${2:?--upgrade-runs needs a value}"); shift ;;
+    --max-seconds) extra+=(--max-seconds "${2:?--max-seconds needs a value}"); shift ;;
     --full) extra+=(--full) ;;
     --sections) extra+=(--sections "${2:?--sections needs a value}"); shift ;;
     --no-alembic) extra+=(--no-alembic) ;;

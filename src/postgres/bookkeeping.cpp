@@ -139,10 +139,40 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
     record(tx, entry);
     return;
   }
-  auto counts = exec_prepared(tx, *combined)[0];
+  check_step_counts(exec_prepared(tx, *combined), change);
+}
+
+std::optional<std::string> bookkeeping::step_execute(const version_change& change,
+                                                     const history_entry& entry) {
+  auto combined = bookkeeping_sql::step_bookkeeping(names_, change, entry);
+  if (!combined) return std::nullopt;
+  const std::string& name = prepared_name(*combined);
+  connection_.prepare_now(name);
+  std::string sql = "EXECUTE " + bookkeeping_sql::quote_identifier(name) + " (";
+  for (size_t i = 0; i < combined->params.size(); ++i) {
+    if (i > 0) sql += ", ";
+    const auto& value = combined->params[i];
+    if (value) {
+      bookkeeping_sql::append_quoted_literal(sql, *value);
+      sql += "::pg_catalog.text";
+    } else {
+      sql += "NULL::pg_catalog.text";
+    }
+  }
+  return sql + ")";
+}
+
+void bookkeeping::check_step_counts(const pqxx::result& result,
+                                    const version_change& change) const {
   auto changes = bookkeeping_sql::version_row_changes(names_, change);
+  // Column 0 is the transaction guard (step_bookkeeping); the counts follow,
+  // then the history row's.
+  if (result.size() != 1 || result.columns() != changes.size() + 2)
+    throw database_error(
+        "the runner's bookkeeping statement did not run after the migration's "
+        "last statement; nothing of this step was kept");
+  auto counts = result[0];
   for (size_t i = 0; i < changes.size(); ++i) {
-    // Column 0 is the transaction guard (step_bookkeeping); the counts follow.
     auto rows = counts[static_cast<pqxx::row::size_type>(i + 1)].as<long long>();
     if (changes[i].expect_one_row && rows != 1)
       throw database_error(
@@ -150,8 +180,7 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
   }
 }
 
-pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
-                                        const bookkeeping_sql::statement& s) {
+const std::string& bookkeeping::prepared_name(const bookkeeping_sql::statement& s) {
   auto found = prepared_.find(s.text);
   if (found == prepared_.end()) {
     // Prepared statements belong to the connection, which other bookkeeping
@@ -163,7 +192,12 @@ pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
     connection_.prepare(name, s.text);
     found = prepared_.emplace(s.text, name).first;
   }
-  return tx.exec_prepared(found->second, pqxx::prepare::make_dynamic_params(param_values(s)));
+  return found->second;
+}
+
+pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
+                                        const bookkeeping_sql::statement& s) {
+  return tx.exec_prepared(prepared_name(s), pqxx::prepare::make_dynamic_params(param_values(s)));
 }
 
 void bookkeeping::record(pqxx::transaction_base& tx, const history_entry& e) {

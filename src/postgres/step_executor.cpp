@@ -50,6 +50,17 @@ std::string failed_statement(const migration& m, const sql_section& section,
   return format_diagnostic(d);
 }
 
+// Whether PostgreSQL's error position lies after `statement` in a query of
+// `sent_before`, the statement and more: the error is in what followed it.
+bool error_after_statement(const sql_statement& statement, const std::string& sent_before,
+                           const pqxx::sql_error& e) {
+  query_position at = error_position(e.what());
+  int lines_before = static_cast<int>(std::count(sent_before.begin(), sent_before.end(), '\n'));
+  int statement_lines =
+      static_cast<int>(std::count(statement.text.begin(), statement.text.end(), '\n'));
+  return at.line > lines_before + 1 + statement_lines;
+}
+
 std::string sql_error_text(const pqxx::sql_error& e) {
   std::string text = postgres_message(e.what());
   if (!e.sqlstate().empty()) {
@@ -138,26 +149,52 @@ void exit_during_cpp_step() {
 
 }  // namespace
 
-void step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
-                            const sql_section& section, std::string prelude) {
+pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
+                                    const sql_section& section, std::string prelude,
+                                    const std::string& suffix) {
   auto statements = split_sql(section.text);
-  if (statements.empty() && !prelude.empty()) tx.exec(prelude);
-  for (const auto& statement : statements) {
-    // The prelude (session defaults, timeouts) goes with the first
-    // statement, in one simple query.
+  if (statements.empty()) {
+    if (prelude.empty() && suffix.empty()) return {};
+    try {
+      return tx.exec(prelude + suffix);
+    } catch (const pqxx::broken_connection& e) {
+      throw transaction_connection_lost(m, m.line_of("revision"), e.what());
+    } catch (const pqxx::sql_error& e) {
+      if (!connection_.is_open())
+        throw transaction_connection_lost(m, m.line_of("revision"), e.what());
+      if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
+      throw;
+    }
+  }
+  pqxx::result last;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const auto& statement = statements[i];
+    // The prelude (BEGIN, session defaults, timeouts) goes with the first
+    // statement and the suffix (the bookkeeping) with the last, in one
+    // simple query each: a one-statement migration costs one round trip
+    // before its COMMIT.
     std::string sent_before = std::move(prelude);
     prelude.clear();
+    bool with_suffix = i + 1 == statements.size() && !suffix.empty();
     try {
-      tx.exec(sent_before.empty() ? std::string(statement.text)
-                                  : sent_before + std::string(statement.text));
+      std::string query = sent_before;
+      query += statement.text;
+      if (with_suffix) query += suffix;
+      last = tx.exec(query);
     } catch (const pqxx::broken_connection& e) {
       throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open())
         throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
+      if (with_suffix) {
+        if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
+        if (error_after_statement(statement, sent_before, e))
+          throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)));
+      }
       throw migration_failed(failed_statement(m, section, statement, sent_before, e));
     }
   }
+  return last;
 }
 
 void step_executor::run_sql_outside_transaction(const migration& m, direction dir,
@@ -256,6 +293,10 @@ void step_executor::run(const migration& m, direction dir, const version_change&
       // prepared statements; they are prepared afresh.
       books_.forget_prepared_statements();
     }
+    if (m.kind == migration_kind::sql && m.transactional) {
+      run_in_transaction(m, dir, section, change, checksum);
+      return;
+    }
     pqxx::work tx(connection_);
     std::string prelude = outside ? "" : session_defaults_;
     prelude += bookkeeping_sql::step_marker();
@@ -263,8 +304,6 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     if (m.kind == migration_kind::cpp) {
       if (!prelude.empty()) tx.exec(prelude);
       run_cpp(tx, m, dir);
-    } else if (m.transactional) {
-      run_sql(tx, m, section, prelude);
     } else if (!prelude.empty()) {
       tx.exec(prelude);
     }
@@ -291,30 +330,89 @@ void step_executor::run(const migration& m, direction dir, const version_change&
   }
 }
 
-void step_executor::record_step(pqxx::work& tx, const migration& m, direction dir,
+void step_executor::run_in_transaction(const migration& m, direction dir,
+                                       const sql_section& section, const version_change& change,
+                                       const std::string& checksum) {
+  history_entry entry{m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum,
+                      m.path, ""};
+  // Prepared before the transaction; sent with the last statement. A
+  // section with an unclosed quote or comment (refused at configure time)
+  // would swallow it: then it goes on its own.
+  std::optional<std::string> books = books_.step_execute(change, entry);
+  auto problems = find_lexical_problems(section.text);
+  bool closed = std::none_of(problems.begin(), problems.end(), [](const sql_lexical_problem& p) {
+    return p.what != sql_lexical_problem::kind::backslash;
+  });
+  // SAVEPOINT fails outside a transaction block: after a COMMIT or ROLLBACK
+  // in the migration's body, the suffix runs in the implicit transaction of
+  // its message, which the step_marker guard alone cannot tell from the
+  // runner's (the body's statements may have given it an id).
+  std::string suffix = books && closed ? "\n;\nSAVEPOINT migration_tools_step;\n" + *books : "";
+
+  // The transaction is begun by the first message, not by a round trip of
+  // its own (pqxx::work's BEGIN), and ended here.
+  pqxx::nontransaction tx(connection_);
+  struct rollback_unless_committed {
+    pqxx::nontransaction& tx;
+    pqxx::connection& connection;
+    bool open = true;
+    ~rollback_unless_committed() {
+      if (!open || !connection.is_open()) return;
+      try {
+        tx.exec0("ROLLBACK");
+      } catch (const std::exception&) {
+        // The server ends the transaction with the session anyway.
+      }
+    }
+  } guard{tx, connection_};
+
+  std::string prelude = "BEGIN;\n" + session_defaults_ + bookkeeping_sql::step_marker();
+  for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
+  pqxx::result last = run_sql(tx, m, section, std::move(prelude), suffix);
+  if (suffix.empty()) {
+    record_step(tx, m, dir, change, checksum);
+  } else {
+    books_.check_step_counts(last, change);
+  }
+  guard.open = false;  // COMMIT ends the transaction, whether it succeeds or fails
+  try {
+    tx.exec0("COMMIT");
+  } catch (const pqxx::broken_connection& e) {
+    throw pqxx::in_doubt_error(e.what());
+  }
+}
+
+std::optional<std::string> step_executor::bookkeeping_failure(const migration& m,
+                                                              const pqxx::sql_error& e) const {
+  std::string what = e.what();
+  // 25P01 (no active SQL transaction): run_in_transaction's SAVEPOINT.
+  if (what.find(bookkeeping_sql::transaction_ended_marker) != std::string::npos ||
+      e.sqlstate() == "25P01")
+    return located(
+        m.path, m.line_of("revision"),
+        "revision '" + m.revision +
+            "' ended the runner's transaction (a COMMIT or ROLLBACK in its body, or in a "
+            "procedure it called): what it ran after that point was committed statement by "
+            "statement and stays, and its version was not recorded. Check the database, then "
+            "set the version with 'stamp'; to commit part-way, declare the migration "
+            "'-- migrate:transactional false'");
+  if (e.sqlstate() == "26000")
+    return located(m.path, m.line_of("revision"),
+                   "revision '" + m.revision +
+                       "' deallocated the runner's prepared statements (DEALLOCATE ALL or DISCARD "
+                       "inside its transaction), so its version could not be recorded; nothing "
+                       "of it was kept. Remove that statement from the migration");
+  return std::nullopt;
+}
+
+void step_executor::record_step(pqxx::transaction_base& tx, const migration& m, direction dir,
                                 const version_change& change, const std::string& checksum) {
   try {
     books_.apply_and_record(
         tx, change,
         {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""});
   } catch (const pqxx::sql_error& e) {
-    std::string what = e.what();
-    if (what.find(bookkeeping_sql::transaction_ended_marker) != std::string::npos)
-      throw migration_failed(located(
-          m.path, m.line_of("revision"),
-          "revision '" + m.revision +
-              "' ended the runner's transaction (a COMMIT or ROLLBACK in its body, or in a "
-              "procedure it called): what it ran after that point was committed statement by "
-              "statement and stays, and its version was not recorded. Check the database, then "
-              "set the version with 'stamp'; to commit part-way, declare the migration "
-              "'-- migrate:transactional false'"));
-    if (e.sqlstate() == "26000")
-      throw migration_failed(located(
-          m.path, m.line_of("revision"),
-          "revision '" + m.revision +
-              "' deallocated the runner's prepared statements (DEALLOCATE ALL or DISCARD "
-              "inside its transaction), so its version could not be recorded; nothing of it "
-              "was kept. Remove that statement from the migration"));
+    if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
     throw;
   }
 }

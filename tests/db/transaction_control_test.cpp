@@ -32,14 +32,19 @@ TEST_CASE(
     "a migration that commits or rolls back the runner's transaction fails and records no "
     "version",
     "[db][bookkeeping]") {
-  for (const char* ending : {"COMMIT", "ROLLBACK"}) {
-    INFO(ending);
+  // The bookkeeping goes in one message with the last statement: the body's
+  // end may be first, last, or the only statement, in that message or before.
+  for (std::string body :
+       {"CREATE TABLE a ();\nCOMMIT;\nCREATE TABLE b ();\n",
+        "CREATE TABLE a ();\nROLLBACK;\nCREATE TABLE b ();\n", "CREATE TABLE a ();\nCOMMIT;\n",
+        "COMMIT;\n", "END;\n", "CREATE TABLE a ();\nROLLBACK;\n"}) {
+    INFO(body);
     std::string url = test::fresh_database("mt_transaction_control");
     pqxx::connection conn(url);
     bookkeeping books(conn, bookkeeping_names{"public", "tx_version"});
     books.create();
     step_executor executor(conn, books);
-    auto m = parsed(std::string("CREATE TABLE a ();\n") + ending + ";\nCREATE TABLE b ();\n");
+    auto m = parsed(body);
     try {
       executor.run(m, direction::upgrade, {{}, "", "", {"tx_a"}}, "sum");
       FAIL("the step succeeded");
@@ -50,5 +55,57 @@ TEST_CASE(
     CHECK(test::column(url, "SELECT count(*) FROM tx_version").at(0) == "0");
     CHECK(test::column(url, "SELECT string_agg(direction, ',') FROM tx_version_history").at(0) ==
           "failure");
+  }
+}
+
+namespace {
+
+migration parsed_b(const std::string& body) {
+  std::vector<diagnostic> ds;
+  auto m = parse_migration("b.sql",
+                           "-- migrate:revision tx_b\n-- migrate:down_revision tx_a\n\n"
+                           "-- migrate:upgrade\n" +
+                               body,
+                           ds);
+  REQUIRE(ds.empty());
+  return m;
+}
+
+}  // namespace
+
+// The bookkeeping runs in one message with the migration's last statement;
+// what that statement does to the bookkeeping tables still fails the step
+// and keeps nothing of it.
+TEST_CASE("a migration whose last statement breaks the bookkeeping keeps nothing",
+          "[db][bookkeeping]") {
+  struct broken {
+    std::string body;
+    std::string says;
+  };
+  for (const broken& b :
+       {broken{"CREATE TABLE b ();\nDELETE FROM tx_version;\n", "changed under this run"},
+        broken{"CREATE TABLE b ();\nDROP TABLE tx_version_history;\n", "tx_version_history"},
+        broken{"CREATE TABLE b ();\nDEALLOCATE ALL;\n", "deallocated the runner's prepared"}}) {
+    INFO(b.body);
+    std::string url = test::fresh_database("mt_transaction_control");
+    pqxx::connection conn(url);
+    bookkeeping books(conn, bookkeeping_names{"public", "tx_version"});
+    books.create();
+    step_executor executor(conn, books);
+    executor.run(parsed("CREATE TABLE a ();\n"), direction::upgrade, {{}, "", "", {"tx_a"}}, "sum");
+    try {
+      executor.run(parsed_b(b.body), direction::upgrade, {{}, "tx_a", "tx_b", {}}, "sum");
+      FAIL("the step succeeded");
+    } catch (const std::exception& e) {
+      std::string what = e.what();
+      CHECK(what.find(b.says) != std::string::npos);
+    }
+    CHECK(test::column(url, "SELECT version_num FROM tx_version") ==
+          std::vector<std::string>{"tx_a"});
+    CHECK(test::column(url, "SELECT count(*) FROM pg_class WHERE relname = 'b'").at(0) == "0");
+    CHECK(test::column(url,
+                       "SELECT count(*) FROM tx_version_history WHERE revision = 'tx_b'"
+                       " AND direction = 'upgrade'")
+              .at(0) == "0");
   }
 }

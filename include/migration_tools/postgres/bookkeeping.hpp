@@ -3,6 +3,7 @@
 // comes from bookkeeping_sql.hpp, shared with the offline script writer.
 #pragma once
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
@@ -66,6 +67,15 @@ class bookkeeping {
   }
   void apply_and_record(pqxx::transaction_base& tx, const version_change& change,
                         const history_entry& entry);
+  // apply_and_record() as SQL text that the caller sends in one message with
+  // the migration's last statement, saving the step a round trip: an EXECUTE
+  // of the prepared statement (prepared here, so call it before the
+  // transaction) with the values as literals. Its result goes to
+  // check_step_counts(). nullopt when the step takes more than one statement.
+  std::optional<std::string> step_execute(const version_change& change, const history_entry& entry);
+  // Throws database_error when a row change of `change` touched other than
+  // one row, or when `result` is not the bookkeeping statement's own.
+  void check_step_counts(const pqxx::result& result, const version_change& change) const;
   // The history rows that record a checksum (bookkeeping_sql::select_checksum_rows).
   pqxx::result checksum_rows(pqxx::transaction_base& tx);
   // One of them in full, by its id.
@@ -88,6 +98,9 @@ class bookkeeping {
   // A statement run once per step is prepared once per connection: planning
   // it again for each of a thousand steps would cost more than running it.
   pqxx::result exec_prepared(pqxx::transaction_base& tx, const bookkeeping_sql::statement& s);
+  // The name `s` is prepared under on this connection (libpqxx prepares it
+  // at its first use).
+  const std::string& prepared_name(const bookkeeping_sql::statement& s);
   // Throws when an existing bookkeeping object cannot be trusted (create()).
   void refuse_untrusted(const std::string& kind, const std::string& owner, bool trusted,
                         const std::string& relkind, long triggers, long rules,

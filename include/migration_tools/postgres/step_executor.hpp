@@ -52,12 +52,22 @@ class step_executor {
            const std::string& checksum, int first_statement = 1);
 
  private:
-  void run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section,
-               std::string prelude);
+  // Runs the section's statements one simple query each, `prelude` sent with
+  // the first and `suffix` with the last; returns the last one's result.
+  pqxx::result run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section,
+                       std::string prelude, const std::string& suffix = "");
+  // A transactional SQL migration: BEGIN with its first statement, the
+  // bookkeeping with its last, then COMMIT: two round trips for one statement.
+  void run_in_transaction(const migration& m, direction dir, const sql_section& section,
+                          const version_change& change, const std::string& checksum);
   // The bookkeeping of a step, in its transaction; a migration that ended
   // the transaction or deallocated the runner's statements is named.
-  void record_step(pqxx::work& tx, const migration& m, direction dir, const version_change& change,
-                   const std::string& checksum);
+  void record_step(pqxx::transaction_base& tx, const migration& m, direction dir,
+                   const version_change& change, const std::string& checksum);
+  // The message for a bookkeeping statement that failed because of what the
+  // migration did; nullopt for any other error.
+  std::optional<std::string> bookkeeping_failure(const migration& m,
+                                                 const pqxx::sql_error& e) const;
   void run_sql_outside_transaction(const migration& m, direction dir, const sql_section& section,
                                    int first_statement);
   void run_cpp(pqxx::work& tx, const migration& m, direction dir);
