@@ -16,10 +16,12 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 
 import generate
 
@@ -403,6 +405,65 @@ class Suite:
                 subprocess.run(["psql", "-X", "-q", "-d", self.admin_url, "-c",
                                 f'DROP DATABASE IF EXISTS "{dbs[k]}"'], stdout=DEVNULL, env=self.r.env)
 
+    # ---- 1b. Upgrade over a network --------------------------------------------------
+    def remote(self):
+        """The upgrade of the smallest size against a database one network hop
+        away: latency_proxy.py, a TCP proxy in front of the cluster's socket,
+        delays every chunk by --remote-delay-ms in each direction. psql sends
+        each statement of a migration on its own; the runner sends a
+        migration in two round trips (its first statement with BEGIN, its
+        last with the bookkeeping, then COMMIT)."""
+        n = self.sizes[0]
+        log(f"upgrade over a network: {n} migrations, {self.args.remote_delay_ms} ms each way")
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.admin_url).query)
+        socket_path = os.path.join(query["host"][0], ".s.PGSQL.5432")
+        user = query.get("user", ["postgres"])[0]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        proxy = subprocess.Popen([sys.executable, os.path.join(HERE, "latency_proxy.py"), str(port),
+                                  socket_path, str(self.args.remote_delay_ms)])
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                raise BenchError("latency_proxy.py did not start")
+
+            def url(db):
+                return f"postgresql://{user}@127.0.0.1:{port}/{db}?sslmode=disable"
+
+            # The round trip through the proxy: 100 statements less 1, per statement.
+            rtt = {}
+            for count in (1, 100):
+                f = self.r.compare({"x": dict(argv=["psql", "-X", "-q", "-d", url("postgres")]
+                                              + ["-c", "SELECT 1"] * count, rss=False)})["x"]
+                rtt[count] = f.median
+            self.put("remote_round_trip", n, (rtt[100] - rtt[1]) / 99)
+            dbs = {k: f"remote_{k}_{n}" for k in ("psql", "history", "runner")}
+            cases = {
+                "psql": dict(argv=["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url(dbs["psql"]),
+                                   "-f", os.path.join(self.gen, f"psql-{n}.sql")]),
+                "history": dict(argv=["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                                      url(dbs["history"]), "-f",
+                                      os.path.join(self.gen, f"psql-history-{n}.sql")]),
+                "runner": dict(argv=[self.runner(n), "--url", url(dbs["runner"]), "upgrade"]),
+            }
+            for k, c in cases.items():
+                c["prepare"] = lambda db=dbs[k]: self.fresh_db(db)
+                c["rss"] = False
+            for k, f in self.r.compare(cases).items():
+                self.put(f"remote_{k}", n, f.median, f.raw)
+            for db in dbs.values():
+                subprocess.run(["psql", "-X", "-q", "-d", self.admin_url, "-c",
+                                f'DROP DATABASE IF EXISTS "{db}"'], stdout=DEVNULL, env=self.r.env)
+        finally:
+            proxy.terminate()
+            proxy.wait()
+
     # ---- 2. Read-only commands -----------------------------------------------------
     def readonly(self):
         # For scale: psql connecting and reading the version row, the least a
@@ -569,6 +630,28 @@ class Suite:
                    "the other, so that a change of the machine's load hits both alike).")
         out.append("")
 
+        # 1b. Over a network
+        n0 = S[0]
+        if get("remote_runner", n0) is not None:
+            out.append("### 1b. Upgrade over a network")
+            out.append("")
+            out.append("| migrations | round trip | psql (floor) | psql, + history row | runner "
+                       "| runner / psql | runner / psql + history |")
+            out.append("|---:|---:|---:|---:|---:|---:|---:|")
+            out.append(f"| {size(n0)} | {fmt_t(get('remote_round_trip', n0))} | "
+                       f"{t('remote_psql', n0)} | {t('remote_history', n0)} | "
+                       f"{t('remote_runner', n0)} | "
+                       f"{fmt_ratio(paired('remote_runner', 'remote_psql', n0))} | "
+                       f"{fmt_ratio(paired('remote_runner', 'remote_history', n0))} |")
+            out.append("")
+            out.append("The same upgrade through `latency_proxy.py`, a TCP proxy that delays "
+                       f"everything by {self.args.remote_delay_ms} ms each way (asyncio's timers "
+                       "round that up to about a millisecond): a database one network hop away. "
+                       "*round trip*: one `SELECT 1` through it. psql sends each statement of a "
+                       "migration on its own; the runner sends a migration's first statement with "
+                       "its BEGIN and its last with the bookkeeping, then COMMIT.")
+            out.append("")
+
         # 2. Read-only
         out.append("### 2. Read-only commands")
         out.append("")
@@ -728,6 +811,8 @@ class Suite:
             self.build_runners()
         if "upgrade" in sections:
             self.upgrade()
+        if "remote" in sections:
+            self.remote()
         if "readonly" in sections:
             self.readonly()
         m = self.machine()
@@ -769,8 +854,12 @@ def main():
     p.add_argument("--upgrade-runs", type=int, default=9,
                    help="timed runs of the upgrades (at least --runs; their ratios are noisier)")
     p.add_argument("--full", action="store_true", help="repeat the full builds --runs times")
-    p.add_argument("--sections", type=lambda s: s.split(","), default=["cmake", "upgrade", "readonly"],
-                   help="which of cmake, upgrade and readonly to measure (readonly needs upgrade)")
+    p.add_argument("--sections", type=lambda s: s.split(","),
+                   default=["cmake", "upgrade", "remote", "readonly"],
+                   help="which of cmake, upgrade, remote and readonly to measure (readonly needs "
+                        "upgrade)")
+    p.add_argument("--remote-delay-ms", type=float, default=0.5,
+                   help="the delay each way of the remote section's proxy")
     p.add_argument("--no-alembic", action="store_true", help="measure MigrationTools and psql only")
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--build-type", default="Release")

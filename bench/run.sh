@@ -18,8 +18,8 @@
 #   --package PREFIX  build the runners on MigrationTools installed there
 #                     (find_package) instead of its sources (add_subdirectory);
 #                     the suite's bench.smoke uses the package its build installed
-#   --sections LIST   which of cmake,upgrade,readonly to measure (default all;
-#                     readonly needs upgrade)
+#   --sections LIST   which of cmake,upgrade,remote,readonly to measure (default
+#                     all; readonly needs upgrade)
 #   --no-alembic      measure MigrationTools and psql only
 #
 # Installs what is missing (apt-get, as root or with sudo), starts a throwaway
