@@ -15,12 +15,12 @@ using namespace migration_tools;
 
 namespace {
 
-migration parsed(const std::string& body) {
+migration parsed(const std::string& body, const std::string& file = "tx.sql",
+                 const std::string& revision = "tx_a", const std::string& down = "none") {
   std::vector<diagnostic> ds;
-  auto m = parse_migration("tx.sql",
-                           "-- migrate:revision tx_a\n-- migrate:down_revision none\n\n"
-                           "-- migrate:upgrade\n" +
-                               body,
+  auto m = parse_migration(file,
+                           "-- migrate:revision " + revision + "\n-- migrate:down_revision " +
+                               down + "\n\n-- migrate:upgrade\n" + body,
                            ds);
   REQUIRE(ds.empty());
   return m;
@@ -58,21 +58,6 @@ TEST_CASE(
   }
 }
 
-namespace {
-
-migration parsed_b(const std::string& body) {
-  std::vector<diagnostic> ds;
-  auto m = parse_migration("b.sql",
-                           "-- migrate:revision tx_b\n-- migrate:down_revision tx_a\n\n"
-                           "-- migrate:upgrade\n" +
-                               body,
-                           ds);
-  REQUIRE(ds.empty());
-  return m;
-}
-
-}  // namespace
-
 // The bookkeeping runs in one message with the migration's last statement;
 // what that statement does to the bookkeeping tables still fails the step
 // and keeps nothing of it.
@@ -94,7 +79,8 @@ TEST_CASE("a migration whose last statement breaks the bookkeeping keeps nothing
     step_executor executor(conn, books);
     executor.run(parsed("CREATE TABLE a ();\n"), direction::upgrade, {{}, "", "", {"tx_a"}}, "sum");
     try {
-      executor.run(parsed_b(b.body), direction::upgrade, {{}, "tx_a", "tx_b", {}}, "sum");
+      executor.run(parsed(b.body, "b.sql", "tx_b", "tx_a"), direction::upgrade,
+                   {{}, "tx_a", "tx_b", {}}, "sum");
       FAIL("the step succeeded");
     } catch (const std::exception& e) {
       std::string what = e.what();
