@@ -174,8 +174,14 @@ class Suite:
         # The checkpoint writes out what earlier runs left dirty, so that no run
         # pays for the one before it.
         subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.admin_url,
+                        "-c", "SET client_min_messages = warning",
                         "-c", f'DROP DATABASE IF EXISTS "{db}"', "-c", f'CREATE DATABASE "{db}"',
                         "-c", "CHECKPOINT"], check=True, stdout=DEVNULL, env=self.r.env)
+
+    def drop_db(self, db):
+        subprocess.run(["psql", "-X", "-q", "-d", self.admin_url, "-c",
+                        "SET client_min_messages = warning", "-c", f'DROP DATABASE IF EXISTS "{db}"'],
+                       stdout=DEVNULL, env=self.r.env)
 
     def tune_server(self):
         """No background work in the throwaway cluster during the timings:
@@ -402,8 +408,7 @@ class Suite:
                 self.put(f"upgrade_{k}_rss", n, f.rss)
             # Leave the databases at head for current and check; drop the others.
             for k in ("psql", "history", "script"):
-                subprocess.run(["psql", "-X", "-q", "-d", self.admin_url, "-c",
-                                f'DROP DATABASE IF EXISTS "{dbs[k]}"'], stdout=DEVNULL, env=self.r.env)
+                self.drop_db(dbs[k])
 
     # ---- 1b. Upgrade over a network --------------------------------------------------
     def remote(self):
@@ -458,8 +463,7 @@ class Suite:
             for k, f in self.r.compare(cases).items():
                 self.put(f"remote_{k}", n, f.median, f.raw)
             for db in dbs.values():
-                subprocess.run(["psql", "-X", "-q", "-d", self.admin_url, "-c",
-                                f'DROP DATABASE IF EXISTS "{db}"'], stdout=DEVNULL, env=self.r.env)
+                self.drop_db(db)
         finally:
             proxy.terminate()
             proxy.wait()
