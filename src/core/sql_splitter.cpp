@@ -229,9 +229,15 @@ const char* describe_lexical_problem(sql_lexical_problem::kind what) {
 }
 
 std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql) {
+  return split_sql_with_problems(sql).problems;
+}
+
+sql_split split_sql_with_problems(std::string_view sql) {
   splitter s(sql);
-  s.run();
-  return std::move(s).problems();
+  sql_split out;
+  out.statements = s.run();
+  out.problems = std::move(s).problems();
+  return out;
 }
 
 }  // namespace migration_tools

@@ -61,6 +61,11 @@ bool error_after_statement(const sql_statement& statement, const std::string& se
   return at.line > lines_before + 1 + statement_lines;
 }
 
+// The history row of a step that succeeds.
+history_entry step_entry(const migration& m, direction dir, const std::string& checksum) {
+  return {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""};
+}
+
 std::string sql_error_text(const pqxx::sql_error& e) {
   std::string text = postgres_message(e.what());
   if (!e.sqlstate().empty()) {
@@ -150,9 +155,9 @@ void exit_during_cpp_step() {
 }  // namespace
 
 pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
-                                    const sql_section& section, std::string prelude,
-                                    const std::string& suffix) {
-  auto statements = split_sql(section.text);
+                                    const sql_section& section,
+                                    const std::vector<sql_statement>& statements,
+                                    std::string prelude, const std::string& suffix) {
   if (statements.empty()) {
     if (prelude.empty() && suffix.empty()) return {};
     try {
@@ -333,13 +338,12 @@ void step_executor::run(const migration& m, direction dir, const version_change&
 void step_executor::run_in_transaction(const migration& m, direction dir,
                                        const sql_section& section, const version_change& change,
                                        const std::string& checksum) {
-  history_entry entry{m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum,
-                      m.path, ""};
   // Prepared before the transaction; sent with the last statement. A
   // section with an unclosed quote or comment (refused at configure time)
   // would swallow it: then it goes on its own.
-  std::optional<std::string> books = books_.step_execute(change, entry);
-  auto problems = find_lexical_problems(section.text);
+  std::optional<std::string> books = books_.step_execute(change, step_entry(m, dir, checksum));
+  auto split = split_sql_with_problems(section.text);
+  const auto& problems = split.problems;
   bool closed = std::none_of(problems.begin(), problems.end(), [](const sql_lexical_problem& p) {
     return p.what != sql_lexical_problem::kind::backslash;
   });
@@ -368,7 +372,7 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
 
   std::string prelude = "BEGIN;\n" + session_defaults_ + bookkeeping_sql::step_marker();
   for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
-  pqxx::result last = run_sql(tx, m, section, std::move(prelude), suffix);
+  pqxx::result last = run_sql(tx, m, section, split.statements, std::move(prelude), suffix);
   if (suffix.empty()) {
     record_step(tx, m, dir, change, checksum);
   } else {
@@ -408,9 +412,7 @@ std::optional<std::string> step_executor::bookkeeping_failure(const migration& m
 void step_executor::record_step(pqxx::transaction_base& tx, const migration& m, direction dir,
                                 const version_change& change, const std::string& checksum) {
   try {
-    books_.apply_and_record(
-        tx, change,
-        {m.revision, dir == direction::upgrade ? "upgrade" : "downgrade", checksum, m.path, ""});
+    books_.apply_and_record(tx, change, step_entry(m, dir, checksum));
   } catch (const pqxx::sql_error& e) {
     if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
     throw;

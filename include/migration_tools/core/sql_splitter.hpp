@@ -31,6 +31,12 @@ struct sql_lexical_problem {
   size_t offset = 0;  // where the backslash or the opening delimiter is
 };
 std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql);
+// split_sql() and find_lexical_problems() in one pass over the text.
+struct sql_split {
+  std::vector<sql_statement> statements;
+  std::vector<sql_lexical_problem> problems;
+};
+sql_split split_sql_with_problems(std::string_view sql);
 // What is wrong, for a diagnostic at the problem's line in a migration section.
 const char* describe_lexical_problem(sql_lexical_problem::kind what);
 

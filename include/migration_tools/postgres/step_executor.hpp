@@ -52,10 +52,12 @@ class step_executor {
            const std::string& checksum, int first_statement = 1);
 
  private:
-  // Runs the section's statements one simple query each, `prelude` sent with
-  // the first and `suffix` with the last; returns the last one's result.
+  // Runs the section's statements (split_sql) one simple query each,
+  // `prelude` sent with the first and `suffix` with the last; returns the
+  // last one's result.
   pqxx::result run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section,
-                       std::string prelude, const std::string& suffix = "");
+                       const std::vector<sql_statement>& statements, std::string prelude,
+                       const std::string& suffix);
   // A transactional SQL migration: BEGIN with its first statement, the
   // bookkeeping with its last, then COMMIT: two round trips for one statement.
   void run_in_transaction(const migration& m, direction dir, const sql_section& section,
