@@ -1,5 +1,6 @@
 #include "migration_tools/postgres/bookkeeping.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "migration_tools/core/checksum.hpp"
@@ -139,7 +140,12 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
     record(tx, entry);
     return;
   }
-  check_step_counts(exec_prepared(tx, *combined), change);
+  try {
+    check_step_counts(exec_prepared(tx, *combined), change);
+  } catch (const pqxx::sql_error& e) {
+    if (auto refused = row_count_failure(e.what(), change)) throw database_error(*refused);
+    throw;
+  }
 }
 
 std::optional<std::string> bookkeeping::step_execute(const version_change& change,
@@ -162,12 +168,24 @@ std::optional<std::string> bookkeeping::step_execute(const version_change& chang
   return sql + ")";
 }
 
+std::optional<std::string> bookkeeping::row_count_failure(const std::string& error,
+                                                          const version_change& change) const {
+  auto refusal = bookkeeping_sql::find_row_count_refusal(error);
+  if (!refusal) return std::nullopt;
+  auto changes = bookkeeping_sql::version_row_changes(names_, change);
+  std::string what = refusal->change <= changes.size() ? changes[refusal->change - 1].what
+                                                       : "a version row change";
+  return bookkeeping_sql::unexpected_row_count(version_, what, std::to_string(refusal->rows));
+}
+
 void bookkeeping::check_step_counts(const pqxx::result& result,
                                     const version_change& change) const {
   auto changes = bookkeeping_sql::version_row_changes(names_, change);
+  bool refuses = std::any_of(changes.begin(), changes.end(),
+                             [](const bookkeeping_sql::row_change& c) { return c.expect_one_row; });
   // Column 0 is the transaction guard (step_bookkeeping); the counts follow,
-  // then the history row's.
-  if (result.size() != 1 || result.columns() != changes.size() + 2)
+  // then the history row's, then the refusal of a wrong count.
+  if (result.size() != 1 || result.columns() != changes.size() + 2 + (refuses ? 1 : 0))
     throw database_error(
         "the runner's bookkeeping statement did not run after the migration's "
         "last statement; nothing of this step was kept");

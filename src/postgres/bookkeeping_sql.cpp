@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <sstream>
 #include <unordered_map>
 #include <utility>
 
@@ -170,6 +172,20 @@ std::string step_marker() {
 
 const char* const transaction_ended_marker =
     "migration_tools: a migration ended the runner's transaction";
+
+const char* const row_count_marker = "migration_tools: version row change ";
+
+std::optional<row_count_refusal> find_row_count_refusal(const std::string& error) {
+  size_t at = error.find(row_count_marker);
+  if (at == std::string::npos) return std::nullopt;
+  // "<marker><k> touched <n> rows", as step_bookkeeping writes it.
+  std::istringstream in(error.substr(at + std::strlen(row_count_marker)));
+  row_count_refusal out;
+  std::string touched;
+  if (!(in >> out.change >> touched >> out.rows) || touched != "touched" || out.change < 1)
+    return std::nullopt;
+  return out;
+}
 
 const std::vector<std::string> history_directions = {"upgrade", "downgrade", "stamp",
                                                      "unstamp", "failure",   "repair"};
@@ -359,6 +375,18 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
   statements.push_back(insert_history_row(names, entry));
   statement out;
   std::string counts;
+  // Refused in the statement itself, so that a COMMIT sent after it in the
+  // same message (step_executor) never runs: the client cannot read the
+  // counts before the transaction ends.
+  std::string refusals;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (!parts[k].expect_one_row) continue;
+    std::string count = "(SELECT pg_catalog.count(*) FROM c" + std::to_string(k + 1) + ")";
+    refusals += " WHEN " + count + " OPERATOR(pg_catalog.<>) 1 THEN pg_catalog.int4in(" +
+                "pg_catalog.textout(pg_catalog.concat(" +
+                quote_literal(std::string(row_count_marker) + std::to_string(k + 1) + " touched ") +
+                ", " + count + ", ' rows')))";
+  }
   for (size_t k = 0; k < statements.size(); ++k) {
     size_t offset = out.params.size();
     std::string name = "c" + std::to_string(k + 1);
@@ -382,6 +410,7 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
       " THEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.concat(" +
       quote_literal(std::string(transaction_ended_marker) + " at ") +
       ", pg_catalog.statement_timestamp()))) END" + counts;
+  if (!refusals.empty()) out.text += ", CASE" + refusals + " END";
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/migration.hpp"
@@ -120,6 +121,14 @@ database_error transaction_connection_lost(const migration& m, int line, const s
           "\nits transaction was not committed: nothing of it was applied"));
 }
 
+// A lost connection during a migration's transaction: nothing of it was
+// applied, unless the server had begun to commit it (in doubt).
+[[noreturn]] void throw_connection_lost(const migration& m, int line, const std::string& what,
+                                        bool commit_started) {
+  if (commit_started) throw pqxx::in_doubt_error(what);
+  throw transaction_connection_lost(m, line, what);
+}
+
 // The C++ step running now, for exit_during_cpp_step: a migration that calls
 // exit() must not end the run as a success.
 struct running_cpp_step {
@@ -152,22 +161,58 @@ void exit_during_cpp_step() {
   ::_exit(1);
 }
 
+// The statements that end a step's message after its bookkeeping. At
+// client_min_messages debug5 the server reports `CommitTransaction(...)` as
+// it begins to commit, before anything is made durable, and flushes that
+// message at once: until it arrives, a lost connection means the
+// transaction was surely not committed. (The text is errmsg_internal, never
+// translated.)
+const char* const commit_statements = "SET LOCAL client_min_messages = debug5;\nCOMMIT";
+
+// Notes the server's `CommitTransaction(` message on the step's connection
+// while registered, and keeps it, and the debug messages of the commit
+// after it, from the notice printer.
+class commit_watch : public pqxx::errorhandler {
+ public:
+  commit_watch(pqxx::connection_base& connection, bool& started)
+      : pqxx::errorhandler(connection), started_(started) {}
+  bool operator()(const char message[]) noexcept override {
+    bool debug = std::strncmp(message, "DEBUG:", 6) == 0;
+    if (debug && std::strstr(message, "CommitTransaction(")) started_ = true;
+    return !(debug && started_);
+  }
+
+ private:
+  bool& started_;
+};
+
 }  // namespace
 
 pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration& m,
                                     const sql_section& section,
                                     const std::vector<sql_statement>& statements,
-                                    std::string prelude, const std::string& suffix) {
+                                    std::string prelude, const sql_suffix& suffix) {
+  auto commit_started = [&] { return suffix.commit_started && *suffix.commit_started; };
+  // An error of what was sent after the last statement, if it is one.
+  auto check_suffix_failure = [&](const pqxx::sql_error& e) {
+    if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
+    if (suffix.change)
+      if (auto refused = books_.row_count_failure(e.what(), *suffix.change))
+        throw database_error(*refused);
+    // COMMIT itself failed (a deferred constraint, for one): nothing applied.
+    if (commit_started())
+      throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)));
+  };
   if (statements.empty()) {
-    if (prelude.empty() && suffix.empty()) return {};
+    if (prelude.empty() && suffix.text.empty()) return {};
     try {
-      return tx.exec(prelude + suffix);
+      return tx.exec(prelude + suffix.text);
     } catch (const pqxx::broken_connection& e) {
-      throw transaction_connection_lost(m, m.line_of("revision"), e.what());
+      throw_connection_lost(m, m.line_of("revision"), e.what(), commit_started());
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open())
-        throw transaction_connection_lost(m, m.line_of("revision"), e.what());
-      if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
+        throw_connection_lost(m, m.line_of("revision"), e.what(), commit_started());
+      check_suffix_failure(e);
       throw;
     }
   }
@@ -175,24 +220,24 @@ pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration&
   for (size_t i = 0; i < statements.size(); ++i) {
     const auto& statement = statements[i];
     // The prelude (BEGIN, session defaults, timeouts) goes with the first
-    // statement and the suffix (the bookkeeping) with the last, in one
-    // simple query each: a one-statement migration costs one round trip
-    // before its COMMIT.
+    // statement and the suffix (the bookkeeping and COMMIT) with the last,
+    // in one simple query each: a one-statement migration costs one round
+    // trip.
     std::string sent_before = std::move(prelude);
     prelude.clear();
-    bool with_suffix = i + 1 == statements.size() && !suffix.empty();
+    bool with_suffix = i + 1 == statements.size() && !suffix.text.empty();
     try {
       std::string query = sent_before;
       query += statement.text;
-      if (with_suffix) query += suffix;
+      if (with_suffix) query += suffix.text;
       last = tx.exec(query);
     } catch (const pqxx::broken_connection& e) {
-      throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
+      throw_connection_lost(m, file_line(section, statement.line), e.what(), commit_started());
     } catch (const pqxx::sql_error& e) {
       if (!connection_.is_open())
-        throw transaction_connection_lost(m, file_line(section, statement.line), e.what());
+        throw_connection_lost(m, file_line(section, statement.line), e.what(), commit_started());
       if (with_suffix) {
-        if (auto books = bookkeeping_failure(m, e)) throw migration_failed(*books);
+        check_suffix_failure(e);
         if (error_after_statement(statement, sent_before, e))
           throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)));
       }
@@ -351,11 +396,21 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
   // in the migration's body, the suffix runs in the implicit transaction of
   // its message, which the step_marker guard alone cannot tell from the
   // runner's (the body's statements may have given it an id).
-  std::string suffix = books && closed ? "\n;\nSAVEPOINT migration_tools_step;\n" + *books : "";
+  // The COMMIT follows in the same message: the bookkeeping statement
+  // refuses a wrong row count itself, so the server never gets to COMMIT a
+  // step whose bookkeeping failed.
+  bool commit_started = false;
+  sql_suffix suffix;
+  if (books && closed) {
+    suffix.text = "\n;\nSAVEPOINT migration_tools_step;\n" + *books + ";\n" + commit_statements;
+    suffix.change = &change;
+    suffix.commit_started = &commit_started;
+  }
 
   // The transaction is begun by the first message, not by a round trip of
-  // its own (pqxx::work's BEGIN), and ended here.
+  // its own (pqxx::work's BEGIN), and ended by the last one.
   pqxx::nontransaction tx(connection_);
+  commit_watch watch(connection_, commit_started);
   struct rollback_unless_committed {
     pqxx::nontransaction& tx;
     pqxx::connection& connection;
@@ -372,12 +427,25 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
 
   std::string prelude = "BEGIN;\n" + session_defaults_ + bookkeeping_sql::step_marker();
   for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
-  pqxx::result last = run_sql(tx, m, section, split.statements, std::move(prelude), suffix);
-  if (suffix.empty()) {
-    record_step(tx, m, dir, change, checksum);
-  } else {
-    books_.check_step_counts(last, change);
+  try {
+    run_sql(tx, m, section, split.statements, std::move(prelude), suffix);
+  } catch (...) {
+    // A COMMIT that failed ended the transaction too.
+    if (commit_started) guard.open = false;
+    throw;
   }
+  if (!suffix.text.empty()) {
+    // The server began our COMMIT, which follows the bookkeeping, unless
+    // what the migration sent swallowed the suffix: then the guard rolls
+    // the step back.
+    if (!commit_started)
+      throw database_error(
+          "the runner's bookkeeping statement did not run after the migration's "
+          "last statement; nothing of this step was kept");
+    guard.open = false;
+    return;
+  }
+  record_step(tx, m, dir, change, checksum);
   guard.open = false;  // COMMIT ends the transaction, whether it succeeds or fails
   try {
     tx.exec0("COMMIT");

@@ -14,12 +14,15 @@ using namespace migration_tools;
 
 namespace {
 
+// A database of its own per test case: CTest runs them in parallel.
 struct books_fixture {
-  std::string url = test::fresh_database("mt_bookkeeping_rows");
+  std::string url;
   pqxx::connection conn{url};
   bookkeeping books{conn, bookkeeping_names{"public", "bk_version"}};
 
-  books_fixture() { books.create(); }
+  explicit books_fixture(const std::string& database) : url(test::fresh_database(database)) {
+    books.create();
+  }
 
   void step(const version_change& change, const std::string& revision) {
     pqxx::work tx(conn);
@@ -41,7 +44,7 @@ using rows = std::vector<std::string>;
 
 TEST_CASE("one statement per step inserts, moves and deletes version rows and writes history",
           "[db][bookkeeping]") {
-  books_fixture f;
+  books_fixture f("mt_bookkeeping_rows");
   f.step({{}, "", "", {"a", "x"}}, "a");
   CHECK(f.rows() == rows{"a", "x"});
   f.step({{}, "a", "b", {}}, "b");
@@ -61,7 +64,7 @@ TEST_CASE("one statement per step inserts, moves and deletes version rows and wr
 
 TEST_CASE("an update or delete that touches no version row fails the step and keeps nothing",
           "[db][bookkeeping]") {
-  books_fixture f;
+  books_fixture f("mt_bookkeeping_counts");
   f.step({{}, "", "", {"a"}}, "a");
   auto fails = [&](const version_change& change, const std::string& message) {
     try {
@@ -84,7 +87,7 @@ TEST_CASE("bookkeeping objects sharing a connection share its prepared statement
           "[db][bookkeeping]") {
   // Prepared statements belong to the connection: a second object (another
   // version table, or the same one used again) must not redefine a name.
-  books_fixture f;
+  books_fixture f("mt_bookkeeping_shared");
   f.step({{}, "", "", {"a"}}, "a");
   bookkeeping same{f.conn, bookkeeping_names{"public", "bk_version"}};
   bookkeeping other{f.conn, bookkeeping_names{"public", "bk_other"}};

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "runners.hpp"
@@ -139,6 +140,55 @@ TEST_CASE(
   REQUIRE(restart.exit_code == 0);
   check_at_previous_revision(url);
   check_next_run_reaches_head(url);
+}
+
+// A migration's last message ends with its COMMIT. A connection lost before
+// the server began that COMMIT leaves nothing (the tests above); one lost
+// while it commits leaves the outcome unknown, and the runner must say so
+// rather than "nothing applied". Here COMMIT has written its record and
+// waits for a synchronous standby that never answers, when its backend is
+// terminated: the migration is applied, whole.
+TEST_CASE(
+    "a connection lost while the server commits a migration: the runner says the outcome is "
+    "unknown, and the migration is there whole",
+    "[db][safety]") {
+  const char* base = std::getenv("MIGRATION_TOOLS_TEST_PG_DIR");
+  REQUIRE(base);
+  own_cluster cluster(std::string(base) + "-commit-in-doubt");
+  auto url = cluster.url("safety_commit_doubt");
+  REQUIRE(run_runner(SLEEPY_RUNNER, url, {"upgrade", "sleepy_a"}).exit_code == 0);
+  auto set_standby = [&](const std::string& names) {
+    pqxx::connection admin(url);
+    pqxx::nontransaction tx(admin);
+    tx.exec0("ALTER SYSTEM SET synchronous_standby_names = " + tx.quote(names));
+    tx.exec("SELECT pg_reload_conf()");
+  };
+  set_standby("nobody");
+  auto child =
+      start_process({SLEEPY_RUNNER, "--url", url, "--color", "never", "upgrade", "sleepy_b"});
+  bool waiting = eventually(url,
+                            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name"
+                            " LIKE 'mt_sleepy upgrade%' AND wait_event = 'SyncRep')",
+                            30);
+  column(url,
+         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name"
+         " LIKE 'mt_sleepy upgrade%' AND wait_event = 'SyncRep'");
+  auto r = finish_process(child, 30);
+  set_standby("");
+  INFO(r.out << r.err);
+  REQUIRE(waiting);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("tests/db/fixtures/sleepy/002_sleepy_b.sql:1: error: lost the connection to "
+                   "the database while committing revision 'sleepy_b': whether it was applied "
+                   "is unknown") != std::string::npos);
+  CHECK(r.err.find("nothing of it was applied") == std::string::npos);
+  CHECK(r.err.find("CommitTransaction") == std::string::npos);
+  CHECK(column(url, "SELECT version_num FROM mt_sleepy_version") ==
+        std::vector<std::string>{"sleepy_b"});
+  CHECK(table_exists(url, "sleepy_second"));
+  CHECK(column(url,
+               "SELECT count(*) FROM mt_sleepy_version_history WHERE revision = 'sleepy_b'"
+               " AND direction = 'upgrade'") == std::vector<std::string>{"1"});
 }
 
 TEST_CASE("a runner waiting for the migration lock names its holder and gives up after --lock-wait",

@@ -72,7 +72,7 @@ TEST_CASE("a migration whose last statement breaks the bookkeeping keeps nothing
         broken{"CREATE TABLE b ();\nDROP TABLE tx_version_history;\n", "tx_version_history"},
         broken{"CREATE TABLE b ();\nDEALLOCATE ALL;\n", "deallocated the runner's prepared"}}) {
     INFO(b.body);
-    std::string url = test::fresh_database("mt_transaction_control");
+    std::string url = test::fresh_database("mt_transaction_bookkeeping");
     pqxx::connection conn(url);
     bookkeeping books(conn, bookkeeping_names{"public", "tx_version"});
     books.create();
@@ -94,4 +94,36 @@ TEST_CASE("a migration whose last statement breaks the bookkeeping keeps nothing
                        " AND direction = 'upgrade'")
               .at(0) == "0");
   }
+}
+
+// The COMMIT goes in one message with the bookkeeping: a constraint checked
+// at COMMIT fails the step at the revision's line, and nothing of it stays.
+TEST_CASE("a migration whose COMMIT fails keeps nothing and names its revision",
+          "[db][bookkeeping]") {
+  std::string url = test::fresh_database("mt_transaction_deferred");
+  pqxx::connection conn(url);
+  bookkeeping books(conn, bookkeeping_names{"public", "tx_version"});
+  books.create();
+  step_executor executor(conn, books);
+  auto m = parsed(
+      "CREATE TABLE p (id int PRIMARY KEY);\n"
+      "CREATE TABLE c (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\n"
+      "INSERT INTO c VALUES (1);\n");
+  try {
+    executor.run(m, direction::upgrade, {{}, "", "", {"tx_a"}}, "sum");
+    FAIL("the step succeeded");
+  } catch (const migration_failed& e) {
+    std::string what = e.what();
+    CHECK(what.find("tx.sql:1: error: ") == 0);
+    CHECK(what.find("violates foreign key constraint") != std::string::npos);
+    CHECK(what.find("SQLSTATE 23503") != std::string::npos);
+  }
+  CHECK(test::column(url, "SELECT count(*) FROM tx_version").at(0) == "0");
+  CHECK_FALSE(test::table_exists(url, "p"));
+  CHECK(test::column(url, "SELECT string_agg(direction, ',') FROM tx_version_history").at(0) ==
+        "failure");
+  // The session is usable for the next step.
+  executor.run(parsed("CREATE TABLE ok ();\n"), direction::upgrade, {{}, "", "", {"tx_a"}}, "sum");
+  CHECK(test::column(url, "SELECT version_num FROM tx_version") ==
+        std::vector<std::string>{"tx_a"});
 }

@@ -85,6 +85,15 @@ statement inspect_bookkeeping_objects(const bookkeeping_names& names);
 // runs outside the transaction the runner opened: a migration committed or
 // rolled back part-way, and the statement, running on its own, is undone.
 extern const char* const transaction_ended_marker;
+// In the error of a step's bookkeeping statement when one of its version-row
+// changes (1-based, in version_row_changes() order) touched other than one
+// row: someone else changed the version table.
+extern const char* const row_count_marker;
+struct row_count_refusal {
+  size_t change = 0;  // 1-based
+  long long rows = 0;
+};
+std::optional<row_count_refusal> find_row_count_refusal(const std::string& error);
 // Marks the transaction as a step's until it ends, by giving it a
 // transaction id (which RESET ALL, DISCARD or pg_advisory_unlock_all() leave):
 // run at the start of every step whose bookkeeping is step_bookkeeping, whose

@@ -52,14 +52,24 @@ class step_executor {
            const std::string& checksum, int first_statement = 1);
 
  private:
+  // What run_sql sends after the last statement, in the same message.
+  struct sql_suffix {
+    std::string text;
+    // The step's version change, for the bookkeeping's refusals; null when
+    // the suffix holds no bookkeeping.
+    const version_change* change = nullptr;
+    // Set once the server has begun to COMMIT (commit_watch): from then on,
+    // a lost connection leaves it unknown whether the step was applied.
+    const bool* commit_started = nullptr;
+  };
   // Runs the section's statements (split_sql) one simple query each,
   // `prelude` sent with the first and `suffix` with the last; returns the
   // last one's result.
   pqxx::result run_sql(pqxx::transaction_base& tx, const migration& m, const sql_section& section,
                        const std::vector<sql_statement>& statements, std::string prelude,
-                       const std::string& suffix);
+                       const sql_suffix& suffix);
   // A transactional SQL migration: BEGIN with its first statement, the
-  // bookkeeping with its last, then COMMIT: two round trips for one statement.
+  // bookkeeping and COMMIT with its last: one round trip for one statement.
   void run_in_transaction(const migration& m, direction dir, const sql_section& section,
                           const version_change& change, const std::string& checksum);
   // The bookkeeping of a step, in its transaction; a migration that ended
