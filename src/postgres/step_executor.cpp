@@ -167,7 +167,8 @@ void exit_during_cpp_step() {
 // message at once: until it arrives, a lost connection means the
 // transaction was surely not committed. (The text is errmsg_internal, never
 // translated.)
-const char* const commit_statements = "SET LOCAL client_min_messages = debug5;\nCOMMIT";
+const char* const commit_statements =
+    "RELEASE migration_tools_step;\nSET LOCAL client_min_messages = debug5;\nCOMMIT";
 
 // Notes the server's `CommitTransaction(` message on the step's connection
 // while registered, and keeps it, and the debug messages of the commit
