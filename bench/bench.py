@@ -416,8 +416,8 @@ class Suite:
         away: latency_proxy.py, a TCP proxy in front of the cluster's socket,
         delays every chunk by --remote-delay-ms in each direction. psql sends
         each statement of a migration on its own; the runner sends a
-        migration in two round trips (its first statement with BEGIN, its
-        last with the bookkeeping, then COMMIT)."""
+        one-statement migration in one round trip (its first statement with
+        BEGIN, its last with the bookkeeping and COMMIT)."""
         n = self.sizes[0]
         log(f"upgrade over a network: {n} migrations, {self.args.remote_delay_ms} ms each way")
         query = urllib.parse.parse_qs(urllib.parse.urlparse(self.admin_url).query)
@@ -653,7 +653,7 @@ class Suite:
                        "round that up to about a millisecond): a database one network hop away. "
                        "*round trip*: one `SELECT 1` through it. psql sends each statement of a "
                        "migration on its own; the runner sends a migration's first statement with "
-                       "its BEGIN and its last with the bookkeeping, then COMMIT.")
+                       "its BEGIN and its last with the bookkeeping and COMMIT.")
             out.append("")
 
         # 2. Read-only
@@ -683,8 +683,9 @@ class Suite:
         out.append(f"For scale: `psql -X -c 'SELECT version_num FROM ...'` (connect, one query) "
                    f"takes {fmt_t(get('psql_select', 0))} here ({fmt_t(get('psql_select_cpu', 0))} "
                    f"CPU). Starting the runner and printing `--help`, the floor of every command "
-                   f"(the dynamic loader binds libpqxx and the about thirty shared libraries "
-                   f"libpq brings): {starts}. Alembic's `check` counterpart is `alembic_check.py` "
+                   f"(the runner you run binds libc alone; the commands that need a database "
+                   f"start `<name>-online`, which loads libpq): {starts}. Alembic's `check` "
+                   f"counterpart is `alembic_check.py` "
                    f"(Alembic 1.8 has no `check`).")
         out.append("")
 
