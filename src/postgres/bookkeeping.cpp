@@ -1,6 +1,5 @@
 #include "migration_tools/postgres/bookkeeping.hpp"
 
-#include <algorithm>
 #include <set>
 
 #include "migration_tools/core/checksum.hpp"
@@ -141,7 +140,7 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
     return;
   }
   try {
-    check_step_counts(exec_prepared(tx, *combined), change);
+    exec_prepared(tx, *combined);
   } catch (const pqxx::sql_error& e) {
     if (auto refused = row_count_failure(e.what(), change)) throw database_error(*refused);
     throw;
@@ -176,26 +175,6 @@ std::optional<std::string> bookkeeping::row_count_failure(const std::string& err
   std::string what = refusal->change <= changes.size() ? changes[refusal->change - 1].what
                                                        : "a version row change";
   return bookkeeping_sql::unexpected_row_count(version_, what, std::to_string(refusal->rows));
-}
-
-void bookkeeping::check_step_counts(const pqxx::result& result,
-                                    const version_change& change) const {
-  auto changes = bookkeeping_sql::version_row_changes(names_, change);
-  bool refuses = std::any_of(changes.begin(), changes.end(),
-                             [](const bookkeeping_sql::row_change& c) { return c.expect_one_row; });
-  // Column 0 is the transaction guard (step_bookkeeping); the counts follow,
-  // then the history row's, then the refusal of a wrong count.
-  if (result.size() != 1 || result.columns() != changes.size() + 2 + (refuses ? 1 : 0))
-    throw database_error(
-        "the runner's bookkeeping statement did not run after the migration's "
-        "last statement; nothing of this step was kept");
-  auto counts = result[0];
-  for (size_t i = 0; i < changes.size(); ++i) {
-    auto rows = counts[static_cast<pqxx::row::size_type>(i + 1)].as<long long>();
-    if (changes[i].expect_one_row && rows != 1)
-      throw database_error(
-          bookkeeping_sql::unexpected_row_count(version_, changes[i].what, std::to_string(rows)));
-  }
 }
 
 const std::string& bookkeeping::prepared_name(const bookkeeping_sql::statement& s) {

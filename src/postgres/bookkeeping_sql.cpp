@@ -374,19 +374,10 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
   for (auto& part : parts) statements.push_back(std::move(part.sql));
   statements.push_back(insert_history_row(names, entry));
   statement out;
-  std::string counts;
-  // Refused in the statement itself, so that a COMMIT sent after it in the
-  // same message (step_executor) never runs: the client cannot read the
-  // counts before the transaction ends.
+  // A row change that touched other than one row is refused by the statement
+  // itself, so that a COMMIT sent after it in the same message
+  // (step_executor) never runs.
   std::string refusals;
-  for (size_t k = 0; k < parts.size(); ++k) {
-    if (!parts[k].expect_one_row) continue;
-    std::string count = "(SELECT pg_catalog.count(*) FROM c" + std::to_string(k + 1) + ")";
-    refusals += " WHEN " + count + " OPERATOR(pg_catalog.<>) 1 THEN pg_catalog.int4in(" +
-                "pg_catalog.textout(pg_catalog.concat(" +
-                quote_literal(std::string(row_count_marker) + std::to_string(k + 1) + " touched ") +
-                ", " + count + ", ' rows')))";
-  }
   for (size_t k = 0; k < statements.size(); ++k) {
     size_t offset = out.params.size();
     std::string name = "c" + std::to_string(k + 1);
@@ -394,9 +385,17 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
     rewrite_placeholders(out.text, statements[k].text, [&](std::string& to, size_t n) {
       to += "$" + std::to_string(n + offset);
     });
-    out.text += " RETURNING 1)";
     out.params.insert(out.params.end(), statements[k].params.begin(), statements[k].params.end());
-    counts += ", (SELECT pg_catalog.count(*) FROM " + name + ")";
+    if (k >= parts.size() || !parts[k].expect_one_row) {
+      out.text += ")";  // runs to completion unread, as every data-modifying WITH does
+      continue;
+    }
+    out.text += " RETURNING 1)";
+    std::string count = "(SELECT pg_catalog.count(*) FROM " + name + ")";
+    refusals += " WHEN " + count + " OPERATOR(pg_catalog.<>) 1 THEN pg_catalog.int4in(" +
+                "pg_catalog.textout(pg_catalog.concat(" +
+                quote_literal(std::string(row_count_marker) + std::to_string(k + 1) + " touched ") +
+                ", " + count + ", ' rows')))";
   }
   // A migration that ran COMMIT or ROLLBACK leaves this statement running
   // on its own, in a transaction of its own. The step's prelude
@@ -409,7 +408,7 @@ std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
       " SELECT CASE WHEN pg_catalog.txid_current_if_assigned() IS NULL"
       " THEN pg_catalog.int4in(pg_catalog.textout(pg_catalog.concat(" +
       quote_literal(std::string(transaction_ended_marker) + " at ") +
-      ", pg_catalog.statement_timestamp()))) END" + counts;
+      ", pg_catalog.statement_timestamp()))) END";
   if (!refusals.empty()) out.text += ", CASE" + refusals + " END";
   return out;
 }

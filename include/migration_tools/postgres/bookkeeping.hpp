@@ -72,12 +72,8 @@ class bookkeeping {
   // of the prepared statement (prepared here, so call it before the
   // transaction) with the values as literals. It fails (row_count_failure)
   // when a row change touches other than one row, so that a COMMIT sent after
-  // it never runs; its result, when read, goes to check_step_counts().
-  // nullopt when the step takes more than one statement.
+  // it never runs. nullopt when the step takes more than one statement.
   std::optional<std::string> step_execute(const version_change& change, const history_entry& entry);
-  // Throws database_error when a row change of `change` touched other than
-  // one row, or when `result` is not the bookkeeping statement's own.
-  void check_step_counts(const pqxx::result& result, const version_change& change) const;
   // The message for a bookkeeping statement that refused a row change of
   // `change` touching other than one row (its error text is `error`);
   // nullopt for any other error.

@@ -122,9 +122,10 @@ std::string unexpected_row_count(const std::string& table, const std::string& wh
 // Appends a history row; started_at is the transaction's start (now()).
 statement insert_history_row(const bookkeeping_names& names, const history_entry& entry);
 // The row changes of one step and its history row as one statement of
-// data-modifying CTEs, so that a step's bookkeeping costs one round trip. Its
-// one result row holds the number of rows each row_change of
-// version_row_changes() touched, in that order, then 1 for the history row.
+// data-modifying CTEs, so that a step's bookkeeping costs one round trip. It
+// fails when it runs outside the step's transaction (transaction_ended_marker)
+// and when a row change that must touch one row touched another number
+// (row_count_marker); its result holds nothing else.
 // nullopt when two changes name the same revision: they must run one by one.
 std::optional<statement> step_bookkeeping(const bookkeeping_names& names,
                                           const version_change& change, const history_entry& entry);
