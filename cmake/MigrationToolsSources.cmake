@@ -12,6 +12,7 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/text.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/file_io.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_parser.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/migration_source.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/revision_graph.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/revision_resolver.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/branch_resolution.cpp

@@ -14,10 +14,15 @@ std::string quoted(std::string_view s) {
 
 revision_graph revision_graph::build(std::vector<migration> migrations,
                                      std::vector<diagnostic>& ds) {
+  return build(std::make_unique<migration_vector_source>(std::move(migrations)), ds);
+}
+
+revision_graph revision_graph::build(std::unique_ptr<const migration_source> source,
+                                     std::vector<diagnostic>& ds) {
   revision_graph g;
   size_t errors_before = ds.size();
-  g.migrations_ = std::move(migrations);
-  g.nodes_.resize(g.migrations_.size());
+  g.source_ = std::move(source);
+  g.nodes_.resize(g.source_->size());
   g.link(ds);
   bool failed = std::any_of(ds.begin() + static_cast<long>(errors_before), ds.end(),
                             [](const diagnostic& d) { return d.level == severity::error; });
@@ -34,89 +39,83 @@ revision_graph revision_graph::build(std::vector<migration> migrations,
 }
 
 revision_graph revision_graph::build_or_throw(std::vector<migration> migrations) {
+  return build_or_throw(std::make_unique<migration_vector_source>(std::move(migrations)));
+}
+
+revision_graph revision_graph::build_or_throw(std::unique_ptr<const migration_source> source) {
   std::vector<diagnostic> ds;
-  auto g = build(std::move(migrations), ds);
+  auto g = build(std::move(source), ds);
   if (has_errors(ds)) throw migration_file_error(std::move(ds));
   return g;
 }
 
 void revision_graph::link(std::vector<diagnostic>& ds) {
-  // Duplicates are dropped from the graph so that later checks see one node
-  // per revision. The migrations move only when there is one to drop (moving
-  // ten thousand migrations costs as much as parsing them).
+  // Reads only the links of each migration: the whole one (its path and key
+  // lines) is made for a diagnostic alone. A duplicate is left out of the
+  // later checks, so that they see one node per revision; the graph is empty
+  // after any error, so its node ids need no renumbering.
   by_revision_.reserve(nodes_.size());
   std::vector<bool> duplicate(nodes_.size(), false);
-  bool any_duplicate = false;
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
-    const auto& m = at(id);
-    auto [it, inserted] = by_revision_.emplace(m.revision, id);
+    auto [it, inserted] = by_revision_.emplace(links(id).revision, id);
     if (inserted) continue;
+    const auto& m = at(id);
     const auto& other = at(it->second);
     ds.push_back({m.path, m.line_of("revision"), severity::error,
                   "duplicate revision " + quoted(m.revision) + " (also defined at " + other.path +
                       ":" + std::to_string(other.line_of("revision")) + ")"});
-    duplicate[static_cast<size_t>(id)] = any_duplicate = true;
-  }
-  if (any_duplicate) {
-    std::vector<migration> unique;
-    for (size_t i = 0; i < migrations_.size(); ++i)
-      if (!duplicate[i]) unique.push_back(std::move(migrations_[i]));
-    migrations_ = std::move(unique);
-    nodes_.resize(migrations_.size());
-    // The keys viewed the moved strings: view the new ones.
-    by_revision_.clear();
-    for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id)
-      by_revision_.emplace(at(id).revision, id);
+    duplicate[static_cast<size_t>(id)] = true;
   }
 
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
-    const auto& m = at(id);
-    for (const auto& label : m.branch_labels) {
+    if (duplicate[static_cast<size_t>(id)]) continue;
+    links(id).branch_labels.for_each([&](std::string_view label) {
       auto [it, inserted] = by_label_.emplace(label, id);
-      if (!inserted) {
-        const auto& other = at(it->second);
-        ds.push_back({m.path, m.line_of("branch_labels"), severity::error,
-                      "branch label " + quoted(label) + " is already used by revision " +
-                          quoted(other.revision) + " (" + other.path + ":" +
-                          std::to_string(other.line_of("branch_labels")) + ")"});
-      }
-    }
+      if (inserted) return;
+      const auto& m = at(id);
+      const auto& other = at(it->second);
+      ds.push_back({m.path, m.line_of("branch_labels"), severity::error,
+                    "branch label " + quoted(label) + " is already used by revision " +
+                        quoted(other.revision) + " (" + other.path + ":" +
+                        std::to_string(other.line_of("branch_labels")) + ")"});
+    });
   }
 
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
+    if (duplicate[static_cast<size_t>(id)]) continue;
     auto& n = nodes_[static_cast<size_t>(id)];
-    const auto& m = at(id);
-    for (const auto& parent : m.down_revisions) {
-      if (parent == m.revision) {
-        ds.push_back({m.path, m.line_of("down_revision"), severity::error,
+    const migration_links l = links(id);
+    l.down_revisions.for_each([&](std::string_view parent) {
+      if (parent == l.revision) {
+        ds.push_back({at(id).path, at(id).line_of("down_revision"), severity::error,
                       "revision " + quoted(parent) + " lists itself as its down_revision"});
-        continue;
+        return;
       }
       node_id p = find(parent);
       if (p < 0) {
-        ds.push_back({m.path, m.line_of("down_revision"), severity::error,
-                      "revision " + quoted(parent) + " referenced from " + quoted(m.revision) +
+        ds.push_back({at(id).path, at(id).line_of("down_revision"), severity::error,
+                      "revision " + quoted(parent) + " referenced from " + quoted(l.revision) +
                           " is not present"});
-        continue;
+        return;
       }
       n.parents.push_back(p);
-    }
-    for (const auto& dep : m.depends_on) {
+    });
+    l.depends_on.for_each([&](std::string_view dep) {
       node_id d = find(dep);
       if (d < 0) d = find_label(dep);
       if (d == id) {
-        ds.push_back({m.path, m.line_of("depends_on"), severity::error,
+        ds.push_back({at(id).path, at(id).line_of("depends_on"), severity::error,
                       "revision " + quoted(dep) + " depends on itself"});
-        continue;
+        return;
       }
       if (d < 0) {
         ds.push_back(
-            {m.path, m.line_of("depends_on"), severity::error,
-             "dependency " + quoted(dep) + " of " + quoted(m.revision) + " is not present"});
-        continue;
+            {at(id).path, at(id).line_of("depends_on"), severity::error,
+             "dependency " + quoted(dep) + " of " + quoted(l.revision) + " is not present"});
+        return;
       }
       n.dependencies.push_back(d);
-    }
+    });
   }
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
     for (node_id p : nodes_[static_cast<size_t>(id)].parents)
@@ -332,7 +331,7 @@ void revision_graph::spread_labels() {
   // plain ancestors until a branch point (counting dependents, as Alembic's
   // "real" branch point does) or a merge point, which belong to several lines.
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
-    const auto& own = at(id).branch_labels;
+    const id_list own = links(id).branch_labels;
     if (own.empty()) continue;
     std::vector<node_id> covered;
     auto up = closure_up({id}, edge_kind::versioned);
@@ -346,7 +345,7 @@ void revision_graph::spread_labels() {
     }
     for (node_id n : covered) {
       auto& labels = nodes_[static_cast<size_t>(n)].labels;
-      labels.insert(labels.end(), own.begin(), own.end());
+      own.for_each([&](std::string_view label) { labels.emplace_back(label); });
     }
   }
   for (auto& n : nodes_) {

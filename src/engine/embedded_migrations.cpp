@@ -1,6 +1,7 @@
 #include "embedded_migrations.hpp"
 
 #include <cstdlib>
+#include <functional>
 
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/text.hpp"
@@ -89,6 +90,27 @@ migration migration_from_header(const embedded_file& file) {
   return m;
 }
 
+namespace {
+
+// The test suite sets this for every runner it starts: each header must give
+// exactly what parsing its file gives.
+void check_headers(const embedded_catalog& catalog, std::vector<diagnostic>& diagnostics,
+                   const std::function<const migration&(size_t)>& made) {
+  const char* check = std::getenv("MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS");
+  if (!check || !*check) return;
+  for (size_t i = 0; i < catalog.count; ++i) {
+    std::vector<diagnostic> ignored;
+    const embedded_file& f = catalog.files[i];
+    if (!same_migration(made(i), parse_migration(f.path, f.text(), ignored)) ||
+        embedded_checksum(f) != migration_checksum(f.text()))
+      diagnostics.push_back({catalog.files[i].path, 1, severity::error,
+                             "internal error: the header embedded at build time differs from "
+                             "parsing the embedded file"});
+  }
+}
+
+}  // namespace
+
 std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
                                            std::vector<diagnostic>& diagnostics) {
   std::vector<migration> out;
@@ -100,20 +122,30 @@ std::vector<migration> embedded_migrations(const embedded_catalog& catalog,
     else
       out.push_back(parse_migration(f.path, f.text(), diagnostics));
   }
-  // The test suite sets this for every runner it starts: each header must give
-  // exactly what parsing its file gives.
-  if (const char* check = std::getenv("MIGRATION_TOOLS_CHECK_EMBEDDED_HEADERS"); check && *check) {
-    for (size_t i = 0; i < catalog.count; ++i) {
-      std::vector<diagnostic> ignored;
-      const embedded_file& f = catalog.files[i];
-      if (!same_migration(out[i], parse_migration(f.path, f.text(), ignored)) ||
-          embedded_checksum(f) != migration_checksum(f.text()))
-        diagnostics.push_back({catalog.files[i].path, 1, severity::error,
-                               "internal error: the header embedded at build time differs from "
-                               "parsing the embedded file"});
-    }
-  }
+  check_headers(catalog, diagnostics, [&](size_t i) -> const migration& { return out[i]; });
   return out;
+}
+
+embedded_migration_source::embedded_migration_source(const embedded_catalog& catalog,
+                                                     std::vector<diagnostic>& diagnostics)
+    : files_(catalog.files), count_(catalog.count), made_(catalog.count) {
+  for (size_t i = 0; i < count_; ++i)
+    if (!header_matches(files_[i]))
+      made_[i] = std::make_unique<migration>(
+          parse_migration(files_[i].path, files_[i].text(), diagnostics));
+  check_headers(catalog, diagnostics, [&](size_t i) -> const migration& { return at(i); });
+}
+
+migration_links embedded_migration_source::links(size_t index) const {
+  if (made_[index] || !header_matches(files_[index])) return links_of(at(index));
+  const embedded_header& h = *files_[index].header;
+  return {h.revision, id_list(h.down_revisions), id_list(h.branch_labels), id_list(h.depends_on)};
+}
+
+const migration& embedded_migration_source::at(size_t index) const {
+  auto& made = made_[index];
+  if (!made) made = std::make_unique<migration>(migration_from_header(files_[index]));
+  return *made;
 }
 
 }  // namespace migration_tools::engine

@@ -1,13 +1,33 @@
 // The migrations of a runner, from the files embedded in it.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/migration_source.hpp"
 #include "migration_tools/embedded.hpp"
 
 namespace migration_tools::engine {
+
+// The runner's migrations for its graph: the links come from the embedded
+// headers without copying them, and a migration is made from its header only
+// when a command reads it. A file whose header does not match its bytes is
+// parsed at once (its problems go to `diagnostics`).
+class embedded_migration_source final : public migration_source {
+ public:
+  embedded_migration_source(const embedded_catalog& catalog, std::vector<diagnostic>& diagnostics);
+  std::size_t size() const override { return count_; }
+  migration_links links(std::size_t index) const override;
+  const migration& at(std::size_t index) const override;
+
+ private:
+  const embedded_file* files_;
+  std::size_t count_;
+  // Made on first use; from the start for a file parsed again.
+  mutable std::vector<std::unique_ptr<migration>> made_;
+};
 
 // Each file's migration as the scanner parsed it at build time (its embedded
 // header), so that starting a runner costs no parsing; a file whose header

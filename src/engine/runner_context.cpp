@@ -18,10 +18,10 @@ runner_context::runner_context(const runner_config& config, const embedded_catal
                                global_options options)
     : config_(config), catalog_(catalog), options_(std::move(options)) {
   std::vector<diagnostic> ds;
-  std::vector<migration> ms = embedded_migrations(catalog, ds);
+  auto source = std::make_unique<embedded_migration_source>(catalog, ds);
   if (has_errors(ds)) throw migration_file_error(std::move(ds));
   // A valid graph keeps the migrations in the order given: node i is file i.
-  graph_ = revision_graph::build_or_throw(std::move(ms));
+  graph_ = revision_graph::build_or_throw(std::move(source));
 
   if (options_.color == "always") {
     color_ = true;

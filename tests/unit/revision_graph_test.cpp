@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -50,7 +51,7 @@ TEST_CASE("A linear chain has one base, one head and parents before children", "
 
 TEST_CASE("An empty set of migrations gives an empty graph without errors", "[unit][graph]") {
   std::vector<diagnostic> ds;
-  auto g = revision_graph::build({}, ds);
+  auto g = revision_graph::build(std::vector<migration>{}, ds);
   CHECK(ds.empty());
   CHECK(g.empty());
   CHECK(g.heads().empty());
@@ -72,6 +73,92 @@ TEST_CASE("The graph is move-only and keeps its lookups valid after a move", "[u
   CHECK(g3.find("a") == 0);
   CHECK(g3.find("b") == 1);
   CHECK(g3.find_label("alpha") == 0);
+}
+
+namespace {
+
+// A source in the form embedded headers give, counting the migrations it is
+// asked to make.
+class counting_source final : public migration_source {
+ public:
+  struct header {
+    std::string revision, down_revisions, branch_labels, depends_on;
+  };
+  explicit counting_source(std::vector<header> headers) : headers_(std::move(headers)) {
+    made_.resize(headers_.size());
+  }
+  size_t size() const override { return headers_.size(); }
+  migration_links links(size_t i) const override {
+    const header& h = headers_[i];
+    return {h.revision, id_list(std::string_view(h.down_revisions)),
+            id_list(std::string_view(h.branch_labels)), id_list(std::string_view(h.depends_on))};
+  }
+  const migration& at(size_t i) const override {
+    if (!made_[i]) {
+      ++made_count;
+      made_[i] = std::make_unique<migration>();
+      made_[i]->path = "migrations/" + headers_[i].revision + ".sql";
+      made_[i]->revision = headers_[i].revision;
+    }
+    return *made_[i];
+  }
+  mutable int made_count = 0;
+
+ private:
+  std::vector<header> headers_;
+  mutable std::vector<std::unique_ptr<migration>> made_;
+};
+
+}  // namespace
+
+TEST_CASE("Building a graph reads only the links: a migration is made when it is asked for",
+          "[unit][graph]") {
+  // 1,000 revisions in two labelled branches joined by a merge, one with a
+  // dependency: what `heads` reads at start-up, made lazily.
+  std::vector<counting_source::header> headers;
+  headers.push_back({"r0", "", "", ""});
+  for (int i = 1; i < 500; ++i)
+    headers.push_back({"a" + std::to_string(i), i == 1 ? "r0" : "a" + std::to_string(i - 1),
+                       i == 1 ? "left" : "", ""});
+  for (int i = 1; i < 500; ++i)
+    headers.push_back({"b" + std::to_string(i), i == 1 ? "r0" : "b" + std::to_string(i - 1),
+                       i == 1 ? "right" : "", i == 7 ? "a3 left" : ""});
+  headers.push_back({"m", "a499 b499", "", ""});
+  auto owned = std::make_unique<counting_source>(headers);
+  const counting_source& source = *owned;
+  auto g = revision_graph::build_or_throw(std::move(owned));
+  REQUIRE(g.size() == 1000);
+  CHECK(source.made_count == 0);
+  REQUIRE(g.heads().size() == 1);
+  CHECK(g.find("m") == g.heads().front());
+  CHECK(g.parents(g.find("m")).size() == 2);
+  CHECK(g.find_label("right") == g.find("b1"));
+  CHECK(g.branch_labels_of(g.find("b5")) == std::vector<std::string>{"right"});
+  CHECK(g.dependencies(g.find("b7")) == std::vector<node_id>{g.find("a3")});
+  CHECK(source.made_count == 0);
+  // The one migration a command prints is made once, and stays where it is.
+  const migration& head = g.at(g.heads().front());
+  CHECK(head.revision == "m");
+  CHECK(&g.at(g.heads().front()) == &head);
+  CHECK(g.revision(g.heads().front()) == "m");
+  CHECK(source.made_count == 1);
+}
+
+TEST_CASE("A graph from a lazy source reports problems at the files, as one from parsed files",
+          "[unit][graph]") {
+  std::vector<counting_source::header> headers = {
+      {"a", "", "x", ""}, {"b", "a", "", "nowhere"}, {"a", "", "", ""}, {"c", "b", "x", ""}};
+  std::vector<diagnostic> ds;
+  auto g = revision_graph::build(std::make_unique<counting_source>(headers), ds);
+  CHECK(g.empty());
+  std::vector<std::string> messages;
+  for (const auto& d : ds) messages.push_back(d.file + ": " + d.message);
+  CHECK(messages == std::vector<std::string>{
+                        "migrations/a.sql: duplicate revision 'a' (also defined at "
+                        "migrations/a.sql:1)",
+                        "migrations/c.sql: branch label 'x' is already used by revision 'a' "
+                        "(migrations/a.sql:1)",
+                        "migrations/b.sql: dependency 'nowhere' of 'b' is not present"});
 }
 
 TEST_CASE("A revision defined twice is an error at the second file", "[unit][graph]") {

@@ -2,12 +2,14 @@
 // depends_on edges to dependencies. Built once, validated, then read-only.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/migration_source.hpp"
 
 namespace migration_tools {
 
@@ -21,7 +23,7 @@ enum class edge_kind { versioned, all };
 class revision_graph {
  public:
   revision_graph() = default;
-  // Move-only: the lookup maps hold views into the nodes' strings.
+  // Move-only: the lookup maps hold views into the source's strings.
   revision_graph(revision_graph&&) = default;
   revision_graph& operator=(revision_graph&&) = default;
   revision_graph(const revision_graph&) = delete;
@@ -33,12 +35,18 @@ class revision_graph {
   // migrations in the order given: node i is migrations[i].
   static revision_graph build(std::vector<migration> migrations,
                               std::vector<diagnostic>& diagnostics);
+  // The same from a source that makes each migration only when at() asks for
+  // it (migration_source.hpp): node i is the source's migration i.
+  static revision_graph build(std::unique_ptr<const migration_source> source,
+                              std::vector<diagnostic>& diagnostics);
   // Builds or throws migration_file_error.
   static revision_graph build_or_throw(std::vector<migration> migrations);
+  static revision_graph build_or_throw(std::unique_ptr<const migration_source> source);
 
   size_t size() const { return nodes_.size(); }
   bool empty() const { return nodes_.empty(); }
-  const migration& at(node_id id) const { return migrations_[static_cast<size_t>(id)]; }
+  // The whole migration (made on first use when the source is lazy).
+  const migration& at(node_id id) const { return source_->at(static_cast<size_t>(id)); }
   const std::string& revision(node_id id) const { return at(id).revision; }
 
   // -1 when absent. Exact revision id only.
@@ -90,21 +98,21 @@ class revision_graph {
   bool on_branch(node_id id, std::string_view label) const;
 
  private:
-  // The edges of node i; its migration is migrations_[i]. Kept apart so that
-  // building takes the migrations as they come, without moving each one.
+  // The edges of node i, whose migration is the source's migration i.
   struct node_data {
     std::vector<node_id> parents, children, dependencies, dependents;
     std::vector<std::string> labels;  // branch labels in effect
     int topo_index = -1;
   };
   const node_data& node(node_id id) const { return nodes_[static_cast<size_t>(id)]; }
+  migration_links links(node_id id) const { return source_->links(static_cast<size_t>(id)); }
   void link(std::vector<diagnostic>& ds);
   bool find_cycles(bool with_dependencies, std::vector<diagnostic>& ds) const;
   void compute_order();
   void normalise_dependencies();
   void spread_labels();
 
-  std::vector<migration> migrations_;
+  std::unique_ptr<const migration_source> source_;
   std::vector<node_data> nodes_;
   std::unordered_map<std::string_view, node_id> by_revision_;
   std::unordered_map<std::string_view, node_id> by_label_;
