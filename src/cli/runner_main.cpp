@@ -3,8 +3,8 @@
 // (runner_front.cpp, runner_online.cpp), so it names no libpqxx symbol.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
-#include <future>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 #include "../engine/stale_runner.hpp"
@@ -109,15 +109,13 @@ bool surely_checks_sources_here(int argc, char** argv) {
 int run_runner_as(const runner_config& config, const embedded_catalog& catalog, int argc,
                   char** argv, const runner_mode& mode) {
   // A runner older than its sources must not change the database. Finding
-  // out takes a stat of every source file, which runs on a thread of its own
-  // while the runner parses its command line and builds its graph: at 1,000
-  // migrations the walk is the longest part of a `heads`, and parsing the
-  // command line takes a millisecond of it (bench/README.md, start-up).
-  std::future<std::vector<stale_file>> stale_files;
-  auto check_sources = [&] {
-    stale_files = std::async(std::launch::async, [&] { return find_stale_files(config, catalog); });
-  };
-  if (surely_checks_sources_here(argc, argv)) check_sources();
+  // out takes a stat of every source file, which starts on a thread of its
+  // own while this one parses the command line and builds the graph, and
+  // ends on both (stale_check): at 1,000 migrations the stats are the longest
+  // part of a `heads`, and parsing the command line takes a millisecond of
+  // it (bench/README.md, start-up).
+  std::optional<stale_check> sources;
+  if (surely_checks_sources_here(argc, argv)) sources.emplace(config, catalog);
 
   CLI::App app{std::string("Database migrations of '") + config.name + "' (MigrationTools)",
                config.name};
@@ -306,10 +304,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
         c.revisions = {env_or("MIGRATE_TARGET", "heads")};
     }
     const bool check_stale = c.name != "dev-db" && c.name != "config";
-    if (check_stale && !stale_files.valid()) check_sources();
+    if (check_stale && !sources) sources.emplace(config, catalog);
     runner_context ctx(config, catalog, g);
     if (check_stale) {
-      auto stale = stale_files.get();
+      auto stale = sources->result();
       if (!stale.empty()) {
         std::string message = "the runner is stale: " + stale_sources(config, stale) +
                               " changed since it was built:" + describe_stale_files(stale) +

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -36,26 +38,42 @@ long long ctime_ns(const struct stat& st) {
   return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
+// A file to compare: the directory it is in, open until the check ends, and
+// its display path, whose last `name_size` bytes are its name there.
+struct candidate {
+  class source_walk* walk;
+  int dir_fd;
+  std::string display;
+  size_t name_size;
+};
+
 // Every start of a runner compares its sources with what it embeds, so the
 // walk uses the directory descriptors directly (openat, fstatat) instead of
 // std::filesystem, which builds a path object for every entry: at 10,000
-// migrations that was a third of a `heads`.
+// migrations that was a third of a `heads`. Listing the directories and
+// comparing the files are apart, so that two threads can compare.
 class source_walk {
  public:
   // `files`: what the runner embeds from the walked directory; `sql_only`
   // for the declared schema, whose files are *.sql only.
   source_walk(const runner_config& config, const embedded_file* files, size_t count, bool sql_only)
-      : config_(config), files_(files), count_(count), sql_only_(sql_only), seen_(count, false) {
+      : config_(config), files_(files), count_(count), sql_only_(sql_only), seen_(count, 0) {
     embedded_.reserve(count);
     for (size_t i = 0; i < count; ++i) embedded_.emplace(files[i].path, i);
+  }
+  source_walk(const source_walk&) = delete;
+  source_walk& operator=(const source_walk&) = delete;
+  ~source_walk() {
+    for (DIR* dir : open_) ::closedir(dir);
   }
 
   // Like the scanner's glob: regular files (or links to them) named *.sql or
   // *.cpp, in subdirectories too, links to directories included; a
-  // directory already walked (a link cycle) is not walked again.
+  // directory already walked (a link cycle) is not walked again. The files
+  // found go to `out`; their directories stay open until the walk ends.
   // `display` is the directory's display path with a trailing '/'; it is
   // extended in place for each entry rather than copied.
-  void walk(int dir_fd, std::string& display) {
+  void list(int dir_fd, std::string& display, std::vector<candidate>& out) {
     struct stat self {};
     if (::fstat(dir_fd, &self) != 0 || !walked_.insert({self.st_dev, self.st_ino}).second) {
       ::close(dir_fd);
@@ -66,6 +84,7 @@ class source_walk {
       ::close(dir_fd);
       return;
     }
+    open_.push_back(dir);
     size_t prefix = display.size();
     while (const dirent* entry = ::readdir(dir)) {
       std::string_view name = entry->d_name;
@@ -83,54 +102,56 @@ class source_walk {
       if (type == DT_DIR) {
         int sub = ::openat(dir_fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         display += '/';
-        if (sub >= 0) walk(sub, display);
+        if (sub >= 0) list(sub, display, out);
         continue;
       }
       if ((type != DT_REG && type != DT_LNK) || !is_migration_path(name)) continue;
       if (sql_only_ && kind_of_path(name) != migration_kind::sql) continue;
-      if (::fstatat(dir_fd, entry->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode)) continue;
-      compare(display, ctime_ns(st));
+      out.push_back({this, dir_fd, display, name.size()});
     }
     display.resize(prefix);
-    ::closedir(dir);
   }
 
-  std::vector<stale_file> result() {
+  // One listed file against its embedded copy; what differs goes to `out`.
+  // Two threads may compare files of one walk at once.
+  void compare(const candidate& c, std::vector<stale_file>& out) {
+    struct stat st {};
+    const char* name = c.display.c_str() + (c.display.size() - c.name_size);
+    if (::fstatat(c.dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+    auto found = embedded_.find(c.display);
+    if (found == embedded_.end()) {
+      // The same file under a second path (a linked folder): the scanner
+      // embedded it once, under its first path.
+      if (!is_embedded_elsewhere(c.display)) out.push_back({c.display, "added"});
+      return;
+    }
+    seen_[found->second] = 1;  // one byte per file: no two threads share one
+    const embedded_file& f = files_[found->second];
+    // Fast path: untouched since the build. Otherwise compare the bytes, so
+    // that a file that was only touched (or chmod-ed) does not count as edited.
+    if (ctime_ns(st) == f.changed_ns) return;
+    try {
+      if (read_file(absolute_path(c.display, config_.source_root)) == f.text()) return;
+    } catch (const std::exception&) {
+    }
+    out.push_back({c.display, "edited"});
+  }
+
+  // After every compare: the embedded files that were not found.
+  void removed(std::vector<stale_file>& out) const {
     for (size_t i = 0; i < seen_.size(); ++i) {
       std::string path = files_[i].path;
       struct stat st {};
       if (!seen_[i] && ::stat(absolute_path(path, config_.source_root).c_str(), &st) != 0)
-        out_.push_back({path, "removed"});
+        out.push_back({path, "removed"});
     }
-    std::sort(out_.begin(), out_.end(),
-              [](const stale_file& a, const stale_file& b) { return a.path < b.path; });
-    return std::move(out_);
   }
 
  private:
-  void compare(const std::string& display, long long changed_ns) {
-    auto found = embedded_.find(display);
-    if (found == embedded_.end()) {
-      // The same file under a second path (a linked folder): the scanner
-      // embedded it once, under its first path.
-      if (!is_embedded_elsewhere(display)) out_.push_back({display, "added"});
-      return;
-    }
-    seen_[found->second] = true;
-    const embedded_file& f = files_[found->second];
-    // Fast path: untouched since the build. Otherwise compare the bytes, so
-    // that a file that was only touched (or chmod-ed) does not count as edited.
-    if (changed_ns == f.changed_ns) return;
-    try {
-      if (read_file(absolute_path(display, config_.source_root)) == f.text()) return;
-    } catch (const std::exception&) {
-    }
-    out_.push_back({display, "edited"});
-  }
-
   bool is_embedded_elsewhere(const std::string& display) {
     std::string real = real_path(absolute_path(display, config_.source_root));
     if (real.empty()) return false;
+    std::lock_guard<std::mutex> lock(real_paths_mutex_);
     if (real_paths_.empty())
       for (size_t i = 0; i < count_; ++i)
         real_paths_.insert(real_path(absolute_path(files_[i].path, config_.source_root)));
@@ -157,47 +178,20 @@ class source_walk {
   size_t count_;
   bool sql_only_;
   std::unordered_set<std::pair<dev_t, ino_t>, dev_ino_hash> walked_;
+  std::mutex real_paths_mutex_;
   std::unordered_set<std::string> real_paths_;
   std::unordered_map<std::string_view, size_t> embedded_;
-  std::vector<bool> seen_;
-  std::vector<stale_file> out_;
+  std::vector<char> seen_;
+  std::vector<DIR*> open_;
 };
 
-}  // namespace
-
-namespace {
-
-std::vector<stale_file> walk_directory(const runner_config& config, const char* directory,
-                                       const embedded_file* files, size_t count, bool sql_only) {
+void list_directory(const runner_config& config, const char* directory, source_walk& walk,
+                    std::vector<candidate>& out) {
   int fd = ::open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return {};
+  if (fd < 0) return;
   std::string display = display_path(directory, config.source_root) + "/";
-  source_walk walk(config, files, count, sql_only);
-  walk.walk(fd, display);
-  return walk.result();
+  walk.list(fd, display, out);
 }
-
-}  // namespace
-
-std::vector<stale_file> find_stale_files(const runner_config& config,
-                                         const embedded_catalog& catalog) {
-  auto out = walk_directory(config, config.migrations_dir, catalog.files, catalog.count, false);
-  // The declared schema, when the runner has one.
-  if (config.schema_dir && *config.schema_dir) {
-    auto schema =
-        walk_directory(config, config.schema_dir, catalog.schema_files, catalog.schema_count, true);
-    out.insert(out.end(), schema.begin(), schema.end());
-  }
-  return out;
-}
-
-std::string describe_stale_files(const std::vector<stale_file>& files) {
-  std::string out;
-  for (const auto& f : files) out += "\n  " + std::string(f.change) + ": " + f.path;
-  return out;
-}
-
-namespace {
 
 // The display-path prefix of the declared schema's files, or "" without one.
 std::string schema_prefix(const runner_config& config) {
@@ -207,6 +201,78 @@ std::string schema_prefix(const runner_config& config) {
 }
 
 }  // namespace
+
+struct stale_check::state {
+  explicit state(const runner_config& config, const embedded_catalog& catalog)
+      : config(config),
+        migrations(config, catalog.files, catalog.count, false),
+        schema(config, catalog.schema_files, catalog.schema_count, true) {}
+  const runner_config& config;
+  source_walk migrations, schema;
+  std::vector<candidate> candidates;
+  std::atomic<size_t> next{0};
+
+  // Compares listed files until none is left; called by both threads.
+  std::vector<stale_file> compare_listed() {
+    std::vector<stale_file> out;
+    for (size_t i; (i = next.fetch_add(1)) < candidates.size();)
+      candidates[i].walk->compare(candidates[i], out);
+    return out;
+  }
+};
+
+stale_check::stale_check(const runner_config& config, const embedded_catalog& catalog)
+    : state_(std::make_unique<state>(config, catalog)) {
+  listed_ = listed_promise_.get_future();
+  thread_ = std::async(std::launch::async, [this] {
+    const runner_config& config = state_->config;
+    try {
+      list_directory(config, config.migrations_dir, state_->migrations, state_->candidates);
+      // The declared schema, when the runner has one.
+      if (config.schema_dir && *config.schema_dir)
+        list_directory(config, config.schema_dir, state_->schema, state_->candidates);
+    } catch (...) {
+      listed_promise_.set_exception(std::current_exception());
+      throw;
+    }
+    listed_promise_.set_value();
+    return state_->compare_listed();
+  });
+}
+
+stale_check::~stale_check() {
+  if (thread_.valid()) thread_.wait();
+}
+
+std::vector<stale_file> stale_check::result() {
+  listed_.get();
+  std::vector<stale_file> out = state_->compare_listed();
+  std::vector<stale_file> theirs = thread_.get();
+  out.insert(out.end(), theirs.begin(), theirs.end());
+  state_->migrations.removed(out);
+  state_->schema.removed(out);
+  // The migrations first, then the declared schema; each by path.
+  std::string schema = schema_prefix(state_->config);
+  auto in_schema = [&](const stale_file& f) {
+    return !schema.empty() && starts_with(f.path, schema);
+  };
+  std::sort(out.begin(), out.end(), [&](const stale_file& a, const stale_file& b) {
+    return std::make_pair(in_schema(a), std::string_view(a.path)) <
+           std::make_pair(in_schema(b), std::string_view(b.path));
+  });
+  return out;
+}
+
+std::vector<stale_file> find_stale_files(const runner_config& config,
+                                         const embedded_catalog& catalog) {
+  return stale_check(config, catalog).result();
+}
+
+std::string describe_stale_files(const std::vector<stale_file>& files) {
+  std::string out;
+  for (const auto& f : files) out += "\n  " + std::string(f.change) + ": " + f.path;
+  return out;
+}
 
 std::string stale_sources(const runner_config& config, const std::vector<stale_file>& files) {
   std::string prefix = schema_prefix(config);

@@ -2,6 +2,8 @@
 // the ones it embeds: a file was added, removed or edited since it was built.
 #pragma once
 
+#include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,31 @@ struct stale_file {
   const char* change;  // "added", "removed" or "edited"
 };
 
-// Empty when the runner matches its sources, or when the source directory is
-// not there (a runner deployed without its source tree).
+// The comparison of a runner's sources with what it embeds, started at
+// construction on a thread of its own: the thread lists the directories, then
+// compares the files (a stat each). result() compares what is left from the
+// calling thread too, so that a command that has built its graph helps
+// rather than waits: at 1,000 migrations the stats are the longest part of a
+// `heads` (bench/README.md, start-up).
+class stale_check {
+ public:
+  stale_check(const runner_config& config, const embedded_catalog& catalog);
+  stale_check(const stale_check&) = delete;
+  stale_check& operator=(const stale_check&) = delete;
+  ~stale_check();  // waits for the thread
+  // Empty when the runner matches its sources, or when the source directory
+  // is not there (a runner deployed without its source tree). Once only.
+  std::vector<stale_file> result();
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+  std::promise<void> listed_promise_;
+  std::future<void> listed_;
+  std::future<std::vector<stale_file>> thread_;
+};
+
+// stale_check(config, catalog).result().
 std::vector<stale_file> find_stale_files(const runner_config& config,
                                          const embedded_catalog& catalog);
 
