@@ -114,14 +114,18 @@ void revision_graph::link(std::vector<diagnostic>& ds) {
              "dependency " + quoted(dep) + " of " + quoted(l.revision) + " is not present"});
         return;
       }
-      n.dependencies.push_back(d);
+      if (dependencies_.empty()) dependencies_.resize(nodes_.size());
+      dependencies_[static_cast<size_t>(id)].push_back(d);
     });
   }
   for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
     for (node_id p : nodes_[static_cast<size_t>(id)].parents)
       nodes_[static_cast<size_t>(p)].children.push_back(id);
-    for (node_id d : nodes_[static_cast<size_t>(id)].dependencies)
-      nodes_[static_cast<size_t>(d)].dependents.push_back(id);
+  }
+  if (!dependencies_.empty()) dependents_.resize(nodes_.size());
+  for (node_id id = 0; id < static_cast<node_id>(dependencies_.size()); ++id) {
+    for (node_id d : dependencies_[static_cast<size_t>(id)])
+      dependents_[static_cast<size_t>(d)].push_back(id);
   }
 }
 
@@ -137,10 +141,10 @@ bool revision_graph::find_cycles(bool with_dependencies, std::vector<diagnostic>
     size_t next;
   };
   auto edges = [&](node_id id, size_t i) -> node_id {
-    const auto& n = node(id);
-    if (i < n.parents.size()) return n.parents[i];
-    i -= n.parents.size();
-    if (with_dependencies && i < n.dependencies.size()) return n.dependencies[i];
+    const auto& parents = node(id).parents;
+    if (i < parents.size()) return parents[i];
+    i -= parents.size();
+    if (with_dependencies && i < dependencies(id).size()) return dependencies(id)[i];
     return -1;
   };
   for (node_id root = 0; root < static_cast<node_id>(nodes_.size()); ++root) {
@@ -186,24 +190,24 @@ bool revision_graph::find_cycles(bool with_dependencies, std::vector<diagnostic>
 void revision_graph::normalise_dependencies() {
   // A dependency that an ancestor already implies adds nothing: drop it so that
   // version rows and heads follow Alembic's normalised view.
-  for (node_id id = 0; id < static_cast<node_id>(nodes_.size()); ++id) {
-    auto& n = nodes_[static_cast<size_t>(id)];
-    if (n.dependencies.empty()) continue;
+  for (node_id id = 0; id < static_cast<node_id>(dependencies_.size()); ++id) {
+    auto& own = dependencies_[static_cast<size_t>(id)];
+    if (own.empty()) continue;
     std::vector<node_id> kept;
-    for (node_id d : n.dependencies) {
-      std::vector<node_id> others = n.parents;
-      for (node_id e : n.dependencies)
+    for (node_id d : own) {
+      std::vector<node_id> others = parents(id);
+      for (node_id e : own)
         if (e != d) others.push_back(e);
       auto mask = closure_down(others);
       if (!mask[static_cast<size_t>(d)]) kept.push_back(d);
     }
-    if (kept.size() != n.dependencies.size()) {
-      for (node_id d : n.dependencies) {
+    if (kept.size() != own.size()) {
+      for (node_id d : own) {
         if (std::find(kept.begin(), kept.end(), d) != kept.end()) continue;
-        auto& deps = nodes_[static_cast<size_t>(d)].dependents;
+        auto& deps = dependents_[static_cast<size_t>(d)];
         deps.erase(std::remove(deps.begin(), deps.end(), id), deps.end());
       }
-      n.dependencies = std::move(kept);
+      own = std::move(kept);
     }
   }
 }
@@ -222,13 +226,14 @@ void revision_graph::compute_order() {
     done[static_cast<size_t>(root)] = 1;
     while (!stack.empty()) {
       frame& f = stack.back();
-      const auto& n = node(f.id);
+      const auto& deps = dependencies(f.id);
+      const auto& parents = node(f.id).parents;
       size_t i = f.next++;
       node_id next = -1;
-      if (i < n.dependencies.size()) {
-        next = n.dependencies[i];
-      } else if (i - n.dependencies.size() < n.parents.size()) {
-        next = n.parents[i - n.dependencies.size()];
+      if (i < deps.size()) {
+        next = deps[i];
+      } else if (i - deps.size() < parents.size()) {
+        next = parents[i - deps.size()];
       } else {
         nodes_[static_cast<size_t>(f.id)].topo_index = static_cast<int>(topo_.size());
         topo_.push_back(f.id);
@@ -343,14 +348,15 @@ void revision_graph::spread_labels() {
       covered.push_back(p);
       n = p;
     }
+    if (labels_.empty()) labels_.resize(nodes_.size());
     for (node_id n : covered) {
-      auto& labels = nodes_[static_cast<size_t>(n)].labels;
+      auto& labels = labels_[static_cast<size_t>(n)];
       own.for_each([&](std::string_view label) { labels.emplace_back(label); });
     }
   }
-  for (auto& n : nodes_) {
-    std::sort(n.labels.begin(), n.labels.end());
-    n.labels.erase(std::unique(n.labels.begin(), n.labels.end()), n.labels.end());
+  for (auto& labels : labels_) {
+    std::sort(labels.begin(), labels.end());
+    labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   }
 }
 

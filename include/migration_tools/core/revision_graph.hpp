@@ -57,8 +57,12 @@ class revision_graph {
   const std::vector<node_id>& parents(node_id id) const { return node(id).parents; }
   const std::vector<node_id>& children(node_id id) const { return node(id).children; }
   // depends_on after normalisation: dependencies implied by an ancestor are dropped.
-  const std::vector<node_id>& dependencies(node_id id) const { return node(id).dependencies; }
-  const std::vector<node_id>& dependents(node_id id) const { return node(id).dependents; }
+  const std::vector<node_id>& dependencies(node_id id) const {
+    return dependencies_.empty() ? no_nodes_ : dependencies_[static_cast<size_t>(id)];
+  }
+  const std::vector<node_id>& dependents(node_id id) const {
+    return dependents_.empty() ? no_nodes_ : dependents_[static_cast<size_t>(id)];
+  }
 
   // Revisions that are no one's parent, in file order.
   const std::vector<node_id>& heads() const { return heads_; }
@@ -94,16 +98,24 @@ class revision_graph {
   // Branch labels in effect on a node, sorted: a label names the revision
   // carrying it, its descendants, and its ancestors back to the nearest
   // branch or merge point (Alembic's semantics).
-  const std::vector<std::string>& branch_labels_of(node_id id) const { return node(id).labels; }
+  const std::vector<std::string>& branch_labels_of(node_id id) const {
+    return labels_.empty() ? no_labels_ : labels_[static_cast<size_t>(id)];
+  }
   bool on_branch(node_id id, std::string_view label) const;
 
  private:
   // The edges of node i, whose migration is the source's migration i.
   struct node_data {
-    std::vector<node_id> parents, children, dependencies, dependents;
-    std::vector<std::string> labels;  // branch labels in effect
+    std::vector<node_id> parents, children;
     int topo_index = -1;
   };
+  // Per node too, but only in a graph that has any: most have no depends_on
+  // and no branch label, and a vector for each per node was half of the
+  // memory of the graph.
+  std::vector<std::vector<node_id>> dependencies_, dependents_;
+  std::vector<std::vector<std::string>> labels_;  // branch labels in effect
+  inline static const std::vector<node_id> no_nodes_{};
+  inline static const std::vector<std::string> no_labels_{};
   const node_data& node(node_id id) const { return nodes_[static_cast<size_t>(id)]; }
   migration_links links(node_id id) const { return source_->links(static_cast<size_t>(id)); }
   void link(std::vector<diagnostic>& ds);
