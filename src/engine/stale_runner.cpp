@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <exception>
+#include <system_error>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,8 +31,9 @@ std::string display_path(const std::string& absolute, const std::string& root) {
   return absolute;
 }
 
-std::string absolute_path(const std::string& display, const std::string& root) {
-  return !display.empty() && display.front() == '/' ? display : root + "/" + display;
+std::string absolute_path(std::string_view display, const std::string& root) {
+  return !display.empty() && display.front() == '/' ? std::string(display)
+                                                    : root + "/" + std::string(display);
 }
 
 // The status change time: an edit that sets the modification time back (touch
@@ -38,13 +42,23 @@ long long ctime_ns(const struct stat& st) {
   return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
-// A file to compare: the directory it is in, open until the check ends, and
-// its display path, whose last `name_size` bytes are its name there.
-struct candidate {
-  class source_walk* walk;
-  int dir_fd;
-  std::string display;
-  size_t name_size;
+// The files a listing found, compactly: a string each was a tenth of the
+// page faults of a `heads` at 1,000 migrations.
+struct listing {
+  struct file {
+    class source_walk* walk;
+    int dir_fd;          // its directory, open until the check ends
+    unsigned path_at;    // its display path in `paths`
+    unsigned path_size;  // the last bytes of which are its name there
+    unsigned name_size;
+  };
+  std::string paths;  // the display paths, each followed by '\0'
+  std::vector<file> files;
+
+  std::string_view path(const file& f) const { return {paths.data() + f.path_at, f.path_size}; }
+  const char* name(const file& f) const {
+    return paths.data() + f.path_at + (f.path_size - f.name_size);
+  }
 };
 
 // Every start of a runner compares its sources with what it embeds, so the
@@ -56,8 +70,10 @@ class source_walk {
  public:
   // `files`: what the runner embeds from the walked directory; `sql_only`
   // for the declared schema, whose files are *.sql only.
-  source_walk(const runner_config& config, const embedded_file* files, size_t count, bool sql_only)
-      : config_(config), files_(files), count_(count), sql_only_(sql_only), seen_(count, 0) {
+  // `root`: the project's source directory, which display paths are
+  // relative to.
+  source_walk(const std::string& root, const embedded_file* files, size_t count, bool sql_only)
+      : root_(root), files_(files), count_(count), sql_only_(sql_only), seen_(count, 0) {
     embedded_.reserve(count);
     for (size_t i = 0; i < count; ++i) embedded_.emplace(files[i].path, i);
   }
@@ -73,7 +89,7 @@ class source_walk {
   // found go to `out`; their directories stay open until the walk ends.
   // `display` is the directory's display path with a trailing '/'; it is
   // extended in place for each entry rather than copied.
-  void list(int dir_fd, std::string& display, std::vector<candidate>& out) {
+  void list(int dir_fd, std::string& display, listing& out) {
     struct stat self {};
     if (::fstat(dir_fd, &self) != 0 || !walked_.insert({self.st_dev, self.st_ino}).second) {
       ::close(dir_fd);
@@ -107,22 +123,25 @@ class source_walk {
       }
       if ((type != DT_REG && type != DT_LNK) || !is_migration_path(name)) continue;
       if (sql_only_ && kind_of_path(name) != migration_kind::sql) continue;
-      out.push_back({this, dir_fd, display, name.size()});
+      out.files.push_back({this, dir_fd, static_cast<unsigned>(out.paths.size()),
+                           static_cast<unsigned>(display.size()),
+                           static_cast<unsigned>(name.size())});
+      out.paths.append(display).push_back('\0');
     }
     display.resize(prefix);
   }
 
   // One listed file against its embedded copy; what differs goes to `out`.
   // Two threads may compare files of one walk at once.
-  void compare(const candidate& c, std::vector<stale_file>& out) {
+  void compare(const listing& listed, const listing::file& file, std::vector<stale_file>& out) {
     struct stat st {};
-    const char* name = c.display.c_str() + (c.display.size() - c.name_size);
-    if (::fstatat(c.dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
-    auto found = embedded_.find(c.display);
+    if (::fstatat(file.dir_fd, listed.name(file), &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+    const std::string_view display = listed.path(file);
+    auto found = embedded_.find(display);
     if (found == embedded_.end()) {
       // The same file under a second path (a linked folder): the scanner
       // embedded it once, under its first path.
-      if (!is_embedded_elsewhere(c.display)) out.push_back({c.display, "added"});
+      if (!is_embedded_elsewhere(display)) out.push_back({std::string(display), "added"});
       return;
     }
     seen_[found->second] = 1;  // one byte per file: no two threads share one
@@ -131,10 +150,10 @@ class source_walk {
     // that a file that was only touched (or chmod-ed) does not count as edited.
     if (ctime_ns(st) == f.changed_ns) return;
     try {
-      if (read_file(absolute_path(c.display, config_.source_root)) == f.text()) return;
+      if (read_file(absolute_path(display, root_)) == f.text()) return;
     } catch (const std::exception&) {
     }
-    out.push_back({c.display, "edited"});
+    out.push_back({std::string(display), "edited"});
   }
 
   // After every compare: the embedded files that were not found.
@@ -142,19 +161,19 @@ class source_walk {
     for (size_t i = 0; i < seen_.size(); ++i) {
       std::string path = files_[i].path;
       struct stat st {};
-      if (!seen_[i] && ::stat(absolute_path(path, config_.source_root).c_str(), &st) != 0)
+      if (!seen_[i] && ::stat(absolute_path(path, root_).c_str(), &st) != 0)
         out.push_back({path, "removed"});
     }
   }
 
  private:
-  bool is_embedded_elsewhere(const std::string& display) {
-    std::string real = real_path(absolute_path(display, config_.source_root));
+  bool is_embedded_elsewhere(std::string_view display) {
+    std::string real = real_path(absolute_path(display, root_));
     if (real.empty()) return false;
     std::lock_guard<std::mutex> lock(real_paths_mutex_);
     if (real_paths_.empty())
       for (size_t i = 0; i < count_; ++i)
-        real_paths_.insert(real_path(absolute_path(files_[i].path, config_.source_root)));
+        real_paths_.insert(real_path(absolute_path(files_[i].path, root_)));
     return real_paths_.count(real) > 0;
   }
 
@@ -173,7 +192,7 @@ class source_walk {
     }
   };
 
-  const runner_config& config_;
+  const std::string& root_;
   const embedded_file* files_;
   size_t count_;
   bool sql_only_;
@@ -185,11 +204,11 @@ class source_walk {
   std::vector<DIR*> open_;
 };
 
-void list_directory(const runner_config& config, const char* directory, source_walk& walk,
-                    std::vector<candidate>& out) {
-  int fd = ::open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+void list_directory(const std::string& root, const std::string& directory, source_walk& walk,
+                    listing& out) {
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
-  std::string display = display_path(directory, config.source_root) + "/";
+  std::string display = display_path(directory, root) + "/";
   walk.list(fd, display, out);
 }
 
@@ -200,59 +219,106 @@ std::string schema_prefix(const runner_config& config) {
              : std::string();
 }
 
+// Waits for another thread's step of a few microseconds to a millisecond
+// without sleeping: on a virtual machine, waking a sleeping thread (a futex)
+// took longer than the step (bench/README.md, start-up).
+template <typename Done>
+void spin_until(Done done) {
+  while (!done()) std::this_thread::yield();
+}
+
 }  // namespace
 
+// Everything both threads share. The helper holds it too, so that a check
+// whose result is never asked for (a command that failed first) needs no
+// join: the helper is detached and ends on its own, or with the process.
 struct stale_check::state {
-  explicit state(const runner_config& config, const embedded_catalog& catalog)
-      : config(config),
-        migrations(config, catalog.files, catalog.count, false),
-        schema(config, catalog.schema_files, catalog.schema_count, true) {}
-  const runner_config& config;
+  state(const runner_config& config, const embedded_catalog& catalog)
+      : root(config.source_root),
+        migrations_dir(config.migrations_dir),
+        schema_dir(config.schema_dir ? config.schema_dir : ""),
+        migrations(root, catalog.files, catalog.count, false),
+        schema(root, catalog.schema_files, catalog.schema_count, true) {
+    // About what the directories hold, so that the lists grow once or never.
+    size_t files = catalog.count + catalog.schema_count;
+    listed.files.reserve(files);
+    listed.paths.reserve(files * 48);
+  }
+  // Copies: the helper may outlive the command's objects.
+  const std::string root, migrations_dir, schema_dir;
   source_walk migrations, schema;
-  std::vector<candidate> candidates;
-  std::atomic<size_t> next{0};
+  listing listed;
+  enum { unlisted, listing_now, listing_done };
+  std::atomic<int> stage{unlisted};
+  std::atomic<size_t> next{0};      // the next listed file to claim
+  std::atomic<size_t> compared{0};  // listed files whose comparison is over
+  std::mutex mutex;                 // guards the two below
+  std::vector<stale_file> found;
+  std::exception_ptr error;
 
-  // Compares listed files until none is left; called by both threads.
-  std::vector<stale_file> compare_listed() {
-    std::vector<stale_file> out;
-    for (size_t i; (i = next.fetch_add(1)) < candidates.size();)
-      candidates[i].walk->compare(candidates[i], out);
-    return out;
+  // Called by both threads: lists the directories unless the other thread
+  // has begun to, then compares listed files until none is left to claim.
+  void work() noexcept {
+    int expected = unlisted;
+    if (stage.compare_exchange_strong(expected, listing_now)) {
+      try {
+        list_directory(root, migrations_dir, migrations, listed);
+        // The declared schema, when the runner has one.
+        if (!schema_dir.empty()) list_directory(root, schema_dir, schema, listed);
+      } catch (...) {
+        keep(std::current_exception());
+      }
+      stage.store(listing_done, std::memory_order_release);
+    } else {
+      spin_until([&] { return stage.load(std::memory_order_acquire) == listing_done; });
+    }
+    for (size_t i; (i = next.fetch_add(1)) < listed.files.size();) {
+      std::vector<stale_file> differs;
+      try {
+        listed.files[i].walk->compare(listed, listed.files[i], differs);
+      } catch (...) {
+        keep(std::current_exception());
+      }
+      // What differs is kept before the file counts as compared: result()
+      // reads `found` once every file does.
+      if (!differs.empty()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        found.insert(found.end(), differs.begin(), differs.end());
+      }
+      compared.fetch_add(1, std::memory_order_release);
+    }
+  }
+
+  void keep(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!error) error = e;
   }
 };
 
 stale_check::stale_check(const runner_config& config, const embedded_catalog& catalog)
-    : state_(std::make_unique<state>(config, catalog)) {
-  listed_ = listed_promise_.get_future();
-  thread_ = std::async(std::launch::async, [this] {
-    const runner_config& config = state_->config;
-    try {
-      list_directory(config, config.migrations_dir, state_->migrations, state_->candidates);
-      // The declared schema, when the runner has one.
-      if (config.schema_dir && *config.schema_dir)
-        list_directory(config, config.schema_dir, state_->schema, state_->candidates);
-    } catch (...) {
-      listed_promise_.set_exception(std::current_exception());
-      throw;
-    }
-    listed_promise_.set_value();
-    return state_->compare_listed();
-  });
-}
-
-stale_check::~stale_check() {
-  if (thread_.valid()) thread_.wait();
+    : state_(std::make_shared<state>(config, catalog)), config_(config) {
+  try {
+    std::thread([s = state_] { s->work(); }).detach();
+  } catch (const std::system_error&) {
+    // No thread to be had: result() does it all.
+  }
 }
 
 std::vector<stale_file> stale_check::result() {
-  listed_.get();
-  std::vector<stale_file> out = state_->compare_listed();
-  std::vector<stale_file> theirs = thread_.get();
-  out.insert(out.end(), theirs.begin(), theirs.end());
+  state_->work();
+  spin_until([&] {
+    return state_->compared.load(std::memory_order_acquire) == state_->listed.files.size();
+  });
+  std::vector<stale_file> out;
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->error) std::rethrow_exception(state_->error);
+    out = state_->found;
+  }
   state_->migrations.removed(out);
   state_->schema.removed(out);
   // The migrations first, then the declared schema; each by path.
-  std::string schema = schema_prefix(state_->config);
+  std::string schema = schema_prefix(config_);
   auto in_schema = [&](const stale_file& f) {
     return !schema.empty() && starts_with(f.path, schema);
   };
