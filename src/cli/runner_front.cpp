@@ -4,10 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -53,18 +50,7 @@ int run_runner_front(const runner_config& config, const embedded_catalog& catalo
                      char** argv) {
   runner_mode mode;
   mode.hand_over = &hand_over;
-  int rc = run_runner_as(config, catalog, argc, argv, mode);
-#if !defined(__SANITIZE_ADDRESS__)
-  // Nothing of this runner outlives its command: it holds no connection, and
-  // a command writes its files whole before it returns. Ending here skips
-  // the static destructors and exit handlers (libstdc++'s, CLI11's,
-  // libcrypto's), a few tenths of a millisecond of a `heads` (bench/README.md,
-  // start-up). Not under AddressSanitizer, whose leak check runs at exit.
-  std::cout.flush();
-  std::fflush(nullptr);
-  std::_Exit(rc);
-#endif
-  return rc;
+  return end_runner(run_runner_as(config, catalog, argc, argv, mode));
 }
 
 }  // namespace migration_tools

@@ -2,6 +2,7 @@
 // the mapping of errors to exit codes. Shared by both executables of a runner
 // (runner_front.cpp, runner_online.cpp), so it names no libpqxx symbol.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -68,6 +69,15 @@ void print_error(const char* runner, const std::string& message) {
                  message.find(": error: ") < message.find('\n');
   std::cerr << (located ? "" : std::string(runner) + ": error: ")
             << escape_control_characters(redact_url(message), true) << "\n";
+}
+
+int end_runner(int rc) {
+#if !defined(__SANITIZE_ADDRESS__)
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(rc);
+#endif
+  return rc;
 }
 
 bool needs_database(const parsed_command& c) {
