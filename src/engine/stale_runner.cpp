@@ -9,9 +9,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <exception>
-#include <system_error>
 #include <mutex>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -47,17 +47,17 @@ long long ctime_ns(const struct stat& st) {
 struct listing {
   struct file {
     class source_walk* walk;
-    int dir_fd;          // its directory, open until the check ends
+    int top_fd;          // the walked directory, open until the check ends
     unsigned path_at;    // its display path in `paths`
-    unsigned path_size;  // the last bytes of which are its name there
-    unsigned name_size;
+    unsigned path_size;  // the last bytes of which are its path below top_fd
+    unsigned relative_size;
   };
   std::string paths;  // the display paths, each followed by '\0'
   std::vector<file> files;
 
   std::string_view path(const file& f) const { return {paths.data() + f.path_at, f.path_size}; }
-  const char* name(const file& f) const {
-    return paths.data() + f.path_at + (f.path_size - f.name_size);
+  const char* relative(const file& f) const {
+    return paths.data() + f.path_at + (f.path_size - f.relative_size);
   }
 };
 
@@ -80,13 +80,15 @@ class source_walk {
   source_walk(const source_walk&) = delete;
   source_walk& operator=(const source_walk&) = delete;
   ~source_walk() {
-    for (DIR* dir : open_) ::closedir(dir);
+    if (top_) ::closedir(top_);
   }
 
   // Like the scanner's glob: regular files (or links to them) named *.sql or
   // *.cpp, in subdirectories too, links to directories included; a
   // directory already walked (a link cycle) is not walked again. The files
-  // found go to `out`; their directories stay open until the walk ends.
+  // found go to `out`, by their path below the first directory listed, which
+  // stays open until the walk ends (a subdirectory is closed once listed, so
+  // that a tree of many needs no more descriptors than it is deep).
   // `display` is the directory's display path with a trailing '/'; it is
   // extended in place for each entry rather than copied.
   void list(int dir_fd, std::string& display, listing& out) {
@@ -100,7 +102,7 @@ class source_walk {
       ::close(dir_fd);
       return;
     }
-    open_.push_back(dir);
+    if (!top_) top_ = dir, top_prefix_ = display.size();
     size_t prefix = display.size();
     while (const dirent* entry = ::readdir(dir)) {
       std::string_view name = entry->d_name;
@@ -123,19 +125,20 @@ class source_walk {
       }
       if ((type != DT_REG && type != DT_LNK) || !is_migration_path(name)) continue;
       if (sql_only_ && kind_of_path(name) != migration_kind::sql) continue;
-      out.files.push_back({this, dir_fd, static_cast<unsigned>(out.paths.size()),
+      out.files.push_back({this, ::dirfd(top_), static_cast<unsigned>(out.paths.size()),
                            static_cast<unsigned>(display.size()),
-                           static_cast<unsigned>(name.size())});
+                           static_cast<unsigned>(display.size() - top_prefix_)});
       out.paths.append(display).push_back('\0');
     }
     display.resize(prefix);
+    if (dir != top_) ::closedir(dir);
   }
 
   // One listed file against its embedded copy; what differs goes to `out`.
   // Two threads may compare files of one walk at once.
   void compare(const listing& listed, const listing::file& file, std::vector<stale_file>& out) {
     struct stat st {};
-    if (::fstatat(file.dir_fd, listed.name(file), &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
+    if (::fstatat(file.top_fd, listed.relative(file), &st, 0) != 0 || !S_ISREG(st.st_mode)) return;
     const std::string_view display = listed.path(file);
     auto found = embedded_.find(display);
     if (found == embedded_.end()) {
@@ -201,7 +204,8 @@ class source_walk {
   std::unordered_set<std::string> real_paths_;
   std::unordered_map<std::string_view, size_t> embedded_;
   std::vector<char> seen_;
-  std::vector<DIR*> open_;
+  DIR* top_ = nullptr;     // the first directory listed
+  size_t top_prefix_ = 0;  // the length of its display path, with the '/'
 };
 
 void list_directory(const std::string& root, const std::string& directory, source_walk& walk,

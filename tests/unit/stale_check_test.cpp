@@ -1,10 +1,11 @@
 // The stale-runner check (src/engine/stale_runner.hpp): its two threads share
 // the listing and the comparisons, and together report each changed file once.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -87,6 +88,51 @@ TEST_CASE(
     for (const auto& f : stale_check(config, catalog).result())
       got.push_back(std::string(f.change) + ": " + f.path);
     REQUIRE(got == expected);
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("The stale check needs no more descriptors than its tree is deep", "[unit][stale]") {
+  // 200 subdirectories under a limit of 48 open files: each is closed once
+  // listed, and its files are compared by their path below the top.
+  fs::path root = fs::temp_directory_path() / ("mt_stale_fds_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  const int count = 200;
+  std::vector<std::string> paths, texts;
+  for (int i = 0; i < count; ++i) {
+    std::string dir = "migrations/d" + std::to_string(100 + i);
+    fs::create_directories(root / dir);
+    paths.push_back(dir + "/m.sql");
+    texts.push_back("-- migrate:revision r" + std::to_string(i) + "\n");
+    write(root / paths.back(), texts.back());
+  }
+  std::vector<embedded_file> files;
+  for (size_t i = 0; i < paths.size(); ++i)
+    files.push_back({paths[i].c_str(), texts[i].data(), texts[i].data() + texts[i].size(),
+                     ctime_of(root / paths[i]), nullptr});
+  embedded_catalog catalog{files.data(), files.size()};
+  std::string migrations_dir = (root / "migrations").string(), source_root = root.string();
+  runner_config config{"t", "", "public", "v", migrations_dir.c_str(), source_root.c_str(),
+                       "",  "", false,    ""};
+  for (size_t i = 0; i < paths.size(); ++i) write(root / paths[i], texts[i] + "-- edited\n");
+
+  struct rlimit saved {};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  struct rlimit low = saved;
+  low.rlim_cur = 48;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::vector<stale_file> stale;
+  try {
+    stale = stale_check(config, catalog).result();
+  } catch (...) {
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+    throw;
+  }
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  REQUIRE(stale.size() == paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    CHECK(stale[i].path == paths[i]);
+    CHECK(std::string(stale[i].change) == "edited");
   }
   fs::remove_all(root);
 }
