@@ -137,7 +137,8 @@ embedded_migration_source::embedded_migration_source(const embedded_catalog& cat
 }
 
 migration_links embedded_migration_source::links(size_t index) const {
-  if (made_[index] || !header_matches(files_[index])) return links_of(at(index));
+  // A file whose header does not match was parsed at construction.
+  if (made_[index]) return links_of(*made_[index]);
   const embedded_header& h = *files_[index].header;
   return {h.revision, id_list(h.down_revisions), id_list(h.branch_labels), id_list(h.depends_on)};
 }

@@ -333,11 +333,6 @@ std::vector<stale_file> stale_check::result() {
   return out;
 }
 
-std::vector<stale_file> find_stale_files(const runner_config& config,
-                                         const embedded_catalog& catalog) {
-  return stale_check(config, catalog).result();
-}
-
 std::string describe_stale_files(const std::vector<stale_file>& files) {
   std::string out;
   for (const auto& f : files) out += "\n  " + std::string(f.change) + ": " + f.path;

@@ -41,16 +41,12 @@ class stale_check {
   const runner_config& config_;
 };
 
-// stale_check(config, catalog).result().
-std::vector<stale_file> find_stale_files(const runner_config& config,
-                                         const embedded_catalog& catalog);
-
 std::string describe_stale_files(const std::vector<stale_file>& files);
 // "the migrations", "the declared schema" or both: what the stale files are.
 std::string stale_sources(const runner_config& config, const std::vector<stale_file>& files);
 
 // The migrations as the source directory holds them now: the embedded ones,
-// with the stale files (find_stale_files) read again: added and edited ones
+// with the stale files (stale_check::result) read again: added and edited ones
 // parsed from disk, removed ones left out. For `new` and `merge`, which must
 // plan from what is on disk: two `new` in a row without a rebuild make a
 // chain, not two heads. Problems in the files are appended to `diagnostics`.
