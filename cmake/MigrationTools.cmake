@@ -216,6 +216,9 @@ function(_migration_tools_lean_runner target)
     return()
   endif()
   target_link_options(${target} PRIVATE -no-pie -static-libstdc++ -static-libgcc)
+  # Its C++ allocations on one huge page (the file says why). Not under
+  # sanitizers, which replace operator new themselves.
+  target_sources(${target} PRIVATE "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/front_runner_heap.cpp")
   set_target_properties(${target} PROPERTIES MIGRATION_TOOLS_LEAN_RUNNER ON)
 endfunction()
 

@@ -44,4 +44,5 @@ install(FILES "${PROJECT_SOURCE_DIR}/cmake/templates/runner_main.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/migrations_catalog.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/runner_settings.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/migrations.hpp.in"
+              "${PROJECT_SOURCE_DIR}/cmake/templates/front_runner_heap.cpp"
         DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}/templates")
