@@ -1176,6 +1176,7 @@ function(case_install_package)
   foreach(file IN ITEMS lib/cmake/MigrationTools/MigrationToolsConfig.cmake
                         lib/cmake/MigrationTools/MigrationToolsConfigVersion.cmake
                         lib/cmake/MigrationTools/templates/runner_main.cpp.in
+                        lib/cmake/MigrationTools/templates/front_runner_heap.cpp
                         libexec/MigrationTools/migration_tools_scan
                         include/migration_tools/runner.hpp lib/libmigration_tools_runner.a)
     mt_check("the package holds ${file}" EXISTS "${PACKAGE_PREFIX}/${file}")
@@ -1224,6 +1225,13 @@ function(case_fetchcontent)
   mt_check("the runner users run loads no libpq, libstdc++ or libcrypto"
            NOT dynamic MATCHES "libpq|libstdc|libcrypto")
   mt_check("the online runner is built beside it" EXISTS "${bin}/migrate-online")
+  # Its allocator (cmake/templates/front_runner_heap.cpp) replaces operator
+  # new in it, and in it only.
+  find_program(nm nm)
+  execute_process(COMMAND "${nm}" --defined-only "${bin}/migrate" OUTPUT_VARIABLE front_symbols)
+  execute_process(COMMAND "${nm}" --defined-only "${bin}/migrate-online" OUTPUT_VARIABLE online_symbols)
+  mt_check("the runner users run defines operator new (the huge-page block)" front_symbols MATCHES " T _Znwm\n")
+  mt_check("the online runner keeps libstdc++'s operator new" NOT online_symbols MATCHES " T _Znwm\n")
 endfunction()
 
 # Migration file names CMake cannot carry through its lists and build files
