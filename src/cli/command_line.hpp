@@ -49,11 +49,13 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
 // Ends the runner users run with `rc` once its command has returned: flushes
 // the output and ends the process at once, skipping the static destructors
 // and exit handlers (libstdc++'s, CLI11's, libcrypto's): 0.3 to 1 ms of a
-// `heads` (bench/README.md, start-up). Nothing of that runner outlives its
-// command: it holds no connection, and a command writes its files whole
-// before it returns. (The online runner gains nothing measurable from it and
-// returns as usual.) Under AddressSanitizer, whose leak check runs at exit,
-// it returns `rc` instead.
+// `heads` (bench/README.md, start-up). Nothing of a runner outlives its
+// command: its connections are closed when the command returns, and a
+// command writes its files whole before it returns. The online runner ends
+// so too, so that a connection begun early and not needed
+// (database_session::start_connecting) is not torn from under its thread.
+// Under AddressSanitizer, whose leak check runs at exit, it returns `rc`
+// instead.
 int end_runner(int rc);
 
 // `runner: error: message`, unless the message already names its file.

@@ -93,25 +93,59 @@ bool needs_database(const parsed_command& c) {
 
 namespace {
 
-// Whether the command line surely names a command that this runner answers
-// itself and that checks for a stale runner: the first word that is no
-// option is such a command, and no word asks for help or the version (which
-// would wait for the walk on their way out). A command line that fools this
-// (an option's value that looks like a command) only starts the walk early,
-// or not.
-bool surely_checks_sources_here(int argc, char** argv) {
+// Whether a command that needs the database connects to the one it
+// migrates whatever happens next (runner_context starts connecting before
+// it builds the graph). Not the ones that may use a scratch server only, or
+// none: dev-db, config, diff, dump, new --autogenerate.
+bool surely_connects(const parsed_command& c) {
+  const std::string& n = c.name;
+  return n == "upgrade" || n == "downgrade" || n == "current" || n == "check" || n == "stamp" ||
+         n == "repair" || n == "history" || n == "show";
+}
+
+// The first word of a command line that is no option (an option's value
+// that looks like a command fools it; the callers only guess with it), and
+// whether any word asks for an offline run (--sql, --offline).
+struct command_word {
   std::string_view command;
   bool offline = false;
+  bool help = false;  // -h, --help, --help-all, --version
+};
+
+command_word guess_command(int argc, char** argv) {
+  command_word out;
   for (int i = 1; i < argc; ++i) {
     std::string_view word = argv[i];
     if (word == "-h" || word == "--help" || word == "--help-all" || word == "--version")
-      return false;
-    if (word == "--sql" || word == "--offline") offline = true;
-    if (command.empty() && !word.empty() && word[0] != '-') command = word;
+      out.help = true;
+    if (word == "--sql" || word == "--offline") out.offline = true;
+    if (out.command.empty() && !word.empty() && word[0] != '-') out.command = word;
   }
-  if (command == "heads" || command == "history" || command == "branches" || command == "show")
+  return out;
+}
+
+// Whether the command line surely names a command that this runner answers
+// itself and that checks for a stale runner, and no word asks for help or
+// the version (which would wait for the walk on their way out). A wrong
+// guess only starts the walk early, or not.
+bool surely_checks_sources_here(const command_word& w) {
+  if (w.help) return false;
+  if (w.command == "heads" || w.command == "history" || w.command == "branches" ||
+      w.command == "show")
     return true;
-  return offline && (command == "upgrade" || command == "downgrade" || command == "check");
+  return w.offline && (w.command == "upgrade" || w.command == "downgrade" || w.command == "check");
+}
+
+// Whether the command line surely names a command that needs the database,
+// so that the runner users run hands it over before building its command
+// line parser (1 ms). A wrong guess costs the online runner's start, not a
+// wrong answer: that runner answers every command, with the same parser.
+bool surely_needs_database(const command_word& w) {
+  const std::string_view n = w.command;
+  if (n == "current" || n == "stamp" || n == "repair" || n == "diff" || n == "dump" ||
+      n == "dev-db" || n == "config")
+    return true;
+  return !w.offline && (n == "upgrade" || n == "downgrade" || n == "check");
 }
 
 }  // namespace
@@ -124,8 +158,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   // ends on both (stale_check): at 1,000 migrations the stats are the longest
   // part of a `heads`, and parsing the command line takes a millisecond of
   // it (bench/README.md, start-up).
+  const command_word guessed = guess_command(argc, argv);
+  if (mode.hand_over && surely_needs_database(guessed)) return mode.hand_over(config, argc, argv);
   std::optional<stale_check> sources;
-  if (surely_checks_sources_here(argc, argv)) sources.emplace(config, catalog);
+  if (surely_checks_sources_here(guessed)) sources.emplace(config, catalog);
 
   CLI::App app{std::string("Database migrations of '") + config.name + "' (MigrationTools)",
                config.name};
@@ -290,6 +326,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   if (needs_database(c) && !mode.run_online) return mode.hand_over(config, argc, argv);
   g.command = c.name;
   g.open_database = mode.open_database;
+  g.connect_early = needs_database(c) && surely_connects(c);
 
   try {
     if (g.from_env) {
@@ -314,8 +351,13 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
         c.revisions = {env_or("MIGRATE_TARGET", "heads")};
     }
     const bool check_stale = c.name != "dev-db" && c.name != "config";
-    if (check_stale && !sources) sources.emplace(config, catalog);
+    // A command that connects early checks once the connection is on its
+    // way, on this thread alone: the server's answer takes longer than the
+    // check, and the server starting its backend needs a processor as much
+    // as a helper thread statting files would.
+    if (check_stale && !sources && !g.connect_early) sources.emplace(config, catalog);
     runner_context ctx(config, catalog, g);
+    if (check_stale && !sources) sources.emplace(config, catalog, /*helper=*/false);
     if (check_stale) {
       auto stale = sources->result();
       if (!stale.empty()) {

@@ -52,7 +52,10 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   runner_mode mode;
   mode.run_online = &run_online;
   mode.open_database = &open_postgres_session;
-  return run_runner_as(config, catalog, argc, argv, mode);
+  // Ends at once (end_runner): a connection begun early (start_connecting)
+  // that the command did not need may still be on its way, on a thread that
+  // static destructors and exit handlers must not pull libpq's state from.
+  return end_runner(run_runner_as(config, catalog, argc, argv, mode));
 }
 
 }  // namespace migration_tools

@@ -31,6 +31,13 @@ class database_session {
  public:
   virtual ~database_session() = default;
 
+  // Starts connecting on a thread of its own, so that the server starts its
+  // backend (10 ms and more) while the command builds its graph and checks
+  // its sources; connection() finishes it, and reports its errors. Does
+  // nothing where that could change what the command does or says: for the
+  // development database (which may have to be started) and with
+  // --wait-for-db.
+  virtual void start_connecting() {}
   // Connects on first use, saying once which database it uses.
   virtual pqxx::connection& connection() = 0;
   // The application's connection instead of one of ours (see runner_context).

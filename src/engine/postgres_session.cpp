@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -23,10 +25,27 @@ namespace migration_tools::engine {
 
 namespace {
 
+// A connection being made on a thread of its own (start_connecting). The
+// thread is detached and shares this with the session, so that a command
+// that ends before it needs the connection (a stale runner's refusal, a
+// usage error) does not wait for a server that is slow to answer.
+struct pending_connection {
+  std::atomic<bool> done{false};
+  std::unique_ptr<pqxx::connection> connection;  // set before done
+  std::exception_ptr error;                      // or this
+};
+
+// The message of a connection attempt that failed.
+std::string cannot_connect(const std::string& url, const pqxx::broken_connection& e) {
+  return "cannot connect to " + describe_connection(url) + ": " +
+         connection_failure_message(url, postgres_message(e.what()));
+}
+
 class postgres_session final : public database_session {
  public:
   explicit postgres_session(runner_context& ctx) : ctx_(ctx) {}
 
+  void start_connecting() override;
   pqxx::connection& connection() override;
   void adopt_connection(pqxx::connection& conn) override { external_ = &conn; }
   const std::string& url() override {
@@ -41,8 +60,12 @@ class postgres_session final : public database_session {
                                 const std::string& message) override;
 
  private:
-  std::string resolve_url();
+  std::string resolve_url(const database_settings& settings);
+  // PGAPPNAME and PGCONNECT_TIMEOUT, set on the command's thread: setenv
+  // is not safe beside another thread's getenv.
+  void prepare_environment() const;
   std::unique_ptr<pqxx::connection> connect(const std::string& url) const;
+  std::unique_ptr<pqxx::connection> take_pending();
   bookkeeping_names names() const { return {ctx_.config().schema, ctx_.config().version_table}; }
 
   runner_context& ctx_;
@@ -51,15 +74,15 @@ class postgres_session final : public database_session {
   std::unique_ptr<pqxx::connection> connection_;
   pqxx::connection* external_ = nullptr;  // adopt_connection()
   bool external_ready_ = false;
-  std::unique_ptr<notice_printer> notices_;  // of connection_; destroyed before it
+  std::shared_ptr<pending_connection> pending_;  // start_connecting()
+  std::unique_ptr<notice_printer> notices_;      // of connection_; destroyed before it
   // Holds the migration lock, apart from the migrations' connection.
   std::unique_ptr<pqxx::connection> lock_connection_;
   std::unique_ptr<bookkeeping> books_;
 };
 
-std::string postgres_session::resolve_url() {
+std::string postgres_session::resolve_url(const database_settings& settings) {
   const runner_config& config = ctx_.config();
-  database_settings settings = read_database_settings(config, ctx_.options());
   if (settings.source) {
     for (const auto& note : settings.source->notes) ctx_.info("note: " + note);
     ctx_.info("using database " + describe_connection(settings.source->url) + " (" +
@@ -74,6 +97,47 @@ std::string postgres_session::resolve_url() {
   return url;
 }
 
+void postgres_session::start_connecting() {
+  if (connection_ || external_ || pending_) return;
+  const global_options& options = ctx_.options();
+  // --wait-for-db says what it waits for as it goes: from the command's
+  // thread, in order with the rest.
+  if (!options.wait_for_db.empty()) return;
+  database_settings settings = read_database_settings(ctx_.config(), options);
+  // The development database may have to be started first, which a command
+  // that then refuses (a stale runner) must not have done.
+  if (!settings.source) return;
+  url_ = resolve_url(settings);
+  application_name_ = std::string(ctx_.config().name) + " " + options.command;
+  prepare_environment();
+  auto pending = std::make_shared<pending_connection>();
+  pending_ = pending;
+  std::thread([pending, url = url_, defaults = session_defaults()] {
+    try {
+      try {
+        auto conn = std::make_unique<pqxx::connection>(url);
+        pqxx::nontransaction(*conn).exec(defaults);
+        pending->connection = std::move(conn);
+      } catch (const pqxx::broken_connection& e) {
+        throw database_error(cannot_connect(url, e));
+      }
+    } catch (...) {
+      pending->error = std::current_exception();
+    }
+    pending->done.store(true, std::memory_order_release);
+  }).detach();
+}
+
+std::unique_ptr<pqxx::connection> postgres_session::take_pending() {
+  auto pending = std::move(pending_);
+  // The server's answer is milliseconds away: poll rather than sleep on a
+  // futex, whose wake-up costs as much on the virtual machines measured
+  // (bench/README.md).
+  while (!pending->done.load(std::memory_order_acquire)) std::this_thread::yield();
+  if (pending->error) std::rethrow_exception(pending->error);
+  return std::move(pending->connection);
+}
+
 pqxx::connection& postgres_session::connection() {
   if (external_) {
     // The application's own connection: put in the runner's session state
@@ -84,9 +148,14 @@ pqxx::connection& postgres_session::connection() {
     }
     return *external_;
   }
+  if (!connection_ && pending_) {
+    connection_ = take_pending();
+    notices_ = std::make_unique<notice_printer>(*connection_);
+  }
   if (!connection_) {
-    url_ = resolve_url();
+    url_ = resolve_url(read_database_settings(ctx_.config(), ctx_.options()));
     application_name_ = std::string(ctx_.config().name) + " " + ctx_.options().command;
+    prepare_environment();
     connection_ = connect(url_);
     notices_ = std::make_unique<notice_printer>(*connection_);
     pqxx::nontransaction(*connection_).exec(session_defaults());
@@ -94,7 +163,7 @@ pqxx::connection& postgres_session::connection() {
   return *connection_;
 }
 
-std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& url) const {
+void postgres_session::prepare_environment() const {
   const global_options& options = ctx_.options();
   // libpq's default application_name, unless the user set one: sent at
   // startup, so that the RESET ALL before each migration keeps it.
@@ -106,6 +175,10 @@ std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& u
     ::setenv("PGCONNECT_TIMEOUT", std::to_string(std::max<long long>(2, (ms + 999) / 1000)).c_str(),
              1);
   }
+}
+
+std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& url) const {
+  const global_options& options = ctx_.options();
   // --wait-for-db: a server started beside the application (a container)
   // may not accept connections yet; try again until the deadline.
   auto patience = options.wait_for_db.empty()
@@ -117,9 +190,8 @@ std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& u
     try {
       return std::make_unique<pqxx::connection>(url);
     } catch (const pqxx::broken_connection& e) {
-      std::string reason = connection_failure_message(url, postgres_message(e.what()));
       if (std::chrono::steady_clock::now() + pause >= deadline) {
-        throw database_error("cannot connect to " + describe_connection(url) + ": " + reason +
+        throw database_error(cannot_connect(url, e) +
                              (attempt > 1 ? " (still, after " + std::to_string(attempt) +
                                                 " attempts within --wait-for-db " +
                                                 options.wait_for_db + ")"
@@ -127,7 +199,8 @@ std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& u
       }
       if (attempt == 1)
         ctx_.info("waiting up to " + options.wait_for_db + " for " + describe_connection(url) +
-                  " to accept connections: " + reason);
+                  " to accept connections: " +
+                  connection_failure_message(url, postgres_message(e.what())));
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(1000));
     }

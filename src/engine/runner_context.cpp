@@ -17,6 +17,7 @@ namespace migration_tools::engine {
 runner_context::runner_context(const runner_config& config, const embedded_catalog& catalog,
                                global_options options)
     : config_(config), catalog_(catalog), options_(std::move(options)) {
+  if (options_.connect_early && options_.open_database) database().start_connecting();
   std::vector<diagnostic> ds;
   auto source = std::make_unique<embedded_migration_source>(catalog, ds);
   if (has_errors(ds)) throw migration_file_error(std::move(ds));

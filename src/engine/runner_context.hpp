@@ -42,6 +42,9 @@ struct global_options {
   // How to reach the database; none in the runner that hands such commands
   // to the online one (database_session.hpp).
   database_opener open_database = nullptr;
+  // The command surely connects: start before building the graph
+  // (database_session::start_connecting).
+  bool connect_early = false;
 };
 
 // "300", "300s", "5m", "1h", "250ms" -> milliseconds; throws usage_error.

@@ -299,8 +299,9 @@ struct stale_check::state {
   }
 };
 
-stale_check::stale_check(const runner_config& config, const embedded_catalog& catalog)
+stale_check::stale_check(const runner_config& config, const embedded_catalog& catalog, bool helper)
     : state_(std::make_shared<state>(config, catalog)), config_(config) {
+  if (!helper) return;
   try {
     std::thread([s = state_] { s->work(); }).detach();
   } catch (const std::system_error&) {

@@ -28,7 +28,10 @@ struct stale_file {
 // (bench/README.md, start-up).
 class stale_check {
  public:
-  stale_check(const runner_config& config, const embedded_catalog& catalog);
+  // Starts the check on a helper thread (the caller's thread joins in at
+  // result()), unless `helper` is false: then result() does it all, for a
+  // caller that already keeps the other processor busy.
+  stale_check(const runner_config& config, const embedded_catalog& catalog, bool helper = true);
   stale_check(const stale_check&) = delete;
   stale_check& operator=(const stale_check&) = delete;
   // Empty when the runner matches its sources, or when the source directory

@@ -1225,6 +1225,11 @@ function(case_fetchcontent)
   mt_check("the runner users run loads no libpq, libstdc++ or libcrypto"
            NOT dynamic MATCHES "libpq|libstdc|libcrypto")
   mt_check("the online runner is built beside it" EXISTS "${bin}/migrate-online")
+  # Neither is position-independent: no relocation of the embedded catalog.
+  execute_process(COMMAND "${readelf}" -h "${bin}/migrate" OUTPUT_VARIABLE front_header)
+  execute_process(COMMAND "${readelf}" -h "${bin}/migrate-online" OUTPUT_VARIABLE online_header)
+  mt_check("the runner users run is no PIE" front_header MATCHES "Type: +EXEC")
+  mt_check("the online runner is no PIE" online_header MATCHES "Type: +EXEC")
   # Its allocator (cmake/templates/front_runner_heap.cpp) replaces operator
   # new in it, and in it only.
   find_program(nm nm)
