@@ -4,10 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -30,7 +31,9 @@ namespace {
 // that ends before it needs the connection (a stale runner's refusal, a
 // usage error) does not wait for a server that is slow to answer.
 struct pending_connection {
-  std::atomic<bool> done{false};
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;                             // under mutex
   std::unique_ptr<pqxx::connection> connection;  // set before done
   std::exception_ptr error;                      // or this
 };
@@ -124,16 +127,18 @@ void postgres_session::start_connecting() {
     } catch (...) {
       pending->error = std::current_exception();
     }
-    pending->done.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> lock(pending->mutex);
+    pending->done = true;
+    pending->finished.notify_one();
   }).detach();
 }
 
 std::unique_ptr<pqxx::connection> postgres_session::take_pending() {
   auto pending = std::move(pending_);
-  // The server's answer is milliseconds away: poll rather than sleep on a
-  // futex, whose wake-up costs as much on the virtual machines measured
-  // (bench/README.md).
-  while (!pending->done.load(std::memory_order_acquire)) std::this_thread::yield();
+  // Sleeps rather than spins: the server takes 10 ms and more to start a
+  // backend, and needs a processor for it.
+  std::unique_lock<std::mutex> lock(pending->mutex);
+  pending->finished.wait(lock, [&] { return pending->done; });
   if (pending->error) std::rethrow_exception(pending->error);
   return std::move(pending->connection);
 }
