@@ -469,6 +469,20 @@ class Suite:
             proxy.wait()
 
     # ---- 2. Read-only commands -----------------------------------------------------
+    def libpq_client(self):
+        """bench/libpq_select.c built against libpq (pkg-config), or None."""
+        out = os.path.join(self.work, "libpq_select")
+        try:
+            flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libpq"], check=True,
+                                   stdout=subprocess.PIPE, text=True).stdout.split()
+            cc = shutil.which("cc") or shutil.which("gcc") or "c++"  # (the file is C and C++)
+            subprocess.run([cc, "-O2", "-o", out, os.path.join(HERE, "libpq_select.c")] + flags,
+                           check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            log(f"read-only: no libpq floor ({e})")
+            return None
+        return out
+
     def readonly(self):
         # For scale: psql connecting and reading the version row, the least a
         # command that asks the database can cost.
@@ -477,6 +491,14 @@ class Suite:
                                             'SELECT version_num FROM "public"."bench_version"'])})["x"]
         self.put("psql_select", 0, f.median, f.raw)
         self.put("psql_select_cpu", 0, f.cpu)
+        # And the floor of any libpq client: a C program that connects and
+        # runs the same query (psql is a Perl wrapper on Debian).
+        client = self.libpq_client()
+        if client:
+            f = self.r.compare({"x": dict(argv=[client, db,
+                                                'SELECT version_num FROM "public"."bench_version"'])})["x"]
+            self.put("libpq_select", 0, f.median, f.raw)
+            self.put("libpq_select_cpu", 0, f.cpu)
         # The floor of every runner command: starting the process (the runner and
         # the shared libraries libpqxx brings, about thirty) and printing --help.
         for n in self.sizes:
@@ -680,9 +702,13 @@ class Suite:
                            f"{fmt_kb(rss)} | {fmt_kb(get(f'{key}_alembic_rss', n))} | {g1} | {g2} |")
         out.append("")
         starts = ", ".join(f"{fmt_t(get('start_runner', n))} at {size(n)}" for n in S)
+        floor = get("libpq_select", 0)
+        libpq = (f" A C program on libpq alone that connects and runs the same query "
+                 f"(`bench/libpq_select.c`, the floor of `current` and `check`) takes "
+                 f"{fmt_t(floor)} ({fmt_t(get('libpq_select_cpu', 0))} CPU).") if floor else ""
         out.append(f"For scale: `psql -X -c 'SELECT version_num FROM ...'` (connect, one query) "
                    f"takes {fmt_t(get('psql_select', 0))} here ({fmt_t(get('psql_select_cpu', 0))} "
-                   f"CPU). Starting the runner and printing `--help`, the floor of every command "
+                   f"CPU).{libpq} Starting the runner and printing `--help`, the floor of every command "
                    f"(the runner you run binds libc alone; the commands that need a database "
                    f"start `<name>-online`, which loads libpq): {starts}. Alembic's `check` "
                    f"counterpart is `alembic_check.py` "
