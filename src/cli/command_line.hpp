@@ -55,7 +55,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
 // so too, so that a connection begun early and not needed
 // (database_session::start_connecting) is not torn from under its thread.
 // Under AddressSanitizer, whose leak check runs at exit, it returns `rc`
-// instead.
+// instead, unless such a connection was left on its way.
 int end_runner(int rc);
 
 // `runner: error: message`, unless the message already names its file.

@@ -72,12 +72,12 @@ void print_error(const char* runner, const std::string& message) {
 }
 
 int end_runner(int rc) {
-#if !defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__)
+  if (!engine::connection_left_in_flight()) return rc;
+#endif
   std::cout.flush();
   std::fflush(nullptr);
   std::_Exit(rc);
-#endif
-  return rc;
 }
 
 bool needs_database(const parsed_command& c) {

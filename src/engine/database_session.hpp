@@ -53,6 +53,13 @@ class database_session {
                                         const std::string& message) = 0;
 };
 
+// Whether a connection begun early (start_connecting) was left on its way:
+// its thread may still be inside libpq, so the process must end without
+// running exit handlers, which tear down the state of libpq's libraries
+// (krb5 asserts on it). cli::end_runner asks, sanitizer builds included.
+void note_connection_left_in_flight();
+bool connection_left_in_flight();
+
 // How a runner_context gets its database: the online runner and the migrator
 // pass open_postgres_session; the runner users run passes none.
 using database_opener = std::unique_ptr<database_session> (*)(runner_context& ctx);

@@ -10,6 +10,7 @@
 #include <exception>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <system_error>
 #include <thread>
 
 #include "database_session.hpp"
@@ -47,6 +48,11 @@ std::string cannot_connect(const std::string& url, const pqxx::broken_connection
 class postgres_session final : public database_session {
  public:
   explicit postgres_session(runner_context& ctx) : ctx_(ctx) {}
+  ~postgres_session() override {
+    if (pending_) note_connection_left_in_flight();
+  }
+  postgres_session(const postgres_session&) = delete;
+  postgres_session& operator=(const postgres_session&) = delete;
 
   void start_connecting() override;
   pqxx::connection& connection() override;
@@ -63,7 +69,11 @@ class postgres_session final : public database_session {
                                 const std::string& message) override;
 
  private:
+  // The URL, said once ("using database ..."), and the environment libpq
+  // reads for it.
+  void resolve(const database_settings& settings);
   std::string resolve_url(const database_settings& settings);
+  void start_thread(const std::shared_ptr<pending_connection>& pending);
   // PGAPPNAME and PGCONNECT_TIMEOUT, set on the command's thread: setenv
   // is not safe beside another thread's getenv.
   void prepare_environment() const;
@@ -78,6 +88,7 @@ class postgres_session final : public database_session {
   pqxx::connection* external_ = nullptr;  // adopt_connection()
   bool external_ready_ = false;
   std::shared_ptr<pending_connection> pending_;  // start_connecting()
+  bool resolved_ = false;                        // url_ and application_name_ are set
   std::unique_ptr<notice_printer> notices_;      // of connection_; destroyed before it
   // Holds the migration lock, apart from the migrations' connection.
   std::unique_ptr<pqxx::connection> lock_connection_;
@@ -110,11 +121,17 @@ void postgres_session::start_connecting() {
   // The development database may have to be started first, which a command
   // that then refuses (a stale runner) must not have done.
   if (!settings.source) return;
-  url_ = resolve_url(settings);
-  application_name_ = std::string(ctx_.config().name) + " " + options.command;
-  prepare_environment();
+  resolve(settings);
   auto pending = std::make_shared<pending_connection>();
+  try {
+    start_thread(pending);
+  } catch (const std::system_error&) {
+    return;  // no thread to be had: connection() connects on this one
+  }
   pending_ = pending;
+}
+
+void postgres_session::start_thread(const std::shared_ptr<pending_connection>& pending) {
   std::thread([pending, url = url_, defaults = session_defaults()] {
     try {
       try {
@@ -158,14 +175,19 @@ pqxx::connection& postgres_session::connection() {
     notices_ = std::make_unique<notice_printer>(*connection_);
   }
   if (!connection_) {
-    url_ = resolve_url(read_database_settings(ctx_.config(), ctx_.options()));
-    application_name_ = std::string(ctx_.config().name) + " " + ctx_.options().command;
-    prepare_environment();
+    if (!resolved_) resolve(read_database_settings(ctx_.config(), ctx_.options()));
     connection_ = connect(url_);
     notices_ = std::make_unique<notice_printer>(*connection_);
     pqxx::nontransaction(*connection_).exec(session_defaults());
   }
   return *connection_;
+}
+
+void postgres_session::resolve(const database_settings& settings) {
+  url_ = resolve_url(settings);
+  application_name_ = std::string(ctx_.config().name) + " " + ctx_.options().command;
+  prepare_environment();
+  resolved_ = true;
 }
 
 void postgres_session::prepare_environment() const {

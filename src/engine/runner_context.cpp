@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -67,6 +68,18 @@ database_session& runner_context::database() {
     database_ = options_.open_database(*this);
   }
   return *database_;
+}
+
+namespace {
+std::atomic<bool> left_in_flight{false};
+}  // namespace
+
+void note_connection_left_in_flight() {
+  left_in_flight.store(true);
+}
+
+bool connection_left_in_flight() {
+  return left_in_flight.load();
 }
 
 std::chrono::milliseconds parse_duration(const std::string& text, const char* option) {
