@@ -80,15 +80,29 @@ int end_runner(int rc) {
   std::_Exit(rc);
 }
 
+namespace {
+
+// The commands that need the database whatever their options, and those
+// that need it unless they run offline (--sql, check --offline). The others
+// need it for some options only (needs_database).
+bool always_needs_database(std::string_view n) {
+  return n == "stamp" || n == "current" || n == "repair" || n == "diff" || n == "dump" ||
+         n == "dev-db" || n == "config";
+}
+
+bool needs_database_unless_offline(std::string_view n) {
+  return n == "upgrade" || n == "downgrade" || n == "check";
+}
+
+}  // namespace
+
 bool needs_database(const parsed_command& c) {
   const std::string& n = c.name;
-  if (n == "upgrade" || n == "downgrade") return !c.sql;
+  if (needs_database_unless_offline(n)) return n == "check" ? !c.offline : !c.sql;
   if (n == "history") return c.history.indicate_current || names_database_state(c.history.range);
   if (n == "show") return names_database_state(c.revision);
   if (n == "new") return c.autogenerate;
-  if (n == "check") return !c.offline;
-  return n == "stamp" || n == "current" || n == "repair" || n == "diff" || n == "dump" ||
-         n == "dev-db" || n == "config";
+  return always_needs_database(n);
 }
 
 namespace {
@@ -133,7 +147,7 @@ bool surely_checks_sources_here(const command_word& w) {
   if (w.command == "heads" || w.command == "history" || w.command == "branches" ||
       w.command == "show")
     return true;
-  return w.offline && (w.command == "upgrade" || w.command == "downgrade" || w.command == "check");
+  return w.offline && needs_database_unless_offline(w.command);
 }
 
 // Whether the command line surely names a command that needs the database,
@@ -141,11 +155,8 @@ bool surely_checks_sources_here(const command_word& w) {
 // line parser (1 ms). A wrong guess costs the online runner's start, not a
 // wrong answer: that runner answers every command, with the same parser.
 bool surely_needs_database(const command_word& w) {
-  const std::string_view n = w.command;
-  if (n == "current" || n == "stamp" || n == "repair" || n == "diff" || n == "dump" ||
-      n == "dev-db" || n == "config")
-    return true;
-  return !w.offline && (n == "upgrade" || n == "downgrade" || n == "check");
+  return always_needs_database(w.command) ||
+         (!w.offline && needs_database_unless_offline(w.command));
 }
 
 }  // namespace
