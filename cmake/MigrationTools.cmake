@@ -396,8 +396,11 @@ function(add_migrations name)
   endif()
   set(scan_args --name "${name}" --list "${out}/files.txt" --schema-list "${out}/schema_files.txt"
       --out-dir "${out}"
-      --source-root "${CMAKE_SOURCE_DIR}"
+      --source-root "${CMAKE_SOURCE_DIR}" --directory "${directory}"
       --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${_mt_shell_build_dir} --target ${name}_merge")
+  if(schema_directory)
+    list(APPEND scan_args --schema-directory "${schema_directory}")
+  endif()
   if(fail_on_heads)
     list(APPEND scan_args --fail-on-multiple-heads)
   endif()

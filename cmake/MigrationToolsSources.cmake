@@ -11,6 +11,7 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/diagnostic.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/text.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/file_io.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/source_tree.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_parser.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_source.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/revision_graph.cpp

@@ -47,6 +47,15 @@ struct embedded_file {
   std::string_view text() const { return {begin, static_cast<size_t>(end - begin)}; }
 };
 
+// A directory of the migrations or the declared schema as the scanner found
+// it: when every one still has its status change time, no entry was added,
+// removed or renamed in any, and the runner compares the files it embeds
+// without listing the directories (bench/README.md, start-up).
+struct embedded_directory {
+  const char* path;  // as embedded_file::path
+  long long changed_ns;
+};
+
 struct embedded_catalog {
   const embedded_file* files;
   size_t count;
@@ -54,6 +63,10 @@ struct embedded_catalog {
   // in sorted path order, without headers; none without a schema directory.
   const embedded_file* schema_files = nullptr;
   size_t schema_count = 0;
+  // Every directory of both, or none when the scanner could not vouch for
+  // them (one changed less than two seconds before it ran, say).
+  const embedded_directory* directories = nullptr;
+  size_t directory_count = 0;
 };
 
 }  // namespace migration_tools

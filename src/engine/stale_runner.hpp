@@ -37,6 +37,11 @@ class stale_check {
   // Empty when the runner matches its sources, or when the source directory
   // is not there (a runner deployed without its source tree). Once only.
   std::vector<stale_file> result();
+  // After result(): whether the directories were listed. When the times of
+  // the directories the scanner recorded (embedded_catalog::directories)
+  // still match, no entry was added, removed or renamed, and the embedded
+  // files are compared without a listing.
+  bool listed_directories() const;
 
  private:
   struct state;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "migration_tools/core/migration.hpp"
+#include "migration_tools/core/source_tree.hpp"
 
 namespace migration_tools::scanner {
 
@@ -25,9 +26,14 @@ struct scanned_file {
 // The C++ source that embeds every file's bytes (with the assembler's .incbin,
 // so a 10 MB migration costs no compiler time) and the table that lists them.
 std::string embedding_source(const std::string& runner_name, const std::vector<scanned_file>& files,
-                             const std::vector<scanned_file>& schema_files = {});
+                             const std::vector<scanned_file>& schema_files = {},
+                             const std::vector<walked_directory>& directories = {});
 
-// set(<prefix>_CPP_FILES ...) and set(<prefix>_CPP_REVISIONS ...) for CMake.
-std::string cmake_fragment(const std::vector<scanned_file>& files);
+// set(_mt_cpp_files ...) and set(_mt_cpp_revisions ...) for CMake, and
+// set(_mt_snapshots ...): every embedded snapshot, migrations and declared
+// schema, which the embedding source depends on without its compiler
+// knowing (.incbin).
+std::string cmake_fragment(const std::vector<scanned_file>& files,
+                           const std::vector<scanned_file>& schema_files);
 
 }  // namespace migration_tools::scanner

@@ -5,6 +5,7 @@
 // graph, reports problems as `file:line: error: ...`, and writes the sources
 // the runner is built from. Exit codes: 0 valid, 2 invalid.
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/core/source_tree.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/text.hpp"
 
@@ -34,6 +36,8 @@ struct options {
   std::string schema_list_file;
   std::string out_dir;
   std::string source_root;
+  std::string directory;         // the migrations directory the files were found in
+  std::string schema_directory;  // the declared schema's, or ""
   std::string merge_command;
   bool fail_on_multiple_heads = false;
   bool allow_multiple_heads = false;
@@ -42,7 +46,8 @@ struct options {
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "migration_tools_scan: " << why
             << "\nusage: migration_tools_scan --name NAME --list FILE --out-dir DIR "
-               "--source-root DIR [--merge-command CMD] [--fail-on-multiple-heads] "
+               "--source-root DIR [--directory DIR] [--schema-directory DIR] [--merge-command CMD] "
+               "[--fail-on-multiple-heads] "
                "[--allow-multiple-heads]\n";
   std::exit(2);
 }
@@ -65,6 +70,10 @@ options parse_options(int argc, char** argv) {
       o.out_dir = value();
     else if (a == "--source-root")
       o.source_root = value();
+    else if (a == "--directory")
+      o.directory = value();
+    else if (a == "--schema-directory")
+      o.schema_directory = value();
     else if (a == "--merge-command")
       o.merge_command = value();
     else if (a == "--fail-on-multiple-heads")
@@ -76,12 +85,6 @@ options parse_options(int argc, char** argv) {
   }
   if (o.name.empty() || o.list_file.empty() || o.out_dir.empty()) usage("missing arguments");
   return o;
-}
-
-std::string display_path(const std::string& absolute, const std::string& root) {
-  if (!root.empty() && mt::starts_with(absolute, root + "/"))
-    return absolute.substr(root.size() + 1);
-  return absolute;
 }
 
 std::vector<std::string> read_list(const std::string& path) {
@@ -141,10 +144,31 @@ void check_schema_file(const std::string& path, const std::string& text,
   }
 }
 
+long long realtime_ns() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+}
+
+// The directories a runner may check by their times instead of listing them
+// (directories_to_record), with the clock read before the walk.
+std::vector<mt::walked_directory> directories_to_record(
+    const options& o, const std::vector<mt::scanner::scanned_file>& files,
+    const std::vector<mt::scanner::scanned_file>& schema_files) {
+  if (o.directory.empty()) return {};
+  long long now = realtime_ns();
+  std::vector<std::string> embedded;
+  for (const auto* list : {&files, &schema_files})
+    for (const auto& f : *list) embedded.push_back(f.display_path);
+  return mt::directories_to_record({{o.directory, false}, {o.schema_directory, true}},
+                                   o.source_root, embedded, now);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   options o = parse_options(argc, argv);
+  const long long scan_began = realtime_ns();
   std::vector<mt::diagnostic> ds;
   std::vector<mt::scanner::scanned_file> files;
   std::vector<std::string> texts;
@@ -160,14 +184,14 @@ int main(int argc, char** argv) {
       }
       mt::scanner::scanned_file f;
       f.absolute_path = path;
-      f.display_path = display_path(path, o.source_root);
+      f.display_path = mt::source_display_path(path, o.source_root);
       if (path.find(';') != std::string::npos) {
         ds.push_back({f.display_path, 0, mt::severity::error,
                       "migration file names cannot contain ';' (CMake's list separator)"});
         continue;
       }
+      f.changed_ns = mt::vouched_change_time(path, scan_began);
       std::string text = mt::read_file(path);
-      f.changed_ns = mt::status_change_time_ns(path);
       f.size = static_cast<long long>(text.size());
       f.checksum = mt::migration_checksum(text);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
@@ -189,10 +213,10 @@ int main(int argc, char** argv) {
       for (const auto& path : read_list(o.schema_list_file)) {
         mt::scanner::scanned_file f;
         f.absolute_path = path;
-        f.display_path = display_path(path, o.source_root);
+        f.display_path = mt::source_display_path(path, o.source_root);
+        f.changed_ns = mt::vouched_change_time(path, scan_began);
         std::string text = mt::read_file(path);
         check_schema_file(f.display_path, text, ds);
-        f.changed_ns = mt::status_change_time_ns(path);
         f.size = static_cast<long long>(text.size());
         schema_files.push_back(std::move(f));
         schema_texts.push_back(std::move(text));
@@ -234,9 +258,12 @@ int main(int argc, char** argv) {
     // The bytes parsed above, for the runner to embed (see scanned_file).
     write_snapshots(o.out_dir + "/files", files, texts);
     write_snapshots(o.out_dir + "/schema_files", schema_files, schema_texts);
-    mt::write_file_if_different(o.out_dir + "/embedded.cpp",
-                                mt::scanner::embedding_source(o.name, files, schema_files));
-    mt::write_file_if_different(o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files));
+    mt::write_file_if_different(
+        o.out_dir + "/embedded.cpp",
+        mt::scanner::embedding_source(o.name, files, schema_files,
+                                      directories_to_record(o, files, schema_files)));
+    mt::write_file_if_different(o.out_dir + "/scan.cmake",
+                                mt::scanner::cmake_fragment(files, schema_files));
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";
     return 2;
