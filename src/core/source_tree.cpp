@@ -1,13 +1,16 @@
 #include "migration_tools/core/source_tree.hpp"
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
 
-#include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration.hpp"
 #include "migration_tools/core/text.hpp"
 
@@ -25,9 +28,38 @@ long long status_change_ns(const struct stat& st) {
   return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
+long long timestamp_granularity_ns(const std::string& path, const struct stat& st) {
+  constexpr long long coarsest = 2000000000LL;
+#ifdef __linux__
+  struct statfs fs {};
+  if (st.st_ctim.tv_nsec == 0 || ::statfs(path.c_str(), &fs) != 0) return coarsest;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0xEF53UL:      // ext2, ext3, ext4
+    case 0x58465342UL:  // xfs
+    case 0x9123683EUL:  // btrfs
+    case 0x01021994UL:  // tmpfs
+    case 0x794C7630UL:  // overlayfs (containers)
+    case 0x2FC12FC1UL:  // zfs
+    case 0xF2F52010UL:  // f2fs
+      break;
+    default:
+      return coarsest;  // a network file system's server keeps its own clock
+  }
+  struct timespec tick {};
+  if (::clock_getres(CLOCK_REALTIME_COARSE, &tick) != 0) return coarsest;
+  return 2 * (static_cast<long long>(tick.tv_sec) * 1000000000LL + tick.tv_nsec);
+#else
+  (void)path;
+  (void)st;
+  return coarsest;
+#endif
+}
+
 long long vouched_change_time(const std::string& path, long long scan_began_ns) {
-  long long changed = status_change_time_ns(path);
-  return changed >= 0 && changed < scan_began_ns - timestamp_granularity_ns ? changed : -1;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  long long changed = status_change_ns(st);
+  return changed < scan_began_ns - timestamp_granularity_ns(path, st) ? changed : -1;
 }
 
 std::string source_display_path(const std::string& absolute, const std::string& root) {
@@ -136,7 +168,6 @@ std::vector<walked_directory> directories_to_record(const std::vector<source_tre
                                                     const std::string& root,
                                                     const std::vector<std::string>& embedded,
                                                     long long now_ns) {
-  const long long settled = now_ns - timestamp_granularity_ns;
   std::vector<walked_directory> out;
   std::vector<std::string> found;
   for (const auto& tree : trees) {
@@ -146,7 +177,11 @@ std::vector<walked_directory> directories_to_record(const std::vector<source_tre
     walk.list(tree.directory, source_display_path(tree.directory, root), listing);
     if (walk.uncertain() || walk.directories().empty()) return {};
     for (const auto& d : walk.directories()) {
-      if (d.changed_ns >= settled) return {};
+      std::string path = source_absolute_path(d.display, root);
+      struct stat st {};
+      if (::stat(path.c_str(), &st) != 0 || status_change_ns(st) != d.changed_ns ||
+          d.changed_ns >= now_ns - timestamp_granularity_ns(path, st))
+        return {};
       out.push_back(d);
     }
     for (const auto& f : listing.files) {

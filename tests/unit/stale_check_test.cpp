@@ -2,6 +2,7 @@
 // the listing and the comparisons, and together report each changed file once.
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +30,12 @@ long long ctime_of(const fs::path& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
+}
+
+long long granularity_of(const fs::path& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return timestamp_granularity_ns(path.string(), st);
 }
 
 }  // namespace
@@ -199,10 +206,14 @@ TEST_CASE("The scanner records every directory of a settled tree that holds the 
   long long settled = ctime_of(tree.root / "migrations") + 10000000000LL;
   const std::vector<source_tree> trees{{tree.migrations_dir, false}};
 
-  SECTION("a directory changed less than two seconds before the scan vouches for nothing") {
+  SECTION("a directory changed within its timestamp granularity of the scan vouches for nothing") {
+    fs::path dir = tree.root / "migrations";
     CHECK(directories_to_record(trees, tree.source_root, tree.paths,
-                                ctime_of(tree.root / "migrations") + 1000000000LL)
+                                ctime_of(dir) + granularity_of(dir))
               .empty());
+    CHECK(directories_to_record(trees, tree.source_root, tree.paths,
+                                ctime_of(dir) + granularity_of(dir) + 1)
+              .size() == 2);
   }
   SECTION("a file the runner would not embed") {
     write(tree.root / "migrations/sub/stray.sql", "");
@@ -287,12 +298,34 @@ TEST_CASE("A runner whose directories kept their times compares its files withou
 TEST_CASE("The scanner vouches for a file's time only once it has settled", "[unit][stale]") {
   fs::path file = fs::temp_directory_path() / ("mt_vouched_" + std::to_string(::getpid()));
   write(file, "x");
-  long long changed = ctime_of(file);
-  // Changed within the timestamp granularity of the scan's start: a later
-  // edit could share its time, so the runner must compare the bytes.
+  long long changed = ctime_of(file), granularity = granularity_of(file);
+  // Within the file system's timestamp granularity of the scan's start, a
+  // later edit could share the time: the runner must compare the bytes.
+  CHECK(granularity > 0);
+  CHECK(granularity <= 2000000000LL);
   CHECK(vouched_change_time(file.string(), changed) == -1);
-  CHECK(vouched_change_time(file.string(), changed + timestamp_granularity_ns) == -1);
-  CHECK(vouched_change_time(file.string(), changed + timestamp_granularity_ns + 1) == changed);
+  CHECK(vouched_change_time(file.string(), changed + granularity) == -1);
+  CHECK(vouched_change_time(file.string(), changed + granularity + 1) == changed);
   CHECK(vouched_change_time((file.string() + ".missing"), changed + 10000000000LL) == -1);
+  fs::remove(file);
+}
+
+TEST_CASE("A timestamp granularity is the kernel's tick where the file system keeps nanoseconds",
+          "[unit][stale]") {
+  // /dev/shm is a tmpfs on Linux: nanosecond times stamped by the kernel's
+  // coarse clock.
+  fs::path file = "/dev/shm/mt_granularity_" + std::to_string(::getpid());
+  write(file, "x");
+  struct timespec tick {};
+  REQUIRE(::clock_getres(CLOCK_REALTIME_COARSE, &tick) == 0);
+  long long expected = 2 * (static_cast<long long>(tick.tv_sec) * 1000000000LL + tick.tv_nsec);
+  struct stat st {};
+  REQUIRE(::stat(file.c_str(), &st) == 0);
+  // A time with no fraction of a second may come from a file system that
+  // keeps whole seconds: the coarsest rule then.
+  CHECK(timestamp_granularity_ns(file.string(), st) ==
+        (st.st_ctim.tv_nsec == 0 ? 2000000000LL : expected));
+  st.st_ctim.tv_nsec = 0;
+  CHECK(timestamp_granularity_ns(file.string(), st) == 2000000000LL);
   fs::remove(file);
 }

@@ -46,11 +46,15 @@ struct walked_directory {
   long long changed_ns;
 };
 
-// Two seconds: the coarsest timestamps of a common file system (FAT's). A
-// time newer than a scan's start less this may be shared by a change made
-// after the scan looked (git's "racily clean" entries), so it vouches for
-// nothing.
-constexpr long long timestamp_granularity_ns = 2000000000LL;
+// How far apart two changes of the file or directory at `path` (whose status
+// is `st`) must be to get different status change times. A time newer than a
+// scan's start less this may be shared by a change made after the scan
+// looked (git's "racily clean" entries), so it vouches for nothing. Twice the
+// kernel's clock tick (which stamps changes) on the local file systems known
+// to keep nanoseconds; two seconds (FAT's timestamps) on any other, or where
+// the time has no fraction of a second (ext4 with small inodes keeps whole
+// seconds).
+long long timestamp_granularity_ns(const std::string& path, const struct stat& st);
 
 // The status change time of `st` in nanoseconds.
 long long status_change_ns(const struct stat& st);
@@ -114,7 +118,7 @@ class source_tree_walk {
 // directories (source_tree_walk) at start: every directory of the trees, when
 // listing them now finds exactly the files `embedded` (display paths) and
 // nothing uncertain, and each directory's status change time is older than
-// `now_ns` by more than timestamp_granularity_ns, taken before the walk (so that a change
+// `now_ns` by more than its timestamp_granularity_ns, taken before the walk (so that a change
 // after the walk, even one within the file system's timestamp granularity,
 // moves it). Empty otherwise: the runner then lists, as it always did.
 struct source_tree {
