@@ -265,10 +265,11 @@ function(case_valid_project)
   mt_use_installed_package()
   mt_copy_project(valid src)
   set(bin "${src}/build")
-  # Sources that changed more than two seconds before the scan have settled:
-  # the scanner vouches for the times of the files and of the directory, and
-  # the runner compares the files without listing the directory
-  # (stale_runner.cpp). The stale-runner checks below go through that path.
+  # Sources older than their file system's timestamp granularity (two
+  # seconds at most) have settled: the scanner vouches for the times of the
+  # files and of the directory, and the runner compares the files without
+  # listing the directory (stale_runner.cpp). The stale-runner checks below
+  # start from that path.
   execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 2.1)
   mt_configure(cfg "${src}" "${bin}" STEP "configure" CI unset)
   mt_expect_rc(cfg 0)
