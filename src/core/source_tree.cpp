@@ -8,6 +8,7 @@
 #endif
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <functional>
 
@@ -127,7 +128,13 @@ void source_tree_walk::list_open(int dir_fd, std::string& display, source_listin
   directories_.push_back({display.substr(0, display.size() - 1), status_change_ns(self)});
   if (!top_) top_ = dir, top_fd_ = ::dirfd(dir), top_prefix_ = display.size();
   size_t prefix = display.size();
-  while (const dirent* entry = ::readdir(dir)) {
+  for (;;) {
+    errno = 0;  // readdir's end and its failure differ only by errno
+    const dirent* entry = ::readdir(dir);
+    if (!entry) {
+      if (errno != 0) uncertain_ = true;
+      break;
+    }
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
     unsigned char type = entry->d_type;

@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "embedded_migrations.hpp"
 #include "migration_tools/core/file_io.hpp"
@@ -259,7 +260,7 @@ struct stale_check::state {
 
   void keep(std::exception_ptr e) {
     std::lock_guard<std::mutex> lock(mutex);
-    if (!error) error = e;
+    if (!error) error = std::move(e);
   }
 };
 

@@ -115,12 +115,12 @@ class source_tree_walk {
 };
 
 // What the scanner records so that a runner can skip listing its
-// directories (source_tree_walk) at start: every directory of the trees, when
-// listing them now finds exactly the files `embedded` (display paths) and
-// nothing uncertain, and each directory's status change time is older than
-// `now_ns` by more than its timestamp_granularity_ns, taken before the walk (so that a change
-// after the walk, even one within the file system's timestamp granularity,
-// moves it). Empty otherwise: the runner then lists, as it always did.
+// directories (source_tree_walk) at start: every directory of the trees,
+// when listing them now finds exactly the files `embedded` (display paths)
+// and nothing uncertain, and each directory's status change time is older
+// than `now_ns` (the real-time clock, read before the walk) by more than its
+// timestamp_granularity_ns, so that any change after the walk moves it.
+// Empty otherwise: the runner then lists, as it always did.
 struct source_tree {
   std::string directory;  // absolute; "" for none
   bool sql_only;
