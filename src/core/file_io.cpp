@@ -22,12 +22,6 @@ std::string read_file(const std::string& path) {
   return std::move(buffer).str();
 }
 
-long long status_change_time_ns(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return -1;
-  return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
-}
-
 void write_file(const std::string& path, const std::string& content) {
   std::string temporary = path + ".tmp";
   {

@@ -10,10 +10,6 @@ std::string read_file(const std::string& path);
 // Writes only when the content differs, so that build tools see no change otherwise.
 // Returns true when the file was written.
 bool write_file_if_different(const std::string& path, const std::string& content);
-// The file's status change time (ctime) in nanoseconds since the epoch, or -1
-// if it can't be read. Unlike the modification time, no one can set it back:
-// every write moves it, and so does `touch -d` or `touch -r` after a write.
-long long status_change_time_ns(const std::string& path);
 // Writes atomically (temporary file + rename); throws on failure.
 void write_file(const std::string& path, const std::string& content);
 // Creates the directory and its missing parents; throws naming the path on failure.

@@ -56,7 +56,9 @@ struct walked_directory {
 // seconds).
 long long timestamp_granularity_ns(const std::string& path, const struct stat& st);
 
-// The status change time of `st` in nanoseconds.
+// The status change time (ctime) of `st` in nanoseconds since the epoch.
+// Unlike the modification time, no one can set it back: every write moves
+// it, and so does `touch -d` or `touch -r` after a write.
 long long status_change_ns(const struct stat& st);
 
 // The status change time the scanner embeds for a file it is about to read
