@@ -25,8 +25,22 @@ void source_listing::add(unsigned tree, int top_fd, std::string_view display, si
   paths.append(display).push_back('\0');
 }
 
+namespace {
+
+long long nanoseconds(const struct timespec& t) {
+  return static_cast<long long>(t.tv_sec) * 1000000000LL + t.tv_nsec;
+}
+
+}  // namespace
+
 long long status_change_ns(const struct stat& st) {
-  return static_cast<long long>(st.st_ctim.tv_sec) * 1000000000LL + st.st_ctim.tv_nsec;
+  return nanoseconds(st.st_ctim);
+}
+
+long long realtime_ns() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return nanoseconds(now);
 }
 
 long long timestamp_granularity_ns(const std::string& path, const struct stat& st) {
@@ -48,7 +62,7 @@ long long timestamp_granularity_ns(const std::string& path, const struct stat& s
   }
   struct timespec tick {};
   if (::clock_getres(CLOCK_REALTIME_COARSE, &tick) != 0) return coarsest;
-  return 2 * (static_cast<long long>(tick.tv_sec) * 1000000000LL + tick.tv_nsec);
+  return 2 * nanoseconds(tick);
 #else
   (void)path;
   (void)st;

@@ -164,8 +164,7 @@ void spin_until(Done done) {
 struct stale_check::state {
   state(const runner_config& config, const embedded_catalog& catalog_)
       : root(config.source_root),
-        migrations_dir(config.migrations_dir),
-        schema_dir(config.schema_dir ? config.schema_dir : ""),
+        dirs{config.migrations_dir, config.schema_dir ? config.schema_dir : ""},
         catalog(catalog_),
         trees{{root, catalog.files, catalog.count},
               {root, catalog.schema_files, catalog.schema_count}} {
@@ -182,7 +181,8 @@ struct stale_check::state {
   }
   // Copies: the helper may outlive the command's objects. (The catalog is
   // static data.)
-  const std::string root, migrations_dir, schema_dir;
+  const std::string root;
+  const std::string dirs[2];  // by tree; the schema's is "" without one
   const embedded_catalog catalog;
   enum { migrations_tree, schema_tree };
   source_tree_walk walks[2] = {source_tree_walk(false, migrations_tree),
@@ -202,12 +202,11 @@ struct stale_check::state {
   // for them: listing 1,000 files took a third of a `heads`' check.
   bool list_embedded() {
     if (!directories_unchanged(catalog, root)) return false;
-    const std::string* dirs[2] = {&migrations_dir, &schema_dir};
     for (int t : {migrations_tree, schema_tree}) {
-      if (dirs[t]->empty()) continue;
-      if (!walks[t].open_top(*dirs[t]) ||
+      if (dirs[t].empty()) continue;
+      if (!walks[t].open_top(dirs[t]) ||
           !trees[t].list_embedded(static_cast<unsigned>(t), walks[t].top_fd(),
-                                  source_display_path(*dirs[t], root) + "/", listed)) {
+                                  source_display_path(dirs[t], root) + "/", listed)) {
         listed.files.clear();
         listed.paths.clear();
         return false;
@@ -218,11 +217,10 @@ struct stale_check::state {
 
   void list_directories() {
     listed_directories = true;
-    const std::string* dirs[2] = {&migrations_dir, &schema_dir};
     for (int t : {migrations_tree, schema_tree}) {
-      if (dirs[t]->empty()) continue;  // no declared schema
+      if (dirs[t].empty()) continue;  // no declared schema
       trees[t].index();
-      walks[t].list(*dirs[t], source_display_path(*dirs[t], root), listed);
+      walks[t].list(dirs[t], source_display_path(dirs[t], root), listed);
     }
   }
 

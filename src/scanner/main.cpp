@@ -5,7 +5,6 @@
 // graph, reports problems as `file:line: error: ...`, and writes the sources
 // the runner is built from. Exit codes: 0 valid, 2 invalid.
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -144,19 +143,13 @@ void check_schema_file(const std::string& path, const std::string& text,
   }
 }
 
-long long realtime_ns() {
-  struct timespec now {};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
-}
-
 // The directories a runner may check by their times instead of listing them
 // (directories_to_record), with the clock read before the walk.
 std::vector<mt::walked_directory> directories_to_record(
     const options& o, const std::vector<mt::scanner::scanned_file>& files,
     const std::vector<mt::scanner::scanned_file>& schema_files) {
   if (o.directory.empty()) return {};
-  long long now = realtime_ns();
+  long long now = mt::realtime_ns();
   std::vector<std::string> embedded;
   for (const auto* list : {&files, &schema_files})
     for (const auto& f : *list) embedded.push_back(f.display_path);
@@ -168,7 +161,7 @@ std::vector<mt::walked_directory> directories_to_record(
 
 int main(int argc, char** argv) {
   options o = parse_options(argc, argv);
-  const long long scan_began = realtime_ns();
+  const long long scan_began = mt::realtime_ns();
   std::vector<mt::diagnostic> ds;
   std::vector<mt::scanner::scanned_file> files;
   std::vector<std::string> texts;

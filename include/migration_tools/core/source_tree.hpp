@@ -60,6 +60,9 @@ long long timestamp_granularity_ns(const std::string& path, const struct stat& s
 // Unlike the modification time, no one can set it back: every write moves
 // it, and so does `touch -d` or `touch -r` after a write.
 long long status_change_ns(const struct stat& st);
+// The real-time clock in nanoseconds since the epoch, as status change times
+// are: the `now` of a scan.
+long long realtime_ns();
 
 // The status change time the scanner embeds for a file it is about to read
 // (embedded_file::changed_ns): an edit after the read moves it. -1 when it
