@@ -20,6 +20,7 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/planner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/stamp.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/sql_literal.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/dotenv.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/suggestion.cpp
@@ -30,9 +31,12 @@ set(MIGRATION_TOOLS_CHECKSUM_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/checksum.cpp)
 
 # Checks of migrations' SQL on PostgreSQL's parser (libpg_query and
-# nlohmann-json): run by the scanner at configure time.
+# nlohmann-json): run by the scanner at configure time, and on a declared
+# schema again by the runner before any of it runs.
 set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
-  ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/core/statement_tree.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/declared_sql_check.cpp)
 
 # The schema model and its diff (autogenerate): pure logic, no PostgreSQL.
 # One generator per object kind under src/schema/kinds/.

@@ -50,6 +50,7 @@ head_state project_states::head(const std::function<void()>& before_applying) {
   source.ignore = bookkeeping_ignored(project_);
   source.cache_scope = project_.cache_scope;
   source.cache_key = project_.cache_key;
+  source.note = project_.note;
   source.apply_migrations = [&](const std::string& url) {
     if (before_applying) before_applying();
     project_.apply_migrations(url);

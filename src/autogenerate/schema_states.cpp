@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "migration_tools/core/declared_sql_check.hpp"
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -15,22 +16,85 @@ std::string sqlstate_suffix(const pqxx::sql_error& e) {
   return e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")";
 }
 
-// Runs the files statement by statement, to find the one that fails.
-[[noreturn]] void locate_failure(pqxx::connection& c, const std::vector<declared_file>& files,
-                                 const pqxx::sql_error& first) {
-  pqxx::work tx(c, "declared_schema_locate");
-  tx.exec0("SET LOCAL check_function_bodies = off");
-  for (const auto& f : files)
+// Refuses, before anything runs, a file that would leave the transaction
+// it is loaded in or act on the server's machine (check_declared_sql).
+void check_files(const std::vector<declared_file>& files) {
+  std::vector<diagnostic> ds;
+  for (const auto& f : files) check_declared_sql(f.path, f.text, ds);
+  if (!ds.empty()) throw migration_file_error(std::move(ds));
+}
+
+// The files are loaded inside one transaction, which is rolled back. Whatever
+// slipped past check_files and still ended it is caught after each file: the
+// session must still be in the transaction it started with.
+class declared_loader {
+ public:
+  declared_loader(pqxx::work& tx, const std::vector<declared_file>& files)
+      : tx_(tx), files_(files) {
+    // As when pg_dump's output is restored: a function body may name a table
+    // of a later file.
+    // The files mean what they say whatever the server's defaults.
+    tx_.exec0(
+        "SET LOCAL check_function_bodies = off; SET LOCAL standard_conforming_strings = on");
+    xid_ = transaction_id();
+  }
+
+  // Runs files [0, end) each in one round trip.
+  void run_whole(size_t end) {
+    for (size_t i = 0; i < end; ++i) {
+      failed_file_ = i;
+      if (!split_sql(files_[i].text).empty()) tx_.exec0(std::string(files_[i].text));
+      still_in_transaction(files_[i], 0);
+    }
+  }
+
+  // Runs one file statement by statement, to say which statement fails.
+  void run_statements(size_t i) {
+    const auto& f = files_[i];
     for (const auto& s : split_sql(f.text)) {
       try {
-        tx.exec0(std::string(s.text));
+        tx_.exec0(std::string(s.text));
       } catch (const pqxx::sql_error& e) {
         throw migration_file_error(
             {{f.path, s.line, severity::error, postgres_message(e.what()) + sqlstate_suffix(e)}});
       }
+      still_in_transaction(f, s.line);
     }
+  }
+
+  size_t failed_file() const { return failed_file_; }
+
+ private:
+  std::string transaction_id() {
+    return tx_.exec1("SELECT pg_catalog.txid_current()::pg_catalog.text")[0].c_str();
+  }
+
+  void still_in_transaction(const declared_file& f, int line) {
+    if (transaction_id() != xid_)
+      throw migration_file_error(
+          {{f.path, line, severity::error,
+            "the file left the transaction the declared schema is loaded in; what ran after "
+            "that may have been committed on the scratch server"}});
+  }
+
+  pqxx::work& tx_;
+  const std::vector<declared_file>& files_;
+  std::string xid_;
+  size_t failed_file_ = 0;
+};
+
+// The files before the one that failed are run again as they were, and that
+// one statement by statement: the error names its file and line.
+[[noreturn]] void locate_failure(pqxx::connection& c, const std::vector<declared_file>& files,
+                                 size_t failed, const pqxx::sql_error& first) {
+  {
+    pqxx::work tx(c, "declared_schema_locate");
+    declared_loader loader(tx, files);
+    loader.run_whole(failed);
+    loader.run_statements(failed);
+  }
   // It failed as a whole but not statement by statement: say so, without a line.
-  throw migration_file_error({{files.empty() ? "schema" : files.front().path, 0, severity::error,
+  throw migration_file_error({{files[failed].path, 0, severity::error,
                                postgres_message(first.what()) + sqlstate_suffix(first)}});
 }
 
@@ -38,40 +102,90 @@ std::string sqlstate_suffix(const pqxx::sql_error& e) {
 
 schema::schema_model load_declared_schema(const std::string& database_url,
                                           const std::vector<declared_file>& files) {
+  check_files(files);
   pqxx::connection c(database_url);
+  size_t failed = 0;
   try {
     pqxx::work tx(c, "declared_schema");
-    // As when pg_dump's output is restored: a function body may name a table
-    // of a later file.
-    tx.exec0("SET LOCAL check_function_bodies = off");
+    declared_loader loader(tx, files);
     // One round trip per file: a declared schema of a thousand tables loads
     // in one go; only a failure is looked at statement by statement.
-    for (const auto& f : files)
-      if (!split_sql(f.text).empty()) tx.exec0(std::string(f.text));
+    try {
+      loader.run_whole(files.size());
+    } catch (const pqxx::sql_error&) {
+      failed = loader.failed_file();
+      throw;
+    }
     auto model = inspect_catalog(tx);
     tx.abort();
     return model;
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const pqxx::sql_error& e) {
-    locate_failure(c, files, e);
+    locate_failure(c, files, failed, e);
   }
 }
 
+namespace {
+
+std::string cache_marker(const std::string& key) {
+  return "migration_tools head state " + key;
+}
+
+// Why the database `name` cannot be trusted as our head state, or "" when it
+// can: it must be owned by the current role (no one else can then have
+// written it) and carry the marker the runner wrote with the key it was
+// made for. A database of another role under the predictable name is never
+// read, whatever it holds. Absent: "absent".
+std::string distrust(pqxx::connection& admin, const std::string& name, const std::string& key) {
+  pqxx::nontransaction tx(admin);
+  auto rows = tx.exec_params(
+      "SELECT d.datdba OPERATOR(pg_catalog.=) r.oid, "
+      "pg_catalog.shobj_description(d.oid, 'pg_database') "
+      "FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+      "WHERE d.datname OPERATOR(pg_catalog.=) $1::pg_catalog.name "
+      "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER",
+      name);
+  if (rows.empty()) return "absent";
+  if (!rows[0][0].as<bool>()) return "it belongs to another role";
+  if (rows[0][1].is_null() || rows[0][1].as<std::string>() != cache_marker(key))
+    return "it does not carry the runner's marker";
+  return "";
+}
+
+// Older states of the same migrations set are of no more use: dropped, but
+// only those this role owns and marked as head states.
+void drop_older_states(pqxx::connection& admin, const std::string& scope) {
+  pqxx::nontransaction tx(admin);
+  for (const auto& row : tx.exec_params(
+           "SELECT d.datname FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+           "WHERE d.datname OPERATOR(pg_catalog.~~) ($1::pg_catalog.text OPERATOR(pg_catalog.||) '%') "
+           "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER "
+           "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
+           "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
+           "OPERATOR(pg_catalog.~~) ($2::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
+           "mt\\_head\\_" + scope + "\\_", cache_marker("")))
+    tx.exec0("DROP DATABASE IF EXISTS " + admin.quote_name(row[0].c_str()) + " WITH (FORCE)");
+}
+
+}  // namespace
+
 head_state load_head_state(const head_state_source& source) {
   std::string cached_name;
+  bool name_taken = false;
   if (!source.cache_key.empty()) {
     cached_name = "mt_head_" + source.cache_scope + "_" + source.cache_key;
     pqxx::connection admin(source.server_url);
-    pqxx::nontransaction tx(admin);
-    bool exists = tx.exec_params(
-                        "SELECT pg_catalog.count(*) > 0 FROM pg_catalog.pg_database "
-                        "WHERE datname OPERATOR(pg_catalog.=) $1::pg_catalog.name",
-                        cached_name)[0][0]
-                      .as<bool>();
-    if (exists) {
+    std::string why = distrust(admin, cached_name, source.cache_key);
+    if (why.empty()) {
       pqxx::connection cached(with_database(source.server_url, cached_name));
       return {inspect_catalog(cached, source.ignore), true};
+    }
+    if (why != "absent") {
+      name_taken = true;
+      if (source.note)
+        source.note("ignoring the head-state cache " + cached_name + " on the scratch server: " +
+                    why + "; replaying the migrations instead");
     }
   }
   scratch_database scratch(source.server_url);
@@ -81,16 +195,12 @@ head_state load_head_state(const head_state_source& source) {
     pqxx::connection c(scratch.url());
     model = inspect_catalog(c, source.ignore);
   }
-  if (!cached_name.empty()) {
+  if (!cached_name.empty() && !name_taken) {
     try {
       pqxx::connection admin(source.server_url);
-      pqxx::nontransaction tx(admin);
-      // Older states of the same migrations set are of no more use.
-      for (const auto& row : tx.exec_params(
-               "SELECT datname FROM pg_catalog.pg_database WHERE datname "
-               "OPERATOR(pg_catalog.~~) ($1::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
-               "mt\\_head\\_" + source.cache_scope + "\\_"))
-        tx.exec0("DROP DATABASE IF EXISTS " + admin.quote_name(row[0].c_str()) + " WITH (FORCE)");
+      drop_older_states(admin, source.cache_scope);
+      pqxx::nontransaction(admin).exec0("COMMENT ON DATABASE " + admin.quote_name(scratch.name()) +
+                                        " IS " + admin.quote(cache_marker(source.cache_key)));
       scratch.keep_as(cached_name);
     } catch (const pqxx::sql_error&) {
       // Another runner kept the same state first: this copy is dropped.

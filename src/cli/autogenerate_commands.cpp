@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "../engine/database_settings.hpp"
 #include "commands.hpp"
 #include "migration_tools/autogenerate/project_states.hpp"
 #include "migration_tools/core/checksum.hpp"
@@ -34,6 +35,14 @@ std::string scratch_server(runner_context& ctx) {
     if (env && *env) url = env, source = "MIGRATE_DEV_URL";
   }
   if (url.empty()) {
+    // As for the database a command migrates: CI and --no-dev-db start no
+    // development cluster, here as its scratch server either.
+    std::string refusal = engine::dev_db_refusal(ctx.options());
+    if (!refusal.empty())
+      throw usage_error("no scratch server: give --dev-url or MIGRATE_DEV_URL (a PostgreSQL "
+                        "server where this command may create and drop databases); the "
+                        "development database is not started as one because " +
+                        refusal);
     dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
     url = dev.ensure_running();
     source = "the development database in " + dev.directory();
@@ -68,6 +77,9 @@ autogenerate::project_states project(runner_context& ctx, const std::string& ser
       checksums.push_back(ctx.checksum(id));
     p.cache_key = autogenerate::head_cache_key(p.bookkeeping_schema, p.version_table, checksums);
   }
+  p.note = [&ctx](const std::string& text) {
+    std::cerr << ctx.config().name << ": warning: " << escape_control_characters(text) << "\n";
+  };
   p.apply_migrations = [&ctx](const std::string& url) {
     global_options quiet = ctx.options();
     quiet.url = url;

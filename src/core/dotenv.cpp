@@ -65,6 +65,11 @@ class dotenv_parser {
 
   void statement() {
     skip_blanks();
+    if (size_t end = text_.find('\n', pos_); text_.substr(pos_, end - pos_).find('\0') !=
+                                               std::string_view::npos) {
+      fail(line_, "a NUL byte on the line: a .env file is text");
+      return skip_line();
+    }
     if (at_line_end() || peek() == '#') return skip_line();
     int line = line_;
     if (text_.compare(pos_, 7, "export ") == 0) {
@@ -107,6 +112,10 @@ class dotenv_parser {
     std::string raw;
     while (pos_ < text_.size() && text_[pos_] != quote) {
       char c = text_[pos_++];
+      if (c == '\0') {
+        fail(line_, "a NUL byte in the value: a .env file is text");
+        return false;
+      }
       if (c == '\n') ++line_;
       if (quote == '"' && c == '\\' && pos_ < text_.size()) {
         char e = text_[pos_++];
@@ -147,48 +156,80 @@ class dotenv_parser {
     return ok;
   }
 
-  // ${NAME} and ${NAME:-default}; an escaped "\$" of a double-quoted value
-  // stays a '$'.
+  // ${NAME} and ${NAME:-default}, the default expanded in turn; an escaped
+  // "\$" of a double-quoted value stays a '$'.
   std::string expand(std::string_view raw, int line, bool& ok) {
     std::string out;
-    for (size_t i = 0; i < raw.size(); ++i) {
+    expand_into(out, raw, line, ok, 0);
+    return out;
+  }
+
+  // The '}' that closes the "${" at `open`, counting nested "${...}".
+  static size_t closing_brace(std::string_view raw, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < raw.size(); ++i) {
+      if (raw[i] == '$' && i + 1 < raw.size() && raw[i + 1] == '{') {
+        ++depth;
+        ++i;
+      } else if (raw[i] == '}' && --depth == 0) {
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  void expand_into(std::string& out, std::string_view raw, int line, bool& ok, int depth) {
+    if (depth > 16) {
+      fail(line, "defaults nested more than 16 deep in the value");
+      ok = false;
+      return;
+    }
+    for (size_t i = 0; i < raw.size() && ok; ++i) {
       if (raw[i] == escaped_dollar) {
         out += '$';
-        continue;
-      }
-      if (raw[i] != '$' || i + 1 >= raw.size() || raw[i + 1] != '{') {
+      } else if (raw[i] != '$' || i + 1 >= raw.size() || raw[i + 1] != '{') {
         out += raw[i];
-        continue;
+      } else {
+        size_t close = closing_brace(raw, i);
+        if (close == std::string_view::npos) {
+          fail(line, "unclosed '${' in the value");
+          ok = false;
+          return;
+        }
+        substitute(out, raw.substr(i + 2, close - i - 2), line, ok, depth);
+        i = close;
       }
-      size_t close = raw.find('}', i + 2);
-      if (close == std::string_view::npos) {
-        fail(line, "unclosed '${' in the value");
+      if (ok && out.size() > dotenv_max_value) {
+        fail(line, "the value expands to more than " + std::to_string(dotenv_max_value) +
+                       " bytes (a line that doubles another?)");
         ok = false;
-        return out;
       }
-      std::string_view inner = raw.substr(i + 2, close - i - 2);
-      std::string_view fallback;
-      bool has_fallback = false;
-      if (size_t d = inner.find(":-"); d != std::string_view::npos) {
-        fallback = inner.substr(d + 2);
-        inner = inner.substr(0, d);
-        has_fallback = true;
-      }
-      bool valid = !inner.empty() && is_name_start(inner[0]);
-      for (char c : inner) valid = valid && is_name_char(c);
-      if (!valid) {
-        fail(line, "'${" + std::string(inner) + "}' does not name a variable");
-        ok = false;
-        return out;
-      }
-      std::string value = env_(std::string(inner));
-      if (value.empty())
-        if (const auto* e = file_.find(inner)) value = e->value;
-      if (value.empty() && has_fallback) value = std::string(fallback);
-      out += value;
-      i = close;
     }
-    return out;
+  }
+
+  // What "${inner}" stands for.
+  void substitute(std::string& out, std::string_view inner, int line, bool& ok, int depth) {
+    std::string_view fallback;
+    bool has_fallback = false;
+    if (size_t d = inner.find(":-"); d != std::string_view::npos) {
+      fallback = inner.substr(d + 2);
+      inner = inner.substr(0, d);
+      has_fallback = true;
+    }
+    bool valid = !inner.empty() && is_name_start(inner[0]);
+    for (char c : inner) valid = valid && is_name_char(c);
+    if (!valid) {
+      fail(line, "'${" + std::string(inner) + "}' does not name a variable");
+      ok = false;
+      return;
+    }
+    std::string value = env_(std::string(inner));
+    if (value.empty())
+      if (const auto* e = file_.find(inner)) value = e->value;
+    if (!value.empty())
+      out += value;
+    else if (has_fallback)
+      expand_into(out, fallback, line, ok, depth + 1);
   }
 
   std::string_view text_;

@@ -1,12 +1,9 @@
 #include "migration_tools/core/migration_sql_check.hpp"
 
-#include <pg_query.h>
-
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/statement_tree.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools {
@@ -30,33 +27,13 @@ bool may_need_parsing(std::string_view statement) {
   return false;
 }
 
-struct parse_result_deleter {
-  void operator()(PgQueryParseResult* r) const {
-    pg_query_free_parse_result(*r);
-    delete r;
-  }
-};
-
-// The parse tree of one statement as libpg_query's JSON, or null when
-// PostgreSQL 15's grammar does not accept it (the server will say why).
-nlohmann::json parse_statement(std::string_view statement) {
-  std::unique_ptr<PgQueryParseResult, parse_result_deleter> result(
-      new PgQueryParseResult(pg_query_parse(std::string(statement).c_str())));
-  if (result->error || !result->parse_tree) return nullptr;
-  auto tree = nlohmann::json::parse(result->parse_tree, nullptr, false);
-  if (tree.is_discarded() || !tree.contains("stmts") || tree["stmts"].empty()) return nullptr;
-  return tree["stmts"][0]["stmt"];
-}
-
-// TRANS_STMT_* kinds that end or replace the runner's transaction.
+// The TransactionStmt kinds that end or replace the runner's transaction;
+// SAVEPOINT, RELEASE and ROLLBACK TO are fine inside one.
 const char* transaction_control_name(const std::string& kind) {
-  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") return "BEGIN";
-  if (kind == "TRANS_STMT_COMMIT") return "COMMIT";
-  if (kind == "TRANS_STMT_ROLLBACK") return "ROLLBACK";
-  if (kind == "TRANS_STMT_PREPARE") return "PREPARE TRANSACTION";
-  if (kind == "TRANS_STMT_COMMIT_PREPARED") return "COMMIT PREPARED";
-  if (kind == "TRANS_STMT_ROLLBACK_PREPARED") return "ROLLBACK PREPARED";
-  return nullptr;  // SAVEPOINT, RELEASE, ROLLBACK TO: fine inside a transaction
+  if (kind == "TRANS_STMT_SAVEPOINT" || kind == "TRANS_STMT_RELEASE" ||
+      kind == "TRANS_STMT_ROLLBACK_TO")
+    return nullptr;
+  return transaction_statement_name(kind);
 }
 
 class checker {

@@ -1,5 +1,6 @@
 #include "database_settings.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "migration_tools/core/diagnostic.hpp"
@@ -12,13 +13,11 @@ database_settings read_database_settings(const runner_config& config,
   database_settings out;
   std::optional<dotenv_file> dotenv;
   std::string path = options.env_file.empty() ? ".env" : options.env_file;
-  if (!options.env_file.empty() || ::access(path.c_str(), F_OK) == 0) {
-    std::string text;
-    try {
-      text = read_file(path);
-    } catch (const std::exception& e) {
-      throw usage_error("cannot read the .env file '" + path + "': " + e.what());
-    }
+  // lstat: a dangling link or a FIFO named .env is there, and refused below.
+  struct stat st {};
+  bool present = ::lstat(path.c_str(), &st) == 0;
+  if (options.read_dotenv && (!options.env_file.empty() || present)) {
+    std::string text = read_private_file(path, ".env file", dotenv_max_size);
     dotenv = parse_dotenv(text, path, process_environment);
     out.dotenv_path = path;
   }
@@ -30,13 +29,15 @@ database_settings read_database_settings(const runner_config& config,
   in.configured_url = config.default_url;
   out.source = find_database_source(in);
 
-  if (options.no_dev_db)
-    out.dev_db_refusal = "--no-dev-db was given";
-  else if (environment_flag(process_environment("MIGRATE_NO_DEV_DB")))
-    out.dev_db_refusal = "MIGRATE_NO_DEV_DB is set";
-  else if (environment_flag(process_environment("CI")))
-    out.dev_db_refusal = "CI is set";
+  out.dev_db_refusal = dev_db_refusal(options);
   return out;
+}
+
+std::string dev_db_refusal(const global_options& options) {
+  if (options.no_dev_db) return "--no-dev-db was given";
+  if (environment_flag(process_environment("MIGRATE_NO_DEV_DB"))) return "MIGRATE_NO_DEV_DB is set";
+  if (environment_flag(process_environment("CI"))) return "CI is set";
+  return "";
 }
 
 std::string no_database_message(const database_settings& settings) {

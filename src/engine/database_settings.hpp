@@ -24,6 +24,10 @@ struct database_settings {
 database_settings read_database_settings(const runner_config& config,
                                          const global_options& options);
 
+// Why the development database may not be started for these options
+// (--no-dev-db, MIGRATE_NO_DEV_DB, CI), or "" when it may.
+std::string dev_db_refusal(const global_options& options);
+
 // The error for no database at all when the development database may not
 // stand in: the names looked at, and why.
 std::string no_database_message(const database_settings& settings);

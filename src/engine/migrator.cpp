@@ -13,6 +13,9 @@ engine::global_options options_of(const std::string& url, const upgrade_options&
   engine::global_options g;
   g.url = url;
   g.url_origin = "the migrator's URL";
+  // The application said where to migrate: a .env in its working directory
+  // has no say (and is not read at all).
+  g.read_dotenv = false;
   g.quiet = true;
   g.color = "never";
   g.command = "upgrade (in-app)";

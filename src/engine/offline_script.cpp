@@ -385,7 +385,9 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
          "' (MigrationTools), written by: " + escape_control_characters(in.command) + "\n";
   out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
   out += "-- Version table: " + escape_control_characters(version_table) + "\n\n";
-  out += "SET client_encoding = 'UTF8';\n\n";
+  // As the runner pins it: literals mean the same whatever the database's
+  // default says.
+  out += "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n";
 
   // The lock every runner takes; a script does not wait for it (a waiting
   // session would block a runner's CREATE INDEX CONCURRENTLY), it fails.

@@ -215,6 +215,17 @@ std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& u
   auto pause = std::chrono::milliseconds(100);
   for (int attempt = 1;; ++attempt) {
     try {
+      // The whole budget, also against a server that accepts the connection
+      // and then says nothing: what is left of it is libpq's connect_timeout
+      // (whole seconds, at least 2), unless --connect-timeout or the URL
+      // says otherwise.
+      if (!options.wait_for_db.empty() && options.connect_timeout.empty()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        ::setenv("PGCONNECT_TIMEOUT",
+                 std::to_string(std::max<long long>(2, (left + 999) / 1000)).c_str(), 1);
+      }
       return std::make_unique<pqxx::connection>(url);
     } catch (const pqxx::broken_connection& e) {
       if (std::chrono::steady_clock::now() + pause >= deadline) {
@@ -240,8 +251,11 @@ std::string postgres_session::session_defaults() const {
   // 14 and later can notice a vanished client. RESET first: this is also
   // what puts the session back before each migration (step_executor). The
   // application name is a startup parameter (PGAPPNAME, see connect()), which
-  // RESET ALL keeps.
-  return "RESET SESSION AUTHORIZATION; RESET ALL;"
+  // RESET ALL keeps. standard_conforming_strings is pinned on: a database or
+  // role default of off would turn a backslash in a migration's literal (or a
+  // generated comment) into an escape, and a quote after it into the end of
+  // the literal.
+  return "RESET SESSION AUTHORIZATION; RESET ALL; SET standard_conforming_strings = on;"
          " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
          " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;\n";
 }

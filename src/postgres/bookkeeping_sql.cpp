@@ -9,6 +9,7 @@
 
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/diagnostic.hpp"
+#include "migration_tools/core/sql_literal.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools::bookkeeping_sql {
@@ -31,26 +32,7 @@ std::string quote_identifier(std::string_view name) {
 }
 
 void append_quoted_literal(std::string& out, std::string_view text) {
-  if (text.find('\0') != std::string_view::npos)
-    throw usage_error("an SQL literal cannot contain a NUL byte");
-  bool backslash = text.find('\\') != std::string_view::npos;
-  out += backslash ? "E'" : "'";
-  // Copy the runs between quotes (and backslashes) at once: offline scripts
-  // quote every migration's text.
-  size_t start = 0;
-  auto next_special = [&](size_t from) {
-    if (!backslash) return text.find('\'', from);
-    for (size_t i = from; i < text.size(); ++i)
-      if (text[i] == '\'' || text[i] == '\\') return i;
-    return std::string_view::npos;
-  };
-  for (size_t at = next_special(0); at != std::string_view::npos; at = next_special(at + 1)) {
-    out.append(text, start, at + 1 - start);
-    out += text[at];
-    start = at + 1;
-  }
-  out.append(text, start, std::string_view::npos);
-  out += '\'';
+  append_sql_literal(out, text);
 }
 
 std::string quote_literal(std::string_view text) {

@@ -19,6 +19,7 @@
 #include "catalog_writer.hpp"
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/declared_sql_check.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/core/source_tree.hpp"
@@ -119,7 +120,7 @@ void write_snapshots(const std::string& dir, std::vector<mt::scanner::scanned_fi
   ::mkdir(dir.c_str(), 0755);
   for (size_t i = 0; i < files.size(); ++i) {
     files[i].snapshot_path = dir + "/" + std::to_string(i);
-    mt::write_file_if_different(files[i].snapshot_path, texts[i]);
+    mt::write_file_if_different(files[i].snapshot_path, texts[i], false);
   }
   for (size_t i = files.size();; ++i) {
     std::string stale = dir + "/" + std::to_string(i);
@@ -127,20 +128,12 @@ void write_snapshots(const std::string& dir, std::vector<mt::scanner::scanned_fi
   }
 }
 
-// A schema file must be text whose comments and quotes are closed: the
-// runner splits it into statements.
+// A schema file must be text whose comments and quotes are closed (the
+// runner splits it into statements), and must not leave the transaction it
+// is loaded in (check_declared_sql).
 void check_schema_file(const std::string& path, const std::string& text,
                        std::vector<mt::diagnostic>& ds) {
-  if (auto nul = text.find('\0'); nul != std::string::npos) {
-    ds.push_back({path, mt::count_newlines(text, nul) + 1, mt::severity::error,
-                  "the file contains a NUL byte: a schema file must be a UTF-8 text file"});
-    return;
-  }
-  for (const auto& p : mt::find_lexical_problems(text)) {
-    if (p.what == mt::sql_lexical_problem::kind::backslash) continue;  // the server says
-    ds.push_back({path, mt::count_newlines(text, p.offset) + 1, mt::severity::error,
-                  "a comment, quoted string or dollar quote that is never closed"});
-  }
+  mt::check_declared_sql(path, text, ds);
 }
 
 // The directories a runner may check by their times instead of listing them
@@ -254,9 +247,9 @@ int main(int argc, char** argv) {
     mt::write_file_if_different(
         o.out_dir + "/embedded.cpp",
         mt::scanner::embedding_source(o.name, files, schema_files,
-                                      directories_to_record(o, files, schema_files)));
+                                      directories_to_record(o, files, schema_files)), false);
     mt::write_file_if_different(o.out_dir + "/scan.cmake",
-                                mt::scanner::cmake_fragment(files, schema_files));
+                                mt::scanner::cmake_fragment(files, schema_files), false);
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";
     return 2;

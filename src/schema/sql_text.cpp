@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include "migration_tools/core/sql_literal.hpp"
+
 namespace migration_tools::schema {
 
 namespace {
@@ -192,7 +194,7 @@ std::string quote_name(const qualified_name& name) {
 }
 
 std::string quote_literal(const std::string& text) {
-  return quote_with(text, '\'');
+  return sql_literal(text);
 }
 
 std::string display_name(const qualified_name& name) {

@@ -7,7 +7,7 @@
 using migration_tools::test::check_schema_case;
 using migration_tools::test::schema_case;
 
-TEST_CASE("enums: a new enum and a column using it; added values go to their place",
+TEST_CASE("enums: a new enum and a column using it, and added values go to their place",
           "[autogenerate][db]") {
   schema_case c;
   c.before = "CREATE TYPE mood AS ENUM ('sad', 'happy');\nCREATE TABLE t (id int);";

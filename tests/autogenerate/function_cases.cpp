@@ -27,7 +27,7 @@ TEST_CASE("functions: a function used by a default and a check comes before the 
   check_schema_case("functions_defaults", c);
 }
 
-TEST_CASE("functions: a changed body is replaced in place; a changed result type is recreated",
+TEST_CASE("functions: a changed body is replaced in place, and a changed result type is recreated",
           "[autogenerate][db]") {
   schema_case c;
   c.before =

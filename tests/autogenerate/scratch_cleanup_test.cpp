@@ -36,10 +36,14 @@ bool eventually(const std::function<bool()>& condition, int seconds) {
   return condition();
 }
 
-void interrupted_run_leaves_nothing(int signal) {
+// `whole_group`: the signal goes to the runner's whole process group (a CI
+// cancel, docker stop), the runner started by setsid as its leader.
+void interrupted_run_leaves_nothing(int signal, bool whole_group = false) {
   std::string admin = admin_url();
-  auto child = start_process({SLEEPY_RUNNER, "--no-cache", "diff"},
-                             {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
+  std::vector<std::string> args{SLEEPY_RUNNER, "--no-cache", "diff"};
+  if (whole_group) args.insert(args.begin(), "/usr/bin/setsid");
+  auto child =
+      start_process(args, {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
   // Both sides are on the server, and the history is replaying.
   bool started = eventually(
       [&] {
@@ -50,7 +54,7 @@ void interrupted_run_leaves_nothing(int signal) {
       },
       30);
   int during = scratch_databases_of(child.pid);
-  ::kill(child.pid, signal);
+  ::kill(whole_group ? -child.pid : child.pid, signal);
   auto r = finish_process(child, 30);
   INFO(r.out << r.err);
   REQUIRE(started);
@@ -69,6 +73,11 @@ TEST_CASE("scratch databases are dropped when the runner is interrupted (SIGINT)
 TEST_CASE("scratch databases are dropped when the runner is killed (SIGKILL)",
           "[autogenerate][db]") {
   interrupted_run_leaves_nothing(SIGKILL);
+}
+
+TEST_CASE("scratch databases are dropped when the runner's whole process group is killed",
+          "[autogenerate][db]") {
+  interrupted_run_leaves_nothing(SIGKILL, true);
 }
 
 TEST_CASE(

@@ -940,10 +940,18 @@ function(case_add_migrations_keywords_and_links)
   mt_expect_message(ms "add_migrations(migrate): the schema directory does not exist.")
   file(MAKE_DIRECTORY "${src}/declared")
   file(WRITE "${src}/declared/a.sql" "CREATE TABLE t (id int);\n/* never closed\n")
+  # A declared file that would leave the transaction it is loaded in, or act
+  # on the server's machine, is refused here, before anything of it runs.
+  file(WRITE "${src}/declared/b.sql"
+    "CREATE TABLE u (id int);\nCOMMIT;\nCOPY (SELECT 1) TO PROGRAM 'id';\n  savepoint s; release s;\n")
   mt_configure(bs "${src}" "${bin}-bad-schema" STEP "configure with a broken schema file" CI unset
                ARGS -DFIXTURE_VARIANT=bad_schema_file)
   mt_expect_rc(bs nonzero)
   mt_expect_line(bs "${src}/declared/a.sql:2: error: a comment, quoted string or dollar quote that is never closed")
+  mt_expect_message(bs "${src}/declared/b.sql:2: error: COMMIT in a declared schema file")
+  mt_expect_message(bs "${src}/declared/b.sql:3: error: COPY with PROGRAM in a declared schema file")
+  mt_expect_message(bs "${src}/declared/b.sql:4: error: SAVEPOINT in a declared schema file")
+  mt_expect_message(bs "${src}/declared/b.sql:4: error: RELEASE SAVEPOINT in a declared schema file")
 
   mt_configure(nl "${src}" "${bin}-newline" STEP "configure with a line break in a file name"
                CI unset ARGS -Wno-dev -DFIXTURE_VARIANT=false_constants)

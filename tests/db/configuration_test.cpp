@@ -3,6 +3,7 @@
 // developers; `config`, `--version`, unknown commands, and the defects found
 // by a new user (check's exit code and columns, idempotent upgrade, a
 // migration never filled in).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -70,6 +71,8 @@ std::string fresh_directory(const std::string& name) {
 
 void write(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+  // Whatever the machine's umask: a .env writable by others is refused.
+  ::chmod(path.c_str(), 0644);
 }
 
 }  // namespace
@@ -165,7 +168,7 @@ TEST_CASE("a password with an unencoded '@' is refused without showing any part 
   CHECK(r.err.find("ret@") == std::string::npos);
 }
 
-TEST_CASE("config shows each value and its source, the password masked; --version",
+TEST_CASE("config shows each value and its source, the password masked, and --version",
           "[db][config]") {
   auto base = clean_environment("config");
   std::string dir = fresh_directory("config");
@@ -218,7 +221,7 @@ TEST_CASE("upgrade to a revision already applied does nothing and exits 0, as in
         std::vector<std::string>{"rev_e"});
 }
 
-TEST_CASE("check: an unknown revision in the database exits 3; file:line lines start at column 0",
+TEST_CASE("check: an unknown revision in the database exits 3, and file:line lines start at column 0",
           "[db][config]") {
   auto url = fresh_database("config_check");
   REQUIRE(linear(url, {"upgrade"}).exit_code == 0);
@@ -297,4 +300,77 @@ TEST_CASE("with --wait-for-db the runner retries until the database accepts conn
   CHECK_THAT(waited.err, Contains("waiting up to 60s"));
   CHECK(column(late, "SELECT version_num FROM mt_linear_version") ==
         std::vector<std::string>{"rev_e"});
+}
+
+TEST_CASE("a .env is read only when it is the user's: owned by them or root, not writable by "
+          "others, a regular file of at most 1 MiB",
+          "[db][config][security]") {
+  auto url = fresh_database("dotenv_trust");
+  std::string dir = fresh_directory("dotenv-trust");
+  auto base = clean_environment("dotenv-trust");
+  std::string env_path = dir + "/.env";
+  write(env_path, "DATABASE_URL=" + url + "\n");
+  auto ok = run_in(dir, {LINEAR_RUNNER, "current"}, base);
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+
+  // Writable by group or others: someone else could send the password elsewhere.
+  ::chmod(env_path.c_str(), 0664);
+  auto shared = run_in(dir, {LINEAR_RUNNER, "upgrade"}, base);
+  CHECK(shared.exit_code == 2);
+  CHECK_THAT(shared.err, Contains("refusing the .env file '.env': it is writable by group or others") &&
+                             Contains("chmod go-w '.env'"));
+  CHECK_FALSE(table_exists(url, "accounts"));
+  ::chmod(env_path.c_str(), 0644);
+
+  // Someone else's file (root may make one, as a co-worker's would be).
+  if (::geteuid() == 0) {
+    REQUIRE(::chown(env_path.c_str(), 65534, 65534) == 0);
+    auto foreign = run_in(dir, {LINEAR_RUNNER, "current"}, base);
+    CHECK(foreign.exit_code == 2);
+    CHECK_THAT(foreign.err, Contains("it belongs to user id 65534, not to you"));
+    REQUIRE(::chown(env_path.c_str(), 0, 0) == 0);
+  }
+
+  // Not a regular file: a FIFO is refused, not waited on; /dev/zero is not read.
+  std::filesystem::remove(env_path);
+  REQUIRE(::mkfifo(env_path.c_str(), 0600) == 0);
+  auto child = start_process({"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", dir,
+                              LINEAR_RUNNER, "current"},
+                             base);
+  auto fifo = finish_process(child, 30);
+  CHECK_FALSE(fifo.timed_out);
+  CHECK(fifo.exit_code == 2);
+  CHECK_THAT(fifo.err, Contains("it is not a regular file"));
+  std::filesystem::remove(env_path);
+  auto zero = run_in(dir, {LINEAR_RUNNER, "--env-file", "/dev/zero", "current"}, base);
+  CHECK(zero.exit_code == 2);
+  CHECK_THAT(zero.err, Contains("refusing the .env file '/dev/zero': it is not a regular file"));
+
+  // Too big to be settings.
+  write(env_path, "DATABASE_URL=" + url + "\n# " + std::string((1 << 20) + 10, 'x') + "\n");
+  auto big = run_in(dir, {LINEAR_RUNNER, "current"}, base);
+  CHECK(big.exit_code == 2);
+  CHECK_THAT(big.err, Contains("more than the 1048576 bytes"));
+
+  // Lines that double a value end in a clear error at the line, not in all the memory.
+  std::string doubling = "A=" + std::string(1000, 'a') + "\n";
+  for (char c = 'B'; c <= 'K'; ++c)
+    doubling += std::string(1, c) + "=${" + std::string(1, c - 1) + "}${" +
+                std::string(1, c - 1) + "}\n";
+  write(env_path, doubling);
+  auto doubled = run_in(dir, {LINEAR_RUNNER, "current"}, base);
+  CHECK(doubled.exit_code == 2);
+  CHECK_THAT(doubled.err, Contains(".env:8: error: the value expands to more than 65536 bytes"));
+}
+
+TEST_CASE("the in-app migrator, given a URL, reads no .env", "[db][config][in_app][security]") {
+  auto url = fresh_database("in_app_no_dotenv");
+  std::string dir = fresh_directory("in-app-no-dotenv");
+  // A .env that would be an error (and a URL elsewhere) if it were read.
+  write(dir + "/.env", "DATABASE_URL=postgresql://elsewhere.invalid/x\nnot an assignment\n");
+  auto r = run_in(dir, {SELF_MIGRATING_APP, url}, {});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(column(url, "SELECT count(*) FROM notes") == std::vector<std::string>{"1"});
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
 
 #include "runners.hpp"
@@ -102,4 +103,20 @@ TEST_CASE("commands that connect early still read and change the database", "[db
   auto down = linear(url, {"downgrade", "base"});
   CHECK(down.exit_code == 0);
   CHECK(linear(url, {"current"}).exit_code == 0);
+}
+
+TEST_CASE("a wait for the database (--wait-for-db) is the whole budget, also against a server that accepts and says nothing",
+          "[db][config]") {
+  silent_server server;
+  auto started = std::chrono::steady_clock::now();
+  auto child = start_process(
+      {LINEAR_RUNNER, "--url", server.url(), "--color", "never", "--wait-for-db", "3s", "current"});
+  auto r = finish_process(child, 60);
+  auto took = std::chrono::steady_clock::now() - started;
+  INFO(r.err);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 1);
+  // Three seconds, and libpq's connect_timeout rounds up to whole seconds.
+  CHECK(took < std::chrono::seconds(8));
+  CHECK_THAT(r.err, Contains("127.0.0.1"));
 }

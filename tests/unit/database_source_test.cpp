@@ -55,6 +55,38 @@ TEST_CASE(".env: comments, export, quotes, escapes and ${} expansion", "[unit][c
   CHECK(file.find("FALLBACK")->line == 11);
 }
 
+TEST_CASE(".env: nested defaults expand, and a NUL byte or a runaway value is an error at its line",
+          "[unit][config][security]") {
+  auto file = parse_dotenv(
+      "NESTED=${A:-${B:-x}}\nINNER=${A:-${HOST}:${PORT:-5432}}/db\nDEEP=${A:-pre${B:-${C:-deep}}post}\n",
+      ".env", lookup({{"HOST", "h"}}));
+  CHECK(file.find("NESTED")->value == "x");
+  CHECK(file.find("INNER")->value == "h:5432/db");
+  CHECK(file.find("DEEP")->value == "predeeppost");
+
+  std::string with_nul = std::string("OK=1\nBAD=a") + '\0' + "b\nQ=\"x" + '\0' + "\"\n";
+  try {
+    parse_dotenv(with_nul, ".env", lookup({}));
+    FAIL("no error");
+  } catch (const migration_file_error& e) {
+    REQUIRE(e.diagnostics().size() == 2);
+    CHECK(format_diagnostic(e.diagnostics()[0]) ==
+          ".env:2: error: a NUL byte on the line: a .env file is text");
+    CHECK(format_diagnostic(e.diagnostics()[1]) ==
+          ".env:3: error: a NUL byte on the line: a .env file is text");
+  }
+
+  std::string doubling = "A=" + std::string(40000, 'a') + "\nB=${A}${A}\n";
+  try {
+    parse_dotenv(doubling, ".env", lookup({}));
+    FAIL("no error");
+  } catch (const migration_file_error& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK_THAT(format_diagnostic(e.diagnostics()[0]),
+               Contains(".env:2: error: the value expands to more than 65536 bytes"));
+  }
+}
+
 TEST_CASE(".env: every malformed line is reported with its line", "[unit][config]") {
   try {
     parse_dotenv("OK=1\nno equals\n=value\nQ=\"unclosed\n", "conf/.env", lookup({}));
@@ -109,7 +141,7 @@ TEST_CASE("database sources: the environment in order, then .env, then add_migra
   CHECK(find_database_source(in)->origin == "--url");
 }
 
-TEST_CASE("database URLs: SQLAlchemy's driver is dropped; an unencoded '@' is refused",
+TEST_CASE("database URLs: SQLAlchemy's driver is dropped, and an unencoded '@' is refused",
           "[unit][config]") {
   std::vector<std::string> notes;
   CHECK(normalise_database_url("postgresql+asyncpg://u@h/db", notes) == "postgresql://u@h/db");

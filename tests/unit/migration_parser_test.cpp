@@ -244,7 +244,7 @@ TEST_CASE("A misspelt header key suggests the nearest known one", "[unit][parser
   CHECK(far.messages[0].find("did you mean") == std::string::npos);
 }
 
-TEST_CASE("A space after 'migrate:' is accepted; a marker without a key is an error",
+TEST_CASE("A space after 'migrate:' is accepted, and a marker without a key is an error",
           "[unit][parser]") {
   auto p = parse(with_header("-- migrate: message spaced\n-- migrate: upgrade\nSELECT 1;\n"));
   CHECK(p.messages.empty());

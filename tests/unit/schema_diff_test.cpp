@@ -29,9 +29,12 @@ TEST_CASE("Identifiers are quoted the way quote_ident quotes them", "[unit]") {
   CHECK(quote_identifier("") == "\"\"");
   CHECK(quote_name({"Billing", "order"}) == "\"Billing\".\"order\"");
   CHECK(quote_literal("it's") == "'it''s'");
+  // A backslash makes it an E'' literal, as quote_literal writes it: the same
+  // text whatever standard_conforming_strings says.
+  CHECK(quote_literal("x\\'; DROP TABLE t; --") == "E'x\\\\''; DROP TABLE t; --'");
 }
 
-TEST_CASE("Two equal models have no diff; an added column is one statement and one line",
+TEST_CASE("Two equal models have no diff, and an added column is one statement and one line",
           "[unit]") {
   schema_model a, b;
   a.namespaces = b.namespaces = {{"public", ""}};

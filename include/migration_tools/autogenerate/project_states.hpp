@@ -26,6 +26,8 @@ struct project_description {
   // replayed every time.
   std::string cache_scope;
   std::string cache_key;
+  // Told what the user should know (an untrusted cache ignored).
+  std::function<void(const std::string&)> note;
 };
 
 // The cache key of a head state: every migration's checksum, in order, and

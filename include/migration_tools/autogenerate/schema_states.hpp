@@ -34,9 +34,13 @@ struct head_state_source {
   // The head state is kept on the scratch server as database
   // mt_head_<cache_scope>_<cache_key> and read from there while the
   // migrations are unchanged; other keys of the same scope are dropped.
-  // An empty key disables the cache.
+  // An empty key disables the cache. A database under that name is read
+  // only when the current role owns it and it carries the marker the runner
+  // wrote with the same key; only such databases are ever dropped.
   std::string cache_scope;
   std::string cache_key;
+  // Told once when a database under the cache's name is not trusted.
+  std::function<void(const std::string&)> note;
 };
 
 struct head_state {

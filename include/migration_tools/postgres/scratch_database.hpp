@@ -31,6 +31,8 @@ class scratch_database {
 
  private:
   void drop() noexcept;
+  void tell_watcher(char said) noexcept;
+  void finish_watcher() noexcept;
 
   std::string server_url_;
   std::string name_;

@@ -15,7 +15,8 @@ namespace migration_tools::schema {
 std::string quote_identifier(const std::string& name);
 // schema.name, each part quoted as needed.
 std::string quote_name(const qualified_name& name);
-// A string literal: '...' with quotes doubled (standard_conforming_strings).
+// A string literal as quote_literal writes it: '...' with quotes doubled, or
+// E'...' with backslashes doubled when the text holds one (sql_literal).
 std::string quote_literal(const std::string& text);
 
 }  // namespace migration_tools::schema

@@ -1,0 +1,17 @@
+// One SQL statement's parse tree from PostgreSQL's own parser (libpg_query,
+// the PostgreSQL 15 grammar), for the checks that classify statements.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace migration_tools {
+
+// The statement's node as libpg_query's JSON (e.g. {"TransactionStmt": {...}}),
+// or null when the grammar does not accept it (the server will say why).
+nlohmann::json parse_statement(std::string_view statement);
+
+// The SQL words of a TransactionStmt's kind ("COMMIT", "SAVEPOINT", ...).
+const char* transaction_statement_name(const std::string& kind);
+
+}  // namespace migration_tools

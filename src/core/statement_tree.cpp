@@ -1,0 +1,43 @@
+#include "migration_tools/core/statement_tree.hpp"
+
+#include <pg_query.h>
+
+#include <memory>
+#include <string>
+
+namespace migration_tools {
+
+namespace {
+
+struct parse_result_deleter {
+  void operator()(PgQueryParseResult* r) const {
+    pg_query_free_parse_result(*r);
+    delete r;
+  }
+};
+
+}  // namespace
+
+nlohmann::json parse_statement(std::string_view statement) {
+  std::unique_ptr<PgQueryParseResult, parse_result_deleter> result(
+      new PgQueryParseResult(pg_query_parse(std::string(statement).c_str())));
+  if (result->error || !result->parse_tree) return nullptr;
+  auto tree = nlohmann::json::parse(result->parse_tree, nullptr, false);
+  if (tree.is_discarded() || !tree.contains("stmts") || tree["stmts"].empty()) return nullptr;
+  return tree["stmts"][0]["stmt"];
+}
+
+const char* transaction_statement_name(const std::string& kind) {
+  if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") return "BEGIN";
+  if (kind == "TRANS_STMT_COMMIT") return "COMMIT";
+  if (kind == "TRANS_STMT_ROLLBACK") return "ROLLBACK";
+  if (kind == "TRANS_STMT_PREPARE") return "PREPARE TRANSACTION";
+  if (kind == "TRANS_STMT_COMMIT_PREPARED") return "COMMIT PREPARED";
+  if (kind == "TRANS_STMT_ROLLBACK_PREPARED") return "ROLLBACK PREPARED";
+  if (kind == "TRANS_STMT_SAVEPOINT") return "SAVEPOINT";
+  if (kind == "TRANS_STMT_RELEASE") return "RELEASE SAVEPOINT";
+  if (kind == "TRANS_STMT_ROLLBACK_TO") return "ROLLBACK TO SAVEPOINT";
+  return "transaction control";
+}
+
+}  // namespace migration_tools
