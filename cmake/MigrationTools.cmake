@@ -430,6 +430,21 @@ function(add_migrations name)
                     "environment variable CI set, this is an error.")
   endif()
   include("${out}/scan.cmake")
+  # A build notices an edit by its modification time alone, which `cp -p`,
+  # `rsync -t` and `touch -r` keep, while the runner, which compares the
+  # files' status change times and bytes, would call itself stale and name a
+  # rebuild that did nothing. So every build asks the scanner, which stats
+  # each file against the last scan (sources.state: inode, size, both times)
+  # and scans again only when one differs. embedded.cpp and the snapshots are
+  # its byproducts: with ninja's restat, the runner is rebuilt only when the
+  # scan changed them.
+  add_custom_command(OUTPUT "${out}/sources.check"
+    BYPRODUCTS "${out}/embedded.cpp" ${_mt_snapshots}
+    COMMAND "${scanner}" ${scan_args} --refresh
+    VERBATIM)
+  set_source_files_properties("${out}/sources.check" PROPERTIES SYMBOLIC TRUE)
+  add_custom_target(${name}_sources DEPENDS "${out}/sources.check")
+  set_target_properties(${name}_sources PROPERTIES FOLDER "migrations/${name}")
 
   # The runner: generated main, embedded files, and the C++ migrations, each
   # compiled on its own with its revision as namespace.
@@ -469,6 +484,7 @@ function(add_migrations name)
   target_include_directories(${name}_catalog PUBLIC "${out}/include")
   target_link_libraries(${name}_catalog PUBLIC MigrationTools::runner)
   set_target_properties(${name}_catalog PROPERTIES FOLDER "migrations/${name}")
+  add_dependencies(${name}_catalog ${name}_sources)
 
   # <name>::migrations: the embedded migrations, for an application that
   # migrates itself (<name>/migrations.hpp). An object library, so that every

@@ -61,7 +61,7 @@ head_state project_states::head(const std::function<void()>& before_applying) {
 schema::schema_model project_states::declared() {
   const auto& files = declared_files();
   scratch_database scratch(project_.server_url);
-  return load_declared_schema(scratch.url(), files);
+  return load_declared_schema(scratch.url(), files, bookkeeping_ignored(project_));
 }
 
 head_and_declared project_states::both() {
@@ -73,7 +73,10 @@ head_and_declared project_states::both() {
   auto start_declared = [&] {
     if (!declared.valid())
       declared = std::async(std::launch::async,
-                            [&] { return load_declared_schema(declared_db.url(), files); });
+                            [&] {
+                              return load_declared_schema(declared_db.url(), files,
+                                                          bookkeeping_ignored(project_));
+                            });
   };
   head_and_declared out;
   try {

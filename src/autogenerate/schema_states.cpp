@@ -101,7 +101,8 @@ class declared_loader {
 }  // namespace
 
 schema::schema_model load_declared_schema(const std::string& database_url,
-                                          const std::vector<declared_file>& files) {
+                                          const std::vector<declared_file>& files,
+                                          const inspection_options& ignore) {
   check_files(files);
   pqxx::connection c(database_url);
   size_t failed = 0;
@@ -116,7 +117,7 @@ schema::schema_model load_declared_schema(const std::string& database_url,
       failed = loader.failed_file();
       throw;
     }
-    auto model = inspect_catalog(tx);
+    auto model = inspect_catalog(tx, ignore);
     tx.abort();
     return model;
   } catch (const pqxx::broken_connection&) {

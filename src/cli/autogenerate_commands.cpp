@@ -92,15 +92,27 @@ autogenerate::project_states project(runner_context& ctx, const std::string& ser
   return autogenerate::project_states(std::move(p));
 }
 
+// A live database, read only; one that cannot be reached is named, with
+// which side of the diff it is, not "lost the connection".
+schema_model live_database(const autogenerate::project_states& states, const std::string& url,
+                           const std::string& side) {
+  try {
+    return states.database(url);
+  } catch (const pqxx::broken_connection& e) {
+    throw database_error("cannot connect to " + side + ", " + describe_connection(url) + ": " +
+                         connection_failure_message(url, postgres_message(e.what())));
+  }
+}
+
 schema_model state(runner_context& ctx, const std::string& which,
-                   autogenerate::project_states& states) {
+                   autogenerate::project_states& states, const std::string& side) {
   if (which == "migrations") return states.head().model;
   if (which == "schema") return states.declared();
   // Read only: drift made by hand shows here, and nothing is written.
-  if (which == "database") return states.database(ctx.database_url());
+  if (which == "database") return live_database(states, ctx.database_url(), side);
   // Any other database, read only, e.g. to compare two live ones.
   if (which.rfind("postgres://", 0) == 0 || which.rfind("postgresql://", 0) == 0)
-    return states.database(which);
+    return live_database(states, which, side);
   throw usage_error("unknown state '" + which +
                     "': expected migrations, schema, database or a postgresql:// URL");
 }
@@ -165,12 +177,13 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
     // (no scratch database, so no watcher is forked meanwhile).
     std::string from_url = from == "database" ? ctx.database_url() : from;
     std::string to_url = to == "database" ? ctx.database_url() : to;
-    auto first = std::async(std::launch::async, [&] { return states.database(from_url); });
-    after = states.database(to_url);
+    auto first = std::async(std::launch::async,
+                            [&] { return live_database(states, from_url, "the FROM database"); });
+    after = live_database(states, to_url, "the TO database");
     before = first.get();
   } else {
-    before = state(ctx, from, states);
-    after = state(ctx, to, states);
+    before = state(ctx, from, states, "the FROM database");
+    after = state(ctx, to, states, "the TO database");
   }
   auto d = schema::diff_schemas(before, after);
   from = describe_state(from);

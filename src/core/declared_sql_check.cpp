@@ -1,6 +1,5 @@
 #include "migration_tools/core/declared_sql_check.hpp"
 
-#include <cctype>
 
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/statement_tree.hpp"
@@ -10,21 +9,13 @@ namespace migration_tools {
 
 namespace {
 
-bool starts_with_word(std::string_view text, std::string_view word) {
-  if (text.size() < word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
-  return text.size() == word.size() ||
-         !(std::isalnum(static_cast<unsigned char>(text[word.size()])) || text[word.size()] == '_');
-}
-
 // Transaction control and COPY can only start with one of these words; the
 // rest are not handed to the parser (a declared schema of a thousand tables
 // is checked in a few milliseconds).
 bool may_need_parsing(std::string_view statement) {
   for (auto word : {"commit", "end", "rollback", "abort", "begin", "start", "prepare", "copy",
                     "savepoint", "release"})
-    if (starts_with_word(statement, word)) return true;
+    if (starts_with_keyword(statement, word)) return true;
   return false;
 }
 

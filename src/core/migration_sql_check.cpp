@@ -10,20 +10,12 @@ namespace migration_tools {
 
 namespace {
 
-bool istarts_with_word(std::string_view text, std::string_view word) {
-  if (text.size() < word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
-  return text.size() == word.size() ||
-         !(std::isalnum(static_cast<unsigned char>(text[word.size()])) || text[word.size()] == '_');
-}
-
 // Only statements starting with one of these words can be what we look for;
 // the rest are not handed to the parser (a 10 MB INSERT costs nothing here).
 bool may_need_parsing(std::string_view statement) {
   for (auto word :
        {"commit", "end", "rollback", "abort", "begin", "start", "prepare", "copy", "deallocate"})
-    if (istarts_with_word(statement, word)) return true;
+    if (starts_with_keyword(statement, word)) return true;
   return false;
 }
 

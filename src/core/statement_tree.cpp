@@ -2,6 +2,7 @@
 
 #include <pg_query.h>
 
+#include <cctype>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,14 @@ nlohmann::json parse_statement(std::string_view statement) {
   auto tree = nlohmann::json::parse(result->parse_tree, nullptr, false);
   if (tree.is_discarded() || !tree.contains("stmts") || tree["stmts"].empty()) return nullptr;
   return tree["stmts"][0]["stmt"];
+}
+
+bool starts_with_keyword(std::string_view text, std::string_view word) {
+  if (text.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  return text.size() == word.size() ||
+         !(std::isalnum(static_cast<unsigned char>(text[word.size()])) || text[word.size()] == '_');
 }
 
 const char* transaction_statement_name(const std::string& kind) {

@@ -229,6 +229,9 @@ schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
   }
   for (const auto& r : tx.exec(catalog_queries::unhandled))
     m.unhandled.push_back({text(r[0]), text(r[1]), text(r[2])});
+  m.pinned_namespaces.push_back("public");
+  if (!options.ignored_schema.empty() && options.ignored_schema != "public")
+    m.pinned_namespaces.push_back(options.ignored_schema);
   if (!options.ignored_schema.empty()) {
     bool in_use = std::any_of(m.tables.begin(), m.tables.end(), [&](const schema::table& t) {
       return t.name.schema == options.ignored_schema;

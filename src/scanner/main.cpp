@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -41,6 +43,9 @@ struct options {
   std::string merge_command;
   bool fail_on_multiple_heads = false;
   bool allow_multiple_heads = false;
+  // At build time: scan again only when a file's identity or times differ
+  // from the last scan's (sources.state), which mtime alone does not tell.
+  bool refresh = false;
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -48,7 +53,7 @@ struct options {
             << "\nusage: migration_tools_scan --name NAME --list FILE --out-dir DIR "
                "--source-root DIR [--directory DIR] [--schema-directory DIR] [--merge-command CMD] "
                "[--fail-on-multiple-heads] "
-               "[--allow-multiple-heads]\n";
+               "[--allow-multiple-heads] [--refresh]\n";
   std::exit(2);
 }
 
@@ -80,6 +85,8 @@ options parse_options(int argc, char** argv) {
       o.fail_on_multiple_heads = true;
     else if (a == "--allow-multiple-heads")
       o.allow_multiple_heads = true;
+    else if (a == "--refresh")
+      o.refresh = true;
     else
       usage("unknown argument '" + a + "'");
   }
@@ -150,10 +157,49 @@ std::vector<mt::walked_directory> directories_to_record(
                                    o.source_root, embedded, now);
 }
 
+// What a file was when the scan began: a build notices an edit by its
+// modification time only, and `cp -p`, `rsync -t` or `touch -r` keep that;
+// the inode and status change time move with any edit.
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "missing " + path;
+  return std::to_string(st.st_ino) + " " + std::to_string(st.st_size) + " " +
+         std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + " " +
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + " " +
+         path;
+}
+
+// Every listed file's identity, one per line, taken before any is read: a
+// file edited during the scan differs from it at the next build.
+std::string sources_state(const options& o) {
+  std::string out;
+  for (const auto* list : {&o.list_file, &o.schema_list_file})
+    if (!list->empty())
+      for (const auto& path : read_list(*list)) out += file_identity(path) + "\n";
+  return out;
+}
+
+std::string state_path(const options& o) {
+  return o.out_dir + "/sources.state";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   options o = parse_options(argc, argv);
+  std::string state;
+  try {
+    state = sources_state(o);
+    if (o.refresh) {
+      std::ifstream in(state_path(o), std::ios::binary);
+      std::ostringstream recorded;
+      recorded << in.rdbuf();
+      if (in && recorded.str() == state) return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cout << "error: " << e.what() << "\n";
+    return 2;
+  }
   const long long scan_began = mt::realtime_ns();
   std::vector<mt::diagnostic> ds;
   std::vector<mt::scanner::scanned_file> files;
@@ -248,8 +294,16 @@ int main(int argc, char** argv) {
         o.out_dir + "/embedded.cpp",
         mt::scanner::embedding_source(o.name, files, schema_files,
                                       directories_to_record(o, files, schema_files)), false);
-    mt::write_file_if_different(o.out_dir + "/scan.cmake",
-                                mt::scanner::cmake_fragment(files, schema_files), false);
+    bool build_files_changed = mt::write_file_if_different(
+        o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files, schema_files), false);
+    mt::write_file(state_path(o), state, false);
+    if (o.refresh && build_files_changed) {
+      // scan.cmake is read at configure time: the next build configures again.
+      std::cout << "error: the migrations changed in a way the build files follow (the C++ "
+                   "migrations or their revisions); the build files were updated: run the "
+                   "build again\n";
+      return 2;
+    }
   } catch (const std::exception& e) {
     std::cout << "error: " << e.what() << "\n";
     return 2;

@@ -44,3 +44,26 @@ TEST_CASE("enums: a removed value recreates the type and casts its columns, view
   c.hazards = {"fails if a row of public.t holds a value the new public.mood does not have"};
   check_schema_case("enums_recreate", c);
 }
+
+TEST_CASE("enums: the old type's temporary name is cut at a character boundary and is free",
+          "[autogenerate][db]") {
+  // 31 two-byte characters (62 bytes): a cut at byte 58 would split one.
+  std::string name;
+  for (int i = 0; i < 31; ++i) name += "\xc3\xa9";
+  std::string quoted = "\"" + name + "\"";
+  schema_case c;
+  c.before = "CREATE TYPE " + quoted + " AS ENUM ('a', 'b', 'c');\n"
+             "CREATE TYPE mood__old AS ENUM ('x');\n"
+             "CREATE TABLE t (m " + quoted + ");\n"
+             "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+             "CREATE TABLE u (m mood);";
+  c.after = "CREATE TYPE " + quoted + " AS ENUM ('a', 'c');\n"
+            "CREATE TYPE mood__old AS ENUM ('x');\n"
+            "CREATE TABLE t (m " + quoted + ");\n"
+            "CREATE TYPE mood AS ENUM ('ok');\n"
+            "CREATE TABLE u (m mood);";
+  // 29 characters (58 bytes) and the suffix; mood__old is taken.
+  c.upgrade_contains = {"RENAME TO \"" + name.substr(0, 58) + "__old\";",
+                        "ALTER TYPE public.mood RENAME TO mood__old2;"};
+  check_schema_case("enums_temporary_name", c);
+}

@@ -86,6 +86,15 @@ TEST_CASE(
     "[autogenerate][db]") {
   std::string admin = admin_url();
   std::vector<std::pair<std::string, std::string>> env{{"MIGRATE_DEV_URL", admin}};
+  // Each run's pid: other tests make scratch databases on the same server
+  // meanwhile, so only this test's runs are counted at the end.
+  std::vector<pid_t> runs;
+  auto run_process = [&](const std::vector<std::string>& args,
+                         const std::vector<std::pair<std::string, std::string>>& with) {
+    auto child = start_process(args, with);
+    runs.push_back(child.pid);
+    return finish_process(child, 120);
+  };
   auto sql = run_process({SLEEPY_RUNNER, "diff"}, env);
   INFO(sql.out << sql.err);
   REQUIRE(sql.exit_code == 0);
@@ -113,8 +122,7 @@ TEST_CASE(
   CHECK(dump.out.find("CREATE TABLE public.items (\n    id integer NOT NULL,\n    name text\n);") !=
         std::string::npos);
   CHECK(dump.out.find("ADD CONSTRAINT items_pkey PRIMARY KEY (id);") != std::string::npos);
-  CHECK(column(admin, "SELECT count(*) FROM pg_database WHERE datname LIKE 'mt\\_scratch\\_%'")
-            .at(0) == "0");
+  for (pid_t pid : runs) CHECK(scratch_databases_of(pid) == 0);
 }
 
 TEST_CASE("an unreachable scratch server is an error naming where its URL came from",
@@ -125,4 +133,19 @@ TEST_CASE("an unreachable scratch server is an error naming where its URL came f
   CHECK(r.err.find(
             "cannot connect to the scratch server postgresql:///x?host=/nonexistent/socket/dir "
             "(from MIGRATE_DEV_URL)") != std::string::npos);
+}
+
+TEST_CASE("diff between two databases names the side it could not connect to",
+          "[autogenerate][db]") {
+  std::string admin = admin_url();
+  std::string unreachable = "postgresql:///x?host=/nonexistent/socket/dir";
+  auto from = run_process({SLEEPY_RUNNER, "diff", unreachable, admin});
+  INFO(from.err);
+  CHECK(from.exit_code == 1);
+  CHECK(from.err.find("cannot connect to the FROM database, postgresql:///x?host=/nonexistent/socket/dir") !=
+        std::string::npos);
+  CHECK(from.err.find("lost the connection") == std::string::npos);
+  auto to = run_process({SLEEPY_RUNNER, "diff", admin, unreachable});
+  CHECK(to.exit_code == 1);
+  CHECK(to.err.find("cannot connect to the TO database") != std::string::npos);
 }

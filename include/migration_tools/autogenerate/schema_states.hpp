@@ -23,8 +23,11 @@ struct declared_file {
 // one transaction, inspects them there and rolls back. A statement that fails
 // is a migration_file_error at its file and line, with PostgreSQL's message
 // and SQLSTATE.
+// `ignore`: as for the head state, so that both sides treat the bookkeeping
+// schema alike.
 schema::schema_model load_declared_schema(const std::string& database_url,
-                                          const std::vector<declared_file>& files);
+                                          const std::vector<declared_file>& files,
+                                          const inspection_options& ignore = {});
 
 struct head_state_source {
   std::string server_url;  // the scratch server

@@ -11,6 +11,10 @@ namespace migration_tools {
 // or null when the grammar does not accept it (the server will say why).
 nlohmann::json parse_statement(std::string_view statement);
 
+// Whether the statement begins with `word` (lower case), as a whole word in
+// any case: the cheap test before handing a statement to the parser.
+bool starts_with_keyword(std::string_view statement, std::string_view word);
+
 // The SQL words of a TransactionStmt's kind ("COMMIT", "SAVEPOINT", ...).
 const char* transaction_statement_name(const std::string& kind);
 

@@ -233,6 +233,10 @@ struct schema_model {
   std::vector<policy> policies;
   std::vector<privilege> privileges;
   std::vector<unhandled_object> unhandled;
+  // Schemas a diff never creates nor drops, whatever they hold: public
+  // (every new database has it) and the runner's bookkeeping schema (its
+  // tables are left out of the model, but live there). Set by the inspector.
+  std::vector<std::string> pinned_namespaces;
 };
 
 // "schema.name", for messages.

@@ -37,10 +37,40 @@ bool uses_type(const column& c, const qualified_name& type) {
   return c.type == name || c.type == name + "[]";
 }
 
+// Whether a type (or a relation, which has a row type) of that name exists
+// in either model: the old type's temporary name must be free.
+bool type_name_taken(const qualified_name& name, const schema_model& a, const schema_model& b) {
+  for (const schema_model* m : {&a, &b}) {
+    auto has = [&](const auto& list) {
+      return std::any_of(list.begin(), list.end(), [&](const auto& o) { return o.name == name; });
+    };
+    if (has(m->enums) || has(m->domains) || has(m->composites) || has(m->ranges) ||
+        has(m->tables) || has(m->views) || has(m->sequences))
+      return true;
+  }
+  return false;
+}
+
+// <name>__old, cut to PostgreSQL's 63 bytes at a character boundary (a cut
+// inside a UTF-8 sequence would be an invalid name), with a number added
+// when the name is taken.
+qualified_name temporary_name(const qualified_name& type, const schema_model& a,
+                              const schema_model& b) {
+  for (int attempt = 1;; ++attempt) {
+    std::string suffix = attempt == 1 ? "__old" : "__old" + std::to_string(attempt);
+    size_t keep = std::min(type.name.size(), 63 - suffix.size());
+    while (keep > 0 && keep < type.name.size() &&
+           (static_cast<unsigned char>(type.name[keep]) & 0xC0) == 0x80)
+      --keep;
+    qualified_name candidate{type.schema, type.name.substr(0, keep) + suffix};
+    if (!type_name_taken(candidate, a, b)) return candidate;
+  }
+}
+
 void recreate(const enum_type& from, const enum_type& to, const schema_model& old_model,
               const schema_model& new_model, plan_builder& out) {
   std::string type = quote_name(to.name);
-  std::string old_name = to.name.name.substr(0, 58) + "__old";
+  std::string old_name = temporary_name(to.name, old_model, new_model).name;
   qualified_name old_type{to.name.schema, old_name};
   out.add(step::alter_type, "ALTER TYPE " + type + " RENAME TO " + quote_identifier(old_name) + ";",
           {}, "");
