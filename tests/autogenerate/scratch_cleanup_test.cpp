@@ -122,6 +122,11 @@ TEST_CASE(
   CHECK(dump.out.find("CREATE TABLE public.items (\n    id integer NOT NULL,\n    name text\n);") !=
         std::string::npos);
   CHECK(dump.out.find("ADD CONSTRAINT items_pkey PRIMARY KEY (id);") != std::string::npos);
+  // --output /dev/stdout writes to the descriptor in place, never replaces it.
+  auto to_stdout = run_process({SLEEPY_RUNNER, "dump", "--output", "/dev/stdout"}, env);
+  INFO(to_stdout.err);
+  CHECK(to_stdout.exit_code == 0);
+  CHECK(to_stdout.out == dump.out);
   for (pid_t pid : runs) CHECK(scratch_databases_of(pid) == 0);
 }
 

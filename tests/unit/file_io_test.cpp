@@ -3,6 +3,8 @@
 #include "migration_tools/core/file_io.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -166,4 +168,40 @@ TEST_CASE("read_private_file reads the user's own regular file only", "[unit][se
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK_THAT(error_of([&] { read_private_file(fifo.string(), ".env file", 100, me); }),
              Contains("it is not a regular file"));
+}
+
+TEST_CASE("a write to a full file system names the reason and leaves no temporary",
+          "[unit][security]") {
+  auto dir = fresh_directory("full");
+  auto mount_point = dir / "small";
+  fs::create_directory(mount_point);
+  // A tmpfs of 16 KiB in a mount namespace of a child's own (root only).
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=16k") != 0)
+      ::_exit(77);
+    auto target = mount_point / "dump.sql";
+    { std::ofstream(target) << "before"; }
+    int code = 5;
+    try {
+      write_file(target.string(), std::string(1 << 20, 'x'));
+      code = 4;
+    } catch (const error& e) {
+      code = std::string(e.what()).find("No space left on device") == std::string::npos ? 3 : 0;
+    }
+    if (code == 0 && (slurp(target) != "before" ||
+                      names_in(mount_point) != std::vector<std::string>{"dump.sql"}))
+      code = 6;
+    ::_exit(code);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) {
+    WARN("not checked: no mount namespace here (root only)");
+    return;
+  }
+  CHECK(WEXITSTATUS(status) == 0);
 }
