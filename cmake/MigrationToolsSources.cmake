@@ -43,6 +43,8 @@ set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
 set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/sql_text.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/sequence_text.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/type_change.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/rename_hints.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/plan_builder.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/diff.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/namespaces.cpp

@@ -1,11 +1,14 @@
 #include "migration_tools/autogenerate/schema_states.hpp"
 
 #include <pqxx/pqxx>
+#include <regex>
 
 #include "migration_tools/core/declared_sql_check.hpp"
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/postgres/notice_printer.hpp"
 #include "migration_tools/postgres/scratch_database.hpp"
 
 namespace migration_tools::autogenerate {
@@ -22,6 +25,39 @@ void check_files(const std::vector<declared_file>& files) {
   std::vector<diagnostic> ds;
   for (const auto& f : files) check_declared_sql(f.path, f.text, ds);
   if (!ds.empty()) throw migration_file_error(std::move(ds));
+}
+
+// When a statement names an object that does not exist yet and a later
+// file creates it: the files load in sorted path order, and a rename fixes
+// it. "" otherwise.
+std::string created_later(const std::vector<declared_file>& files, size_t failed,
+                          const std::string& error) {
+  static const std::regex missing(
+      R"re((relation|type|schema|function|view|sequence) "?([^" (]+)"?(\([^)]*\))? does not exist)re");
+  std::smatch m;
+  if (!std::regex_search(error, m, missing)) return "";
+  std::string name = m[2].str();
+  std::string bare = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
+  std::string literal;  // the name, as a regular expression matching just it
+  for (char ch : bare) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(ch) != std::string_view::npos) literal += '\\';
+    literal += ch;
+  }
+  // CREATE [OR REPLACE] [UNLOGGED|TEMP...] <kind> [IF NOT EXISTS] [schema.]name
+  std::regex creates("CREATE\\s+(OR\\s+REPLACE\\s+)?(\\w+\\s+)*?(TABLE|TYPE|SCHEMA|VIEW|FUNCTION|"
+                     "PROCEDURE|SEQUENCE|DOMAIN)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(\"?\\w+\"?\\.)?\"?" +
+                         literal + "\"?[\\s(;]",
+                     std::regex::icase);
+  for (size_t j = failed + 1; j < files.size(); ++j) {
+    std::string text(files[j].text);
+    std::smatch c;
+    if (std::regex_search(text, c, creates))
+      return "\n  the files load in sorted path order, and " + files[j].path + ":" +
+             std::to_string(count_newlines(text, static_cast<size_t>(c.position(0))) + 1) +
+             " creates '" + name + "' later: give that file a name that sorts before " +
+             files[failed].path + ", or move the statement";
+  }
+  return "";
 }
 
 // The files are loaded inside one transaction, which is rolled back. Whatever
@@ -43,7 +79,8 @@ class declared_loader {
   void run_whole(size_t end) {
     for (size_t i = 0; i < end; ++i) {
       failed_file_ = i;
-      if (!split_sql(files_[i].text).empty()) tx_.exec0(std::string(files_[i].text));
+      std::string text = declared_sql_text(files_[i].text);
+      if (!split_sql(text).empty()) tx_.exec0(text);
       still_in_transaction(files_[i], 0);
     }
   }
@@ -51,12 +88,14 @@ class declared_loader {
   // Runs one file statement by statement, to say which statement fails.
   void run_statements(size_t i) {
     const auto& f = files_[i];
-    for (const auto& s : split_sql(f.text)) {
+    std::string text = declared_sql_text(f.text);
+    for (const auto& s : split_sql(text)) {
       try {
         tx_.exec0(std::string(s.text));
       } catch (const pqxx::sql_error& e) {
-        throw migration_file_error(
-            {{f.path, s.line, severity::error, postgres_message(e.what()) + sqlstate_suffix(e)}});
+        std::string message = postgres_message(e.what()) + sqlstate_suffix(e);
+        throw migration_file_error({{f.path, s.line, severity::error,
+                                     message + created_later(files_, i, e.what())}});
       }
       still_in_transaction(f, s.line);
     }
@@ -105,6 +144,8 @@ schema::schema_model load_declared_schema(const std::string& database_url,
                                           const inspection_options& ignore) {
   check_files(files);
   pqxx::connection c(database_url);
+  // The files' NOTICEs (IF EXISTS, implicit indexes) are not news; WARNINGs are.
+  notice_printer quiet(c, false);
   size_t failed = 0;
   try {
     pqxx::work tx(c, "declared_schema");

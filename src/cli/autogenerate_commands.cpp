@@ -84,6 +84,9 @@ autogenerate::project_states project(runner_context& ctx, const std::string& ser
     global_options quiet = ctx.options();
     quiet.url = url;
     quiet.quiet = true;
+    // The history's NOTICEs (drop cascades to ...) are not this command's
+    // news; -v shows them.
+    quiet.server_notices = ctx.options().verbose;
     quiet.command = "autogenerate";
     runner_context inner(ctx.config(), ctx.catalog(), quiet);
     if (!inner.graph().empty()) upgrade_command(inner, "heads");

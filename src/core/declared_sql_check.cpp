@@ -19,7 +19,41 @@ bool may_need_parsing(std::string_view statement) {
   return false;
 }
 
+// The line holding `offset`, without its line break.
+std::string_view line_at(std::string_view text, size_t offset) {
+  size_t begin = text.rfind('\n', offset);
+  begin = begin == std::string_view::npos ? 0 : begin + 1;
+  size_t end = text.find('\n', offset);
+  if (end == std::string_view::npos) end = text.size();
+  return text.substr(begin, end - begin);
+}
+
+// pg_dump's `\restrict KEY` / `\unrestrict KEY`: a line of its own.
+bool is_restrict_line(std::string_view line) {
+  size_t at = line.find_first_not_of(" \t");
+  if (at == std::string_view::npos) return false;
+  line.remove_prefix(at);
+  for (std::string_view word : {"\\restrict", "\\unrestrict"})
+    if (line.substr(0, word.size()) == word &&
+        (line.size() == word.size() || line[word.size()] == ' ' || line[word.size()] == '\r'))
+      return true;
+  return false;
+}
+
 }  // namespace
+
+std::string declared_sql_text(std::string_view text) {
+  std::string out(text);
+  for (const auto& p : find_lexical_problems(text)) {
+    if (p.what != sql_lexical_problem::kind::backslash) continue;
+    std::string_view line = line_at(text, p.offset);
+    if (!is_restrict_line(line)) continue;
+    size_t begin = static_cast<size_t>(line.data() - text.data());
+    for (size_t i = begin; i < begin + line.size(); ++i)
+      if (out[i] != '\r') out[i] = ' ';
+  }
+  return out;
+}
 
 void check_declared_sql(const std::string& path, std::string_view text,
                         std::vector<diagnostic>& diagnostics) {
@@ -30,11 +64,20 @@ void check_declared_sql(const std::string& path, std::string_view text,
   if (auto nul = text.find('\0'); nul != std::string_view::npos)
     return error(nul, "the file contains a NUL byte: a schema file must be a UTF-8 text file");
   auto split = split_sql_with_problems(text);
+  bool broken = false;
   for (const auto& p : split.problems) {
-    if (p.what == sql_lexical_problem::kind::backslash) continue;  // the server says
-    error(p.offset, "a comment, quoted string or dollar quote that is never closed");
+    if (p.what != sql_lexical_problem::kind::backslash) {
+      error(p.offset, "a comment, quoted string or dollar quote that is never closed");
+      broken = true;
+    } else if (!is_restrict_line(line_at(text, p.offset))) {
+      error(p.offset,
+            "a psql meta-command (a backslash outside strings and comments): the declared "
+            "schema is loaded by the server, not by psql; only pg_dump's \\restrict and "
+            "\\unrestrict lines are skipped");
+      broken = true;
+    }
   }
-  if (!split.problems.empty()) return;
+  if (broken) return;
   for (const auto& statement : split.statements) {
     if (!may_need_parsing(statement.text)) continue;
     auto tree = parse_statement(statement.text);

@@ -172,12 +172,12 @@ pqxx::connection& postgres_session::connection() {
   }
   if (!connection_ && pending_) {
     connection_ = take_pending();
-    notices_ = std::make_unique<notice_printer>(*connection_);
+    notices_ = std::make_unique<notice_printer>(*connection_, ctx_.options().server_notices);
   }
   if (!connection_) {
     if (!resolved_) resolve(read_database_settings(ctx_.config(), ctx_.options()));
     connection_ = connect(url_);
-    notices_ = std::make_unique<notice_printer>(*connection_);
+    notices_ = std::make_unique<notice_printer>(*connection_, ctx_.options().server_notices);
     pqxx::nontransaction(*connection_).exec(session_defaults());
   }
   return *connection_;

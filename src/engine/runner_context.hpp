@@ -24,6 +24,7 @@ struct global_options {
   std::string url_origin = "--url";  // what the messages call `url`
   std::string env_file;              // --env-file; else ./.env when it exists
   bool read_dotenv = true;           // false: no .env at all (the in-app migrator)
+  bool server_notices = true;        // false: the server's NOTICEs are not printed
   bool no_dev_db = false;            // no development database in place of a missing URL
   std::string dev_url;               // the scratch server of autogenerate, diff and dump
   bool no_cache = false;             // replay the history even when its head state is kept

@@ -154,8 +154,17 @@ void read_routines(pqxx::transaction_base& tx, schema::schema_model& m) {
     f.comment = text(r[6]);
     m.functions.push_back(std::move(f));
   }
-  for (const auto& r : tx.exec(catalog_queries::triggers))
-    m.triggers.push_back({{text(r[0]), text(r[1])}, text(r[2]), text(r[3]), text(r[4])});
+  for (const auto& r : tx.exec(catalog_queries::triggers)) {
+    schema::trigger t{{text(r[0]), text(r[1])}, text(r[2]), text(r[3]), text(r[4]), {}};
+    std::string columns = text(r[5]);
+    for (size_t start = 0; start < columns.size();) {
+      size_t end = columns.find('\n', start);
+      if (end == std::string::npos) end = columns.size();
+      t.columns.push_back(columns.substr(start, end - start));
+      start = end + 1;
+    }
+    m.triggers.push_back(std::move(t));
+  }
 }
 
 void read_types(pqxx::transaction_base& tx, schema::schema_model& m) {

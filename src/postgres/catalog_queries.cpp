@@ -138,7 +138,10 @@ const char* const functions =
 
 const char* const triggers =
     "SELECT n.nspname, c.relname, tg.tgname, pg_get_triggerdef(tg.oid), "
-    "COALESCE(obj_description(tg.oid, 'pg_trigger'), '') "
+    "COALESCE(obj_description(tg.oid, 'pg_trigger'), ''), "
+    "COALESCE((SELECT string_agg(a.attname, E'\\n' ORDER BY a.attnum) FROM pg_depend d "
+    "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+    "WHERE d.classid = 'pg_trigger'::regclass AND d.objid = tg.oid AND d.refobjsubid > 0), '') "
     "FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace "
     "WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND " MT_USER_NAMESPACE "ORDER BY 1, 2, 3";

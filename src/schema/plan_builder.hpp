@@ -26,7 +26,8 @@ enum class step : int {
   drop_foreign_key,
   drop_index,
   drop_constraint,
-  drop_default,  // before the sequences and functions a default uses go
+  drop_default,     // before the sequences and functions a default uses go
+  disown_sequence,  // OWNED BY NONE, before a drop of its old owner would take it along
   drop_column,
   drop_table,
   detach_partition,  // before new partitions take over its bounds
@@ -48,6 +49,7 @@ enum class step : int {
   add_column,
   alter_column,
   own_sequence,  // OWNED BY, once the owning column exists
+  drop_retyped_type,  // a type whose columns stay, retyped above: dropped once they no longer use it
   add_constraint,
   create_index,
   add_foreign_key,
@@ -99,7 +101,11 @@ std::map<Key, const T*> by_key(const std::vector<T>& items, Key (*key)(const T&)
 // `from`'s objects of its kind into `to`'s.
 void diff_namespaces(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_tables(const schema_model& from, const schema_model& to, plan_builder& out);
-void diff_columns(const table& from, const table& to, plan_builder& out);
+// `enum_types`: the enum types of both sides as columns name them
+// (quote_name), for a column moved from one enum to another (a cast through
+// text).
+void diff_columns(const table& from, const table& to, const std::set<std::string>& enum_types,
+                  plan_builder& out);
 // A column as CREATE TABLE and ADD COLUMN write it.
 std::string column_definition(const column& c);
 // " (START WITH 10 ...)" for an identity column whose sequence differs from the defaults, else "".

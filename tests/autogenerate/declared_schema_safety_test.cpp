@@ -109,3 +109,40 @@ TEST_CASE("a failure in a later declared file names that file and line",
   CHECK(model.tables.size() == 3);
   CHECK_FALSE(table_exists(url, "a"));
 }
+
+TEST_CASE("pg_dump -s output with its restrict lines loads as a declared schema, and any other "
+          "psql meta-command is an error at its line",
+          "[autogenerate][db]") {
+  std::string url = fresh_database("declared_pg_dump");
+  std::vector<autogenerate::declared_file> files = {
+      {"schema/dump.sql",
+       "--\n-- PostgreSQL database dump\n--\n\n\\restrict Zq8pXo1\n\n"
+       "SET statement_timeout = 0;\nSET client_encoding = 'UTF8';\n"
+       "SELECT pg_catalog.set_config('search_path', '', false);\n"
+       "CREATE TABLE public.t (\n    id integer NOT NULL\n);\n\n\\unrestrict Zq8pXo1\n"}};
+  auto model = autogenerate::load_declared_schema(url, files);
+  REQUIRE(model.tables.size() == 1);
+  CHECK(model.tables[0].name.name == "t");
+
+  files.push_back({"schema/zz_meta.sql", "CREATE TABLE u (id int);\n\\i other.sql\n"});
+  std::string message = first_diagnostics(url, files);
+  INFO(message);
+  CHECK(message.find("schema/zz_meta.sql:2: error: a psql meta-command") != std::string::npos);
+  CHECK(message.find("dump.sql") == std::string::npos);
+}
+
+TEST_CASE("a declared file that names what a later file creates is told which rename fixes it",
+          "[autogenerate][db]") {
+  std::string url = fresh_database("declared_order");
+  std::vector<autogenerate::declared_file> files = {
+      {"schema/010_orders.sql",
+       "CREATE TABLE orders (\n  id int PRIMARY KEY,\n  user_id int REFERENCES users (id)\n);\n"},
+      {"schema/020_users.sql", "-- the users\nCREATE TABLE IF NOT EXISTS public.users (id int PRIMARY KEY);\n"}};
+  std::string message = first_diagnostics(url, files);
+  INFO(message);
+  CHECK(message.find("schema/010_orders.sql:1: error: relation \"users\" does not exist") !=
+        std::string::npos);
+  CHECK(message.find("the files load in sorted path order, and schema/020_users.sql:2 creates "
+                     "'users' later: give that file a name that sorts before "
+                     "schema/010_orders.sql") != std::string::npos);
+}

@@ -67,3 +67,17 @@ TEST_CASE("enums: the old type's temporary name is cut at a character boundary a
                         "ALTER TYPE public.mood RENAME TO mood__old2;"};
   check_schema_case("enums_temporary_name", c);
 }
+
+TEST_CASE("enums: a column moved from one enum type to another is cast through text",
+          "[autogenerate][db]") {
+  const std::string types =
+      "CREATE TYPE old_state AS ENUM ('new', 'done');\n"
+      "CREATE TYPE new_state AS ENUM ('new', 'busy', 'done');\n";
+  schema_case c;
+  c.before = types + "CREATE TABLE t (s old_state DEFAULT 'new', history old_state[]);";
+  c.after = types + "CREATE TABLE t (s new_state DEFAULT 'new', history new_state[]);";
+  c.upgrade_contains = {"ALTER COLUMN s TYPE public.new_state USING s::text::public.new_state;",
+                        "ALTER COLUMN history TYPE public.new_state[] USING "
+                        "history::text[]::public.new_state[];"};
+  check_schema_case("enums_moved_column", c);
+}

@@ -83,3 +83,24 @@ TEST_CASE("functions: a function over a table's row type comes after the table a
                 "added function 'public.label(i public.named)'"};
   check_schema_case("functions_row_types", c);
 }
+
+TEST_CASE("triggers: one that names a retyped column (UPDATE OF, WHEN) is dropped and created "
+          "again around the change",
+          "[autogenerate][db]") {
+  const std::string function =
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n";
+  schema_case c;
+  c.before = "CREATE TABLE t (price int, qty int);\n" + function +
+             "CREATE TRIGGER t_price BEFORE UPDATE OF price ON t FOR EACH ROW "
+             "EXECUTE FUNCTION touch();\n"
+             "CREATE TRIGGER t_qty BEFORE UPDATE ON t FOR EACH ROW WHEN (NEW.qty > 0) "
+             "EXECUTE FUNCTION touch();";
+  c.after = "CREATE TABLE t (price numeric(12,2), qty bigint);\n" + function +
+            "CREATE TRIGGER t_price BEFORE UPDATE OF price ON t FOR EACH ROW "
+            "EXECUTE FUNCTION touch();\n"
+            "CREATE TRIGGER t_qty BEFORE UPDATE ON t FOR EACH ROW WHEN (NEW.qty > 0) "
+            "EXECUTE FUNCTION touch();";
+  c.upgrade_contains = {"DROP TRIGGER t_price ON public.t;", "DROP TRIGGER t_qty ON public.t;",
+                        "CREATE TRIGGER t_price BEFORE UPDATE OF price ON public.t"};
+  check_schema_case("triggers_retyped_column", c);
+}

@@ -188,3 +188,18 @@ TEST_CASE("under CI or --no-dev-db, diff, dump and check do not start the develo
     CHECK_FALSE(std::filesystem::exists(dev_dir));
   }
 }
+
+TEST_CASE("replaying the history on a scratch database prints the server's warnings but not its "
+          "notices, unless -v",
+          "[autogenerate][db]") {
+  std::vector<std::pair<std::string, std::string>> env{{"MIGRATE_DEV_URL", admin_url()}};
+  auto quiet = run_process({PLANTED_RUNNER, "--no-cache", "diff"}, env);
+  INFO(quiet.err);
+  CHECK(quiet.exit_code == 0);
+  CHECK(quiet.err.find("planted fixture notice") == std::string::npos);
+  CHECK(quiet.err.find("planted fixture warning") != std::string::npos);
+  auto verbose = run_process({PLANTED_RUNNER, "-v", "--no-cache", "diff"}, env);
+  INFO(verbose.err);
+  CHECK(verbose.exit_code == 0);
+  CHECK(verbose.err.find("planted fixture notice") != std::string::npos);
+}

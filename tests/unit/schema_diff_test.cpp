@@ -4,6 +4,8 @@
 #include "migration_tools/schema/diff.hpp"
 #include "migration_tools/schema/sequence_text.hpp"
 #include "migration_tools/schema/sql_text.hpp"
+#include "../../src/schema/rename_hints.hpp"
+#include "../../src/schema/type_change.hpp"
 
 using namespace migration_tools::schema;
 
@@ -72,7 +74,9 @@ TEST_CASE("Removals come before additions, and foreign keys after the tables the
   auto d = diff_schemas(a, b);
   REQUIRE(d.statements.size() == 4);
   CHECK(d.statements[0].sql == "DROP TABLE public.old;");
-  CHECK(d.statements[0].hint.find("possible rename: ALTER TABLE public.old RENAME TO") == 0);
+  // Two new tables of the same shape: either could be the old one renamed,
+  // so neither is offered.
+  CHECK(d.statements[0].hint.empty());
   CHECK(d.statements[1].sql.rfind("CREATE TABLE public.items", 0) == 0);
   CHECK(d.statements[2].sql.rfind("CREATE TABLE public.orders", 0) == 0);
   CHECK(d.statements[3].sql.rfind("ALTER TABLE public.orders ADD CONSTRAINT orders_fk", 0) == 0);
@@ -99,4 +103,44 @@ TEST_CASE("A kind the diff does not handle is a warning, never silence", "[unit]
   REQUIRE(d.warnings.size() == 1);
   CHECK_FALSE(d.empty());
   CHECK(render_sql(d).rfind("-- warning: view 'public.v' was added", 0) == 0);
+}
+
+TEST_CASE("A type change rewrites the table only where PostgreSQL does, and names what a "
+          "narrowing does to values",
+          "[unit][autogenerate]") {
+  using migration_tools::schema::classify_type_change;
+  auto widen = classify_type_change("character varying(10)", "character varying(20)", "t.c");
+  CHECK_FALSE(widen.rewrites);
+  CHECK(widen.data_hazard.empty());
+  CHECK_FALSE(classify_type_change("character varying(10)", "text", "t.c").rewrites);
+  CHECK_FALSE(classify_type_change("numeric(10,2)", "numeric(12,2)", "t.c").rewrites);
+  CHECK_FALSE(classify_type_change("numeric(10,2)", "numeric", "t.c").rewrites);
+  CHECK_FALSE(classify_type_change("timestamp(3) with time zone", "timestamp with time zone", "t.c")
+                  .rewrites);
+  auto narrow = classify_type_change("character varying(400)", "character varying(150)", "t.c");
+  CHECK(narrow.assignment_cast);
+  CHECK(narrow.checks);
+  CHECK(narrow.data_hazard == "fails if a value of t.c is longer than 150 characters");
+  CHECK_THAT(classify_type_change("numeric(10,4)", "numeric(10,2)", "t.c").data_hazard,
+             Catch::Matchers::StartsWith("changes data: rounds the values of t.c to 2 decimal places"));
+  CHECK(classify_type_change("bigint", "integer", "t.c").data_hazard ==
+        "fails if a value of t.c is out of range for integer");
+  auto other = classify_type_change("integer", "bigint", "t.c");
+  CHECK(other.rewrites);
+  CHECK_FALSE(other.assignment_cast);
+  CHECK(other.data_hazard.empty());
+}
+
+TEST_CASE("Rename hints need like names and no rival", "[unit][autogenerate]") {
+  using migration_tools::schema::rename_pairs;
+  using migration_tools::schema::similar_names;
+  CHECK(similar_names("fullname", "full_name"));
+  CHECK(similar_names("email", "email_address"));
+  CHECK(similar_names("created_at", "created_on"));
+  CHECK_FALSE(similar_names("access_token", "user_name"));
+  CHECK_FALSE(similar_names("title", "name"));
+  auto always = [](size_t, size_t) { return true; };
+  CHECK(rename_pairs({"fullname"}, {"full_name"}, always) == std::map<size_t, size_t>{{0, 0}});
+  CHECK(rename_pairs({"email_address", "e_mail_address"}, {"mail_address"}, always).empty());
+  CHECK(rename_pairs({"email"}, {"email_address", "email_addr"}, always).empty());
 }

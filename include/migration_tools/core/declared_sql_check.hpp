@@ -18,9 +18,16 @@ namespace migration_tools {
 //   ROLLBACK, ABORT, SAVEPOINT, RELEASE, ROLLBACK TO, PREPARE TRANSACTION,
 //   COMMIT/ROLLBACK PREPARED);
 // - COPY to or from a program or a file on the server;
-// - a NUL byte, or a comment or quote never closed.
+// - a NUL byte, or a comment or quote never closed;
+// - a psql meta-command (a backslash outside strings and comments), but for
+//   the `\restrict KEY` and `\unrestrict KEY` lines pg_dump writes since
+//   PostgreSQL 15.14, which the load skips (declared_sql_text).
 // Statements are classified by PostgreSQL's own parser (libpg_query).
 void check_declared_sql(const std::string& path, std::string_view text,
                         std::vector<diagnostic>& diagnostics);
+
+// The text a declared file is loaded as: pg_dump's \restrict and
+// \unrestrict lines blanked (the line numbers stay), the rest as it is.
+std::string declared_sql_text(std::string_view text);
 
 }  // namespace migration_tools

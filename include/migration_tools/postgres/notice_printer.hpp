@@ -11,8 +11,15 @@ namespace migration_tools {
 
 class notice_printer : public pqxx::errorhandler {
  public:
-  explicit notice_printer(pqxx::connection_base& connection) : pqxx::errorhandler(connection) {}
+  // `notices` false: the server's NOTICE, INFO and DEBUG lines are dropped
+  // (the migrations replayed on a scratch database, unless -v); WARNINGs and
+  // errors are still printed.
+  explicit notice_printer(pqxx::connection_base& connection, bool notices = true)
+      : pqxx::errorhandler(connection), notices_(notices) {}
   bool operator()(const char message[]) noexcept override;
+
+ private:
+  bool notices_;
 };
 
 }  // namespace migration_tools

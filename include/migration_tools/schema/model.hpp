@@ -139,6 +139,9 @@ struct trigger {
   std::string name;
   std::string definition;  // pg_get_triggerdef
   std::string comment;
+  // The columns it depends on (UPDATE OF, WHEN): a retype of one needs the
+  // trigger dropped before and created again after.
+  std::vector<std::string> columns;
 };
 
 struct extension {

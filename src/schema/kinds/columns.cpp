@@ -1,8 +1,13 @@
 // Columns of a table present on both sides: ADD COLUMN, DROP COLUMN and each
 // ALTER COLUMN form (type and collation, NOT NULL, default, identity and its
 // sequence options); a changed generation expression is a drop and an add,
-// since PostgreSQL 15 cannot alter one.
+// since PostgreSQL 15 cannot alter one, but a generated column made plain
+// keeps its values (DROP EXPRESSION).
+#include <algorithm>
+
 #include "../plan_builder.hpp"
+#include "../rename_hints.hpp"
+#include "../type_change.hpp"
 #include "migration_tools/schema/sequence_text.hpp"
 #include "migration_tools/schema/sql_text.hpp"
 
@@ -39,15 +44,12 @@ bool same_definition(const column& a, const column& b) {
          a.default_expr == b.default_expr && a.identity == b.identity && a.generated == b.generated;
 }
 
-void drop_column(const table& t, const column& c, const std::vector<const column*>& added,
-                 plan_builder& out) {
+void drop_column(const table& t, const column& c, const column* renamed_to, plan_builder& out) {
   std::string hint;
-  for (const column* a : added)
-    if (same_definition(c, *a)) {
-      hint = "possible rename: ALTER TABLE " + quote_name(t.name) + " RENAME COLUMN " +
-             quote_identifier(c.name) + " TO " + quote_identifier(a->name) + "; keeps the values";
-      break;
-    }
+  if (renamed_to)
+    hint = "possible rename: ALTER TABLE " + quote_name(t.name) + " RENAME COLUMN " +
+           quote_identifier(c.name) + " TO " + quote_identifier(renamed_to->name) +
+           "; keeps the values";
   out.add(step::drop_column,
           "ALTER TABLE " + quote_name(t.name) + " DROP COLUMN " + quote_identifier(c.name) + ";",
           {hazard::deletes_data("the values of column " + display_name(t.name) + "." + c.name),
@@ -80,8 +82,34 @@ void alter_identity(const column_change& x, const column& from) {
   x.out.detected("changed identity of column " + x.shown());
 }
 
-void alter_column(const table& t, const column& from, const column& to, plan_builder& out) {
+// The USING cast of a retype: through text from one enum to another (no
+// cast exists between two enums), else straight.
+std::string retype_cast(const column& from, const column& to,
+                        const std::set<std::string>& enum_types) {
+  auto element = [](const std::string& type) {
+    bool array = type.size() > 2 && type.compare(type.size() - 2, 2, "[]") == 0;
+    return std::make_pair(array ? type.substr(0, type.size() - 2) : type, array);
+  };
+  auto [from_element, from_array] = element(from.type);
+  auto [to_element, to_array] = element(to.type);
+  std::string column = quote_identifier(to.name);
+  if (from_array == to_array && enum_types.count(from_element) && enum_types.count(to_element))
+    return column + "::text" + (to_array ? "[]" : "") + "::" + to.type;
+  return column + "::" + to.type;
+}
+
+void alter_column(const table& t, const column& from, const column& to,
+                  const std::set<std::string>& enum_types, plan_builder& out) {
   column_change x{t, to, out};
+  if (!from.generated.empty() && to.generated.empty() && from.type == to.type &&
+      from.collation == to.collation) {
+    // A generated column made plain keeps its values (PostgreSQL 13 and later).
+    out.add(step::alter_column, x.alter() + " DROP EXPRESSION;", {hazard::locks(t.name)});
+    out.detected("made column " + x.shown() + " a plain column");
+    column plain = from;
+    plain.generated.clear();
+    return alter_column(t, plain, to, enum_types, out);
+  }
   if (from.generated != to.generated) {
     // PostgreSQL 15 has no ALTER COLUMN ... SET EXPRESSION: drop and add again.
     out.add(
@@ -93,19 +121,36 @@ void alter_column(const table& t, const column& from, const column& to, plan_bui
     add_column(t, to, out);
     return;
   }
+  // An identity that gives way to a default goes before the default comes.
+  bool dropping_identity = from.identity && !to.identity;
+  if (dropping_identity) alter_identity(x, from);
   bool type_changed = from.type != to.type || from.collation != to.collation;
   bool default_changed = from.default_expr != to.default_expr;
-  // The old default may not cast to the new type: drop it before, set it after.
-  if (default_changed || (type_changed && !from.default_expr.empty())) {
-    if (!from.default_expr.empty())
-      out.add(step::drop_default, x.alter() + " DROP DEFAULT;", {hazard::locks(t.name)});
-  }
+  // The old default may not cast to the new type: drop it before, set it
+  // after. A default changed alone is one SET DEFAULT, which replaces it.
+  bool drop_default_first =
+      !from.default_expr.empty() && (type_changed || (default_changed && to.default_expr.empty()));
+  if (drop_default_first)
+    out.add(step::drop_default, x.alter() + " DROP DEFAULT;", {hazard::locks(t.name)});
   if (type_changed) {
+    // A collation change alone rewrites nothing either, but indexes on the
+    // column are rebuilt: counted as a rewrite.
+    auto effect = from.type == to.type
+                      ? type_change_effect{}
+                      : classify_type_change(from.type, to.type,
+                                             display_name(t.name) + "." + to.name);
+    std::vector<std::string> hazards;
+    if (!effect.data_hazard.empty()) hazards.push_back(effect.data_hazard);
+    hazards.push_back(effect.rewrites ? hazard::rewrites(t.name) : hazard::locks(t.name));
+    if (effect.checks) hazards.push_back(hazard::scans(t.name));
     out.add(step::alter_column,
             x.alter() + " TYPE " + to.type +
-                (to.collation.empty() ? "" : " COLLATE " + to.collation) + " USING " +
-                quote_identifier(to.name) + "::" + to.type + ";",
-            {hazard::rewrites(t.name)});
+                (to.collation.empty() ? "" : " COLLATE " + to.collation) +
+                (effect.assignment_cast && from.collation == to.collation
+                     ? std::string()
+                     : " USING " + retype_cast(from, to, enum_types)) +
+                ";",
+            hazards);
     if (from.type != to.type)
       out.detected("changed type of column " + x.shown() + " from " + from.type + " to " + to.type);
     else
@@ -118,36 +163,52 @@ void alter_column(const table& t, const column& from, const column& to, plan_bui
               {hazard::locks(t.name)});
     if (default_changed) out.detected("changed default of column " + x.shown());
   }
-  alter_identity(x, from);
-  if (from.not_null != to.not_null) {
-    if (to.not_null)
-      out.add(step::alter_column, x.alter() + " SET NOT NULL;",
-              {hazard::locks(t.name), hazard::scans(t.name)});
-    else
-      out.add(step::alter_column, x.alter() + " DROP NOT NULL;", {hazard::locks(t.name)});
-    out.detected(std::string(to.not_null ? "made column " : "made column ") + x.shown() +
-                 (to.not_null ? " NOT NULL" : " nullable"));
+  // NOT NULL comes before an identity is added (PostgreSQL requires it), and
+  // goes after one is dropped.
+  if (!from.not_null && to.not_null) {
+    out.add(step::alter_column, x.alter() + " SET NOT NULL;",
+            {hazard::locks(t.name), hazard::scans(t.name)});
+    out.detected("made column " + x.shown() + " NOT NULL");
+  }
+  if (!dropping_identity) alter_identity(x, from);
+  if (from.not_null && !to.not_null) {
+    out.add(step::alter_column, x.alter() + " DROP NOT NULL;", {hazard::locks(t.name)});
+    out.detected("made column " + x.shown() + " nullable");
   }
 }
 
 }  // namespace
 
-void diff_columns(const table& from, const table& to, plan_builder& out) {
+void diff_columns(const table& from, const table& to, const std::set<std::string>& enum_types,
+                  plan_builder& out) {
   std::vector<const column*> added;
   for (const auto& c : to.columns) {
     bool present = false;
     for (const auto& o : from.columns) present = present || o.name == c.name;
     if (!present) added.push_back(&c);
   }
+  std::vector<const column*> dropped;
+  for (const auto& o : from.columns)
+    if (std::none_of(to.columns.begin(), to.columns.end(),
+                     [&](const column& c) { return c.name == o.name; }))
+      dropped.push_back(&o);
+  std::vector<std::string> dropped_names, added_names;
+  for (const column* c : dropped) dropped_names.push_back(c->name);
+  for (const column* c : added) added_names.push_back(c->name);
+  auto renames = rename_pairs(dropped_names, added_names, [&](size_t i, size_t j) {
+    return same_definition(*dropped[i], *added[j]);
+  });
+  for (size_t i = 0; i < dropped.size(); ++i) {
+    auto renamed = renames.find(i);
+    drop_column(from, *dropped[i], renamed == renames.end() ? nullptr : added[renamed->second],
+                out);
+  }
   for (const auto& o : from.columns) {
     const column* now = nullptr;
     for (const auto& c : to.columns)
       if (c.name == o.name) now = &c;
-    if (!now) {
-      drop_column(from, o, added, out);
-      continue;
-    }
-    alter_column(to, o, *now, out);
+    if (!now) continue;
+    alter_column(to, o, *now, enum_types, out);
     comment_statement("COLUMN " + quote_name(to.name) + "." + quote_identifier(o.name), o.comment,
                       now->comment, out);
   }

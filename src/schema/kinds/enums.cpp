@@ -103,6 +103,20 @@ void recreate(const enum_type& from, const enum_type& to, const schema_model& ol
   out.add(step::alter_type, "DROP TYPE " + quote_name(old_type) + ";");
 }
 
+// Whether a column of `type` in `from` is still there in `to` (retyped).
+bool column_keeps_using(const qualified_name& type, const schema_model& from,
+                        const schema_model& to) {
+  for (const auto& t : from.tables)
+    for (const auto& c : t.columns) {
+      if (!uses_type(c, type)) continue;
+      for (const auto& n : to.tables)
+        if (n.name == t.name)
+          for (const auto& nc : n.columns)
+            if (nc.name == c.name) return true;
+    }
+  return false;
+}
+
 }  // namespace
 
 std::set<qualified_name> recreated_enums(const schema_model& from, const schema_model& to) {
@@ -120,7 +134,10 @@ void diff_enums(const schema_model& from, const schema_model& to, plan_builder& 
   auto new_ones = by_key(to.enums, &key);
   for (const auto& [name, e] : old_ones)
     if (!new_ones.count(name)) {
-      out.add(step::drop_type, "DROP TYPE " + quote_name(name) + ";");
+      // A column that stays but moves off the type is retyped in the
+      // alterations: the type goes after that.
+      out.add(column_keeps_using(name, from, to) ? step::drop_retyped_type : step::drop_type,
+              "DROP TYPE " + quote_name(name) + ";");
       out.detected("removed enum '" + display_name(name) + "'");
     }
   for (const auto& [name, e] : new_ones) {

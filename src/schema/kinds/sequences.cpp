@@ -67,8 +67,15 @@ void diff_sequences(const schema_model& from, const schema_model& to, plan_build
       out.add(step::alter_column, "ALTER SEQUENCE " + seq + changes + ";");
       out.detected("changed sequence '" + display_name(name) + "'");
     }
-    if (o.owner_table != s->owner_table || o.owner_column != s->owner_column)
-      out.add(step::own_sequence, "ALTER SEQUENCE " + seq + " OWNED BY " + owner_sql(*s) + ";");
+    if (o.owner_table != s->owner_table || o.owner_column != s->owner_column) {
+      // Let go of the old owner first: dropping it (its table or column)
+      // would drop the sequence along.
+      if (!o.owner_table.name.empty())
+        out.add(step::disown_sequence, "ALTER SEQUENCE " + seq + " OWNED BY NONE;");
+      if (!s->owner_table.name.empty())
+        out.add(step::own_sequence, "ALTER SEQUENCE " + seq + " OWNED BY " + owner_sql(*s) + ";");
+      out.detected("changed the owner of sequence '" + display_name(name) + "'");
+    }
     comment_statement("SEQUENCE " + seq, o.comment, s->comment, out);
   }
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "../plan_builder.hpp"
+#include "../rename_hints.hpp"
 #include "migration_tools/schema/sequence_text.hpp"
 #include "migration_tools/schema/sql_text.hpp"
 
@@ -175,7 +176,10 @@ void alter_table(const schema_model& old_model, const schema_model& new_model, c
   }
   inheritance(old_model, new_model, from, to, out);
   row_security(from, to, out);
-  diff_columns(from, to, out);
+  std::set<std::string> enum_types;
+  for (const auto* m : {&old_model, &new_model})
+    for (const auto& e : m->enums) enum_types.insert(quote_name(e.name));
+  diff_columns(from, to, enum_types, out);
 }
 
 }  // namespace
@@ -207,15 +211,20 @@ void diff_tables(const schema_model& from, const schema_model& to, plan_builder&
     if (!old_tables.count(name)) created.push_back(t);
 
   auto drops = parents_first(dropped);
-  for (auto it = drops.rbegin(); it != drops.rend(); ++it) {
-    const table& t = **it;
+  // A table with the very same columns is evidence enough of a rename
+  // without similar names, but only when neither side has a rival.
+  std::vector<std::string> dropped_names, created_names;
+  for (const table* t : drops) dropped_names.push_back(display_name(t->name));
+  for (const table* t : created) created_names.push_back(display_name(t->name));
+  auto renames = rename_pairs(
+      dropped_names, created_names,
+      [&](size_t i, size_t j) { return same_shape(*drops[i], *created[j]); }, false);
+  for (size_t k = drops.size(); k-- > 0;) {
+    const table& t = *drops[k];
     std::string hint;
-    for (const table* c : created)
-      if (same_shape(t, *c)) {
-        hint = "possible rename: ALTER TABLE " + quote_name(t.name) + " RENAME TO " +
-               quote_identifier(c->name.name) + "; keeps the rows";
-        break;
-      }
+    if (auto renamed = renames.find(k); renamed != renames.end())
+      hint = "possible rename: ALTER TABLE " + quote_name(t.name) + " RENAME TO " +
+             quote_identifier(created[renamed->second]->name.name) + "; keeps the rows";
     out.add(step::drop_table, "DROP TABLE " + quote_name(t.name) + ";",
             {hazard::deletes_data("table " + display_name(t.name) + " and all its rows")}, hint);
     out.detected("removed table '" + display_name(t.name) + "'");
