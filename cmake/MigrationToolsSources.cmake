@@ -47,6 +47,7 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/rename_hints.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/plan_builder.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/diff.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/online.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/namespaces.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/tables.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/columns.cpp

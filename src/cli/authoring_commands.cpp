@@ -152,12 +152,18 @@ std::vector<node_id> heads_after(const revision_graph& g, const std::vector<node
 
 }  // namespace
 
+std::string new_revision_id(const runner_context& ctx, const std::string& requested) {
+  return choose_revision(ctx, requested);
+}
+
 int new_command(runner_context& ctx, const new_options& o) {
   check_message(o.message);
   const auto& g = ctx.graph();
   std::string parent = "none";
   std::vector<node_id> parent_ids;
-  if (!o.head.empty()) {
+  if (!o.parent_revision.empty()) {
+    parent = o.parent_revision;  // written by this command a moment ago
+  } else if (!o.head.empty()) {
     if (o.head != "base") {
       node_id id = resolve_one(g, o.head, "--head");
       if (!g.children(id).empty() && !o.splice) {
@@ -192,7 +198,8 @@ int new_command(runner_context& ctx, const new_options& o) {
       depends_on.push_back(full);
   }
   // A new root, or a child of a revision that has children, adds a head.
-  bool adds_head = parent_ids.empty() || !g.children(parent_ids.front()).empty();
+  bool adds_head = o.parent_revision.empty() &&
+                   (parent_ids.empty() || !g.children(parent_ids.front()).empty());
   if (adds_head && !g.empty() && !ctx.config().allow_multiple_heads) {
     auto others = heads_after(g, parent_ids);
     if (!others.empty())
@@ -214,8 +221,10 @@ int new_command(runner_context& ctx, const new_options& o) {
                        "}\n";
     return write_migration(ctx, revision, o.message, text, ".cpp");
   }
+  std::string extra;
+  for (const auto& line : o.header_lines) extra += "-- migrate:" + line + "\n";
   std::string text = header("--", revision, parent, o.branch_label, depends_on, o.message) +
-                     "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
+                     extra + "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
                      "\n-- migrate:downgrade\n" +
                      (o.downgrade_sql.empty() ? "\n" : o.downgrade_sql);
   return write_migration(ctx, revision, o.message, text, ".sql");

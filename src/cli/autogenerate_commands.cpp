@@ -18,6 +18,7 @@
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/schema/diff.hpp"
+#include "migration_tools/schema/online.hpp"
 
 namespace migration_tools::cli {
 
@@ -125,14 +126,32 @@ std::string describe_state(const std::string& which) {
   return which.find("://") == std::string::npos ? which : describe_connection(which);
 }
 
-void print_review(const runner_context& ctx, const schema::schema_diff& d) {
+// Whether a statement takes an ACCESS EXCLUSIVE lock on a table that
+// exists already (its hazards say so): the migration then gets a
+// lock_timeout, so that it gives up instead of queueing every query behind it.
+bool locks_existing_table(const schema::schema_diff& d) {
+  for (const auto& s : d.statements)
+    for (const auto& h : s.hazards)
+      if (h.rfind("locks ", 0) == 0 || h.rfind("may rewrite ", 0) == 0) return true;
+  return false;
+}
+
+// What the file shows, on the terminal: each change, the hazards ranked
+// (data first, locks one line per table), the rename hints, and what the
+// downgrade would do to data.
+void print_review(const runner_context& ctx, const schema::schema_diff& d,
+                  const schema::schema_diff* down = nullptr) {
   for (const auto& line : d.detected) ctx.info("detected " + escape_control_characters(line));
   for (const auto& w : d.warnings)
     std::cerr << ctx.config().name << ": warning: " << escape_control_characters(w) << "\n";
+  for (const auto& h : schema::ranked_hazards(d)) ctx.info("hazard: " + escape_control_characters(h));
   for (const auto& s : d.statements)
-    for (const auto& h : s.hazards)
-      ctx.info("hazard: " + escape_control_characters(h) + "\n  " +
-               escape_control_characters(s.sql.substr(0, s.sql.find('\n'))));
+    if (!s.hint.empty()) ctx.info("hint: " + escape_control_characters(s.hint));
+  if (down)
+    for (const auto& h : schema::ranked_hazards(*down))
+      if (h.rfind("deletes data", 0) == 0 || h.rfind("fails if", 0) == 0 ||
+          h.rfind("changes data", 0) == 0)
+        ctx.info("downgrade hazard: " + escape_control_characters(h));
 }
 
 }  // namespace
@@ -149,10 +168,34 @@ int autogenerate_command(runner_context& ctx, new_options options) {
     return ok;
   }
   auto down = schema::diff_schemas(declared, head);
-  print_review(ctx, up);
-  options.upgrade_sql = schema::render_sql(up);
-  options.downgrade_sql = schema::render_sql(down);
-  return new_command(ctx, options);
+  print_review(ctx, up, &down);
+  // For a busy database: what would hold a long lock on an existing table
+  // goes to a second migration that runs statement by statement.
+  auto split = schema::split_for_online(head, declared, {options.concurrent_indexes, options.not_valid});
+  auto first_up = split.second_needed ? schema::diff_schemas(head, split.intermediate) : up;
+  auto first_down = schema::diff_schemas(split.second_needed ? split.intermediate : declared, head);
+  new_options first = options;
+  first.rev_id = new_revision_id(ctx, options.rev_id);
+  first.upgrade_sql = schema::render_sql(first_up);
+  first.downgrade_sql = schema::render_sql(first_down);
+  if (options.lock_timeout != "none" && locks_existing_table(first_up))
+    first.header_lines.push_back("lock_timeout " + options.lock_timeout);
+  int rc = new_command(ctx, first);
+  if (rc != ok || !split.second_needed) return rc;
+  new_options second = options;
+  second.rev_id = "";
+  second.parent_revision = first.rev_id;
+  second.branch_label.clear();
+  second.depends_on.clear();
+  second.message = options.message + " (online)";
+  second.header_lines = {"transactional false"};
+  second.upgrade_sql = schema::render_sql(schema::online_upgrade(split.intermediate, declared));
+  second.downgrade_sql =
+      schema::render_sql(schema::online_downgrade(declared, split.intermediate));
+  ctx.info("wrote the change as two migrations: indexes on existing tables are built "
+           "CONCURRENTLY and new constraints validated in the second, outside a transaction "
+           "(--no-concurrent-indexes, --no-not-valid: all in one)");
+  return new_command(ctx, second);
 }
 
 int diff_command(runner_context& ctx, std::string from, std::string to) {

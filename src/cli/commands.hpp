@@ -62,8 +62,20 @@ struct new_options {
   // Written by `new --autogenerate`: the sections' SQL (empty: a blank template).
   std::string upgrade_sql;
   std::string downgrade_sql;
+  // `new --autogenerate`: the second migration of a change written for a busy
+  // database has the first as its parent (not yet in the graph), and header
+  // lines of its own ("transactional false", "lock_timeout 5s").
+  std::string parent_revision;
+  std::vector<std::string> header_lines;
+  // `new --autogenerate`: the busy-database forms, each on unless turned off.
+  bool concurrent_indexes = true;  // --no-concurrent-indexes
+  bool not_valid = true;           // --no-not-valid
+  std::string lock_timeout = "5s";  // --lock-timeout-header none|DURATION
 };
 int new_command(runner_context& ctx, const new_options& options);
+// The id of a new revision: `requested` checked (grammar, not taken), or 12
+// random hex digits.
+std::string new_revision_id(const runner_context& ctx, const std::string& requested);
 int merge_command(runner_context& ctx, const std::vector<std::string>& revisions,
                   const std::string& message, const std::string& rev_id,
                   const std::string& branch_label);

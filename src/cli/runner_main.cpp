@@ -295,6 +295,15 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   create->add_flag("--cpp", c.create.cpp, "a C++ migration instead of SQL");
   create->add_flag("--autogenerate", c.autogenerate,
                    "write the migration from the declared schema's difference to the head state");
+  create->add_flag("!--no-concurrent-indexes", c.create.concurrent_indexes,
+                   "--autogenerate: build indexes on existing tables in the transaction, not "
+                   "CONCURRENTLY in a second migration");
+  create->add_flag("!--no-not-valid", c.create.not_valid,
+                   "--autogenerate: validate foreign keys and checks on existing tables as they "
+                   "are added, not NOT VALID then VALIDATE CONSTRAINT");
+  create->add_option("--lock-timeout-header", c.create.lock_timeout,
+                     "--autogenerate: the lock_timeout written in the header of a migration that "
+                     "locks an existing table (default 5s; none: no header)");
   auto* diff = app.add_subcommand(
       "diff", "print the SQL from one schema state to another (migrations, schema, database)");
   diff->add_option("from", c.diff_from,

@@ -49,6 +49,7 @@ enum class step : int {
   add_column,
   alter_column,
   own_sequence,  // OWNED BY, once the owning column exists
+  renumber,      // a column's new sequence set past its values (serial <-> identity)
   drop_retyped_type,  // a type whose columns stay, retyped above: dropped once they no longer use it
   add_constraint,
   create_index,

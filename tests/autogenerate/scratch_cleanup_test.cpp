@@ -15,9 +15,9 @@ using namespace migration_tools::test;
 
 namespace {
 
+// Creates nothing: tests of this file run in parallel.
 std::string admin_url() {
-  auto url = fresh_database("scratch_cleanup_probe");
-  return url.replace(url.find("/scratch_cleanup_probe?"), 23, "/postgres?");
+  return cluster_admin_url();
 }
 
 int scratch_databases_of(pid_t pid) {

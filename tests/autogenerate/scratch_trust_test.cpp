@@ -19,9 +19,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+// Creates nothing: tests of this file run in parallel.
 std::string admin_url() {
-  auto url = fresh_database("scratch_trust_probe");
-  return url.replace(url.find("/scratch_trust_probe?"), 21, "/postgres?");
+  return cluster_admin_url();
 }
 
 // postgresql:///DB?host=DIR&user=postgres with another database or role.

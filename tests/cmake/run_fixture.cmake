@@ -1127,18 +1127,37 @@ function(case_autogenerate_workflow)
   mt_expect_rc(gen 0)
   mt_expect_contains(gen "detected added column 'public.items.internal_description'"
     "detected added table 'public.tags'" "hazard: builds an index on public.items")
+  # Two migrations (issue 31, item 2): the change in a transaction, then the
+  # index on the existing table built CONCURRENTLY outside one.
+  mt_expect_contains(gen "wrote the change as two migrations")
   file(GLOB written "${src}/migrations/*_add_description_and_tags.sql")
   list(LENGTH written count)
-  mt_check("one migration written" count EQUAL 1)
+  mt_check("one transactional migration written" count EQUAL 1)
   file(READ "${written}" text)
+  string(REGEX MATCH "-- migrate:revision ([0-9a-f]+)" _ "${text}")
+  set(first_revision "${CMAKE_MATCH_1}")
   foreach(expected IN ITEMS
       "-- migrate:down_revision a0000001"
+      "-- migrate:lock_timeout 5s"
       "ALTER TABLE public.items ADD COLUMN internal_description text;"
-      "CREATE INDEX items_name ON public.items USING btree (lower(name));"
       "-- migrate:downgrade"
       "DROP TABLE public.tags;")
     string(FIND "${text}" "${expected}" at)
     mt_check("the migration holds '${expected}'" NOT at EQUAL -1)
+  endforeach()
+  string(FIND "${text}" "CREATE INDEX" at)
+  mt_check("the transactional migration builds no index on items" at EQUAL -1)
+  file(GLOB online "${src}/migrations/*_add_description_and_tags_online.sql")
+  list(LENGTH online count)
+  mt_check("one online migration written" count EQUAL 1)
+  file(READ "${online}" text)
+  foreach(expected IN ITEMS
+      "-- migrate:down_revision ${first_revision}"
+      "-- migrate:transactional false"
+      "CREATE INDEX CONCURRENTLY items_name ON public.items USING btree (lower(name));"
+      "DROP INDEX CONCURRENTLY public.items_name;")
+    string(FIND "${text}" "${expected}" at)
+    mt_check("the online migration holds '${expected}'" NOT at EQUAL -1)
   endforeach()
 
   mt_build(up2 "${bin}" migrate_upgrade STEP "build migrate_upgrade with the new migration" CI 1 ENV ${db_env})
@@ -1147,7 +1166,7 @@ function(case_autogenerate_workflow)
   mt_build(chk2 "${bin}" migrate_check STEP "migrate_check passes again" CI 1 ENV ${db_env})
   mt_expect_rc(chk2 0)
 
-  mt_run(down COMMAND "${bin}/migrate" downgrade -1 STEP "downgrade the generated migration" CI unset ENV ${db_env})
+  mt_run(down COMMAND "${bin}/migrate" downgrade -2 STEP "downgrade the two generated migrations" CI unset ENV ${db_env})
   mt_expect_rc(down 0)
   mt_run(back COMMAND "${bin}/migrate" diff migrations database STEP "diff migrations database after the downgrade" CI unset ENV ${db_env})
   mt_expect_rc(back 0)

@@ -20,10 +20,14 @@ std::string env(const char* name) {
 
 }  // namespace
 
-std::string fresh_database(const std::string& name) {
+std::string cluster_admin_url() {
   auto r = run_process({PG_CLUSTER_SCRIPT, "url", env("MIGRATION_TOOLS_TEST_PG_DIR"), "postgres"});
   if (r.exit_code != 0) throw std::runtime_error("pg_cluster.sh url failed: " + r.err);
-  std::string admin_url = r.out.substr(0, r.out.find('\n'));
+  return r.out.substr(0, r.out.find('\n'));
+}
+
+std::string fresh_database(const std::string& name) {
+  std::string admin_url = cluster_admin_url();
   pqxx::connection admin(admin_url);
   pqxx::nontransaction tx(admin);
   tx.exec0("DROP DATABASE IF EXISTS " + admin.quote_name(name) + " WITH (FORCE)");

@@ -11,6 +11,10 @@ namespace migration_tools::test {
 // its own name, so test cases can run in parallel.
 std::string fresh_database(const std::string& name);
 
+// The URL of the cluster's `postgres` database (a superuser's): for tests that
+// create and drop databases themselves. Creates nothing.
+std::string cluster_admin_url();
+
 // Runs a query and returns the first column of each row.
 std::vector<std::string> column(const std::string& url, const std::string& query);
 bool table_exists(const std::string& url, const std::string& table);

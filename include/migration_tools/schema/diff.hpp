@@ -29,8 +29,18 @@ struct schema_diff {
 // What turns `from` into `to`.
 schema_diff diff_schemas(const schema_model& from, const schema_model& to);
 
-// The statements as a migration section: each hazard and hint as a `--`
-// comment above its statement, each warning as a `-- warning:` line.
+// The hazards of a diff, ranked for review, each once: what happens to data
+// first (deletes data, fails if a value..., changes data), then what reads or
+// rewrites whole tables, then one line per table locked ("locks public.t
+// (ACCESS EXCLUSIVE) while it runs"), then the rest; `up_to` 2 leaves the
+// rest out.
+std::vector<std::string> ranked_hazards(const schema_diff& diff, int up_to = 3);
+
+// The statements as a migration section: the ranked hazards first (data,
+// whole tables, locks), as `-- hazard:` lines, then each statement with its
+// hazards other than locks
+// (summarised above, one line per table) and its hint as `--` comments above
+// it; each warning as a `-- warning:` line.
 std::string render_sql(const schema_diff& diff);
 
 }  // namespace migration_tools::schema

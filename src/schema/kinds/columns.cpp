@@ -64,7 +64,8 @@ void alter_identity(const column_change& x, const column& from) {
       (!to.identity || from.identity_sequence == to.identity_sequence))
     return;
   if (!to.identity) {
-    x.out.add(step::alter_column, x.alter() + " DROP IDENTITY;", {hazard::locks(x.t.name)});
+    // A removal: before a sequence of the same name (a serial's, back) is created.
+    x.out.add(step::drop_default, x.alter() + " DROP IDENTITY;", {hazard::locks(x.t.name)});
   } else if (!from.identity) {
     x.out.add(step::alter_column,
               x.alter() + " ADD GENERATED " + (to.identity == 'a' ? "ALWAYS" : "BY DEFAULT") +
@@ -80,6 +81,10 @@ void alter_identity(const column_change& x, const column& from) {
     x.out.add(step::alter_column, sql + ";", {hazard::locks(x.t.name)});
   }
   x.out.detected("changed identity of column " + x.shown());
+}
+
+bool starts_with_nextval(const std::string& expr) {
+  return expr.rfind("nextval(", 0) == 0;
 }
 
 // The USING cast of a retype: through text from one enum to another (no
@@ -171,6 +176,20 @@ void alter_column(const table& t, const column& from, const column& to,
     out.detected("made column " + x.shown() + " NOT NULL");
   }
   if (!dropping_identity) alter_identity(x, from);
+  // serial to identity and back: the new sequence starts at 1, so it is set
+  // past the values the column holds (its old sequence is gone by now).
+  bool to_serial = starts_with_nextval(to.default_expr) && !starts_with_nextval(from.default_expr);
+  if ((to.identity && !from.identity) || (to_serial && from.identity)) {
+    std::string column = quote_identifier(to.name);
+    std::string body = "PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" +
+                       quote_literal(quote_name(t.name)) + ", " + quote_literal(to.name) +
+                       "), COALESCE(pg_catalog.max(" + column + "), 0) + 1, false) FROM " +
+                       quote_name(t.name) + ";";
+    // A DO block: a statement that returns no row, online and in psql.
+    std::string tag = "$mt$";
+    while (body.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
+    out.add(step::renumber, "DO " + tag + "BEGIN " + body + " END" + tag + ";");
+  }
   if (from.not_null && !to.not_null) {
     out.add(step::alter_column, x.alter() + " DROP NOT NULL;", {hazard::locks(t.name)});
     out.detected("made column " + x.shown() + " nullable");

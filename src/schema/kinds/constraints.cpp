@@ -52,10 +52,16 @@ void drop(const constraint& c, plan_builder& out) {
       {hazard::locks(c.table)});
 }
 
-void add(const constraint& c, bool existing_table, plan_builder& out) {
+void add(const constraint& c, bool existing_table, bool referenced_exists, plan_builder& out) {
   std::vector<std::string> hazards;
   if (existing_table) {
     hazards.push_back(hazard::locks(c.table));
+  }
+  // A foreign key also locks the table it references against writes.
+  if (c.kind == 'f' && referenced_exists && c.references != c.table)
+    hazards.push_back("locks " + display_name(c.references) +
+                      " against writes (SHARE ROW EXCLUSIVE) while it runs");
+  if (existing_table) {
     if (c.kind == 'p' || c.kind == 'u' || c.kind == 'x')
       hazards.push_back(hazard::builds_index(c.table));
     else if (c.validated)
@@ -120,14 +126,14 @@ void diff_constraints(const schema_model& from, const schema_model& to, plan_bui
       out.detected("validated " + shown(n));
     } else {
       drop(*c, out);
-      add(n, true, out);
+      add(n, true, old_tables.count(n.references) > 0, out);
       if (!same) out.detected("changed " + shown(n));
     }
     comment_statement(comment_target(n), c->comment, n.comment, out);
   }
   for (const auto& [k, c] : new_ones) {
     if (old_ones.count(k)) continue;
-    add(*c, old_tables.count(c->table) > 0, out);
+    add(*c, old_tables.count(c->table) > 0, old_tables.count(c->references) > 0, out);
     out.detected("added " + shown(*c));
     comment_statement(comment_target(*c), "", c->comment, out);
   }
