@@ -263,6 +263,37 @@ const char* const unhandled =
     "pg_get_function_identity_arguments(p.oid) || ')', '' "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND "
     MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
+    // Collations, operators, casts, rules, extended statistics, event
+    // triggers, publications and text search configurations: read, and any
+    // difference in them named, so that nothing changes in silence.
+    "SELECT 'collation', n.nspname || '.' || c.collname, c.collprovider::text || ' ' || "
+    "COALESCE(c.collcollate, '') || ' ' || COALESCE(c.collctype, '') || ' ' || "
+    "COALESCE(c.colliculocale, '') || ' ' || c.collisdeterministic::text "
+    "FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_collation", "c.oid") "UNION ALL "
+    "SELECT 'operator', n.nspname || '.' || o.oprname || '(' || "
+    "COALESCE(format_type(o.oprleft, NULL), 'NONE') || ', ' || "
+    "COALESCE(format_type(o.oprright, NULL), 'NONE') || ')', o.oprcode::regproc::text "
+    "FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_operator", "o.oid") "UNION ALL "
+    "SELECT 'cast', format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL), "
+    "COALESCE(c.castfunc::regprocedure::text, '') || ' ' || c.castcontext::text || c.castmethod::text "
+    "FROM pg_cast c WHERE c.oid >= 16384 AND " MT_NOT_EXTENSION_MEMBER("pg_cast", "c.oid")
+    "UNION ALL "
+    "SELECT 'rule', n.nspname || '.' || t.relname || '.' || r.rulename, pg_get_ruledef(r.oid) "
+    "FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class "
+    "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE r.rulename <> '_RETURN' AND "
+    MT_USER_NAMESPACE "UNION ALL "
+    "SELECT 'statistics object', n.nspname || '.' || s.stxname, pg_get_statisticsobjdef(s.oid) "
+    "FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE "
+    MT_USER_NAMESPACE "UNION ALL "
+    "SELECT 'event trigger', et.evtname, et.evtevent || ' ' || et.evtfoid::regproc::text "
+    "FROM pg_event_trigger et WHERE " MT_NOT_EXTENSION_MEMBER("pg_event_trigger", "et.oid")
+    "UNION ALL "
+    "SELECT 'publication', p.pubname, p.puballtables::text FROM pg_publication p UNION ALL "
+    "SELECT 'text search configuration', n.nspname || '.' || c.cfgname, (SELECT p.prsname::text FROM pg_ts_parser p WHERE p.oid = c.cfgparser) "
+    "FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace WHERE "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_ts_config", "c.oid") "UNION ALL "
     // Default privileges.
     "SELECT 'default privilege', COALESCE(n.nspname, '') || ' ' || d.defaclobjtype::text, "
     "d.defaclacl::text FROM pg_default_acl d LEFT JOIN pg_namespace n "

@@ -18,8 +18,17 @@ std::string shown(const index& i) {
   return "index '" + display_name(i.name) + "' on '" + display_name(i.table) + "'";
 }
 
+// pg_get_indexdef writes an index of a partitioned table as "ON ONLY": run
+// like that, it would stay invalid with no partition indexed. Created on
+// the table, it is built (or attached) on every partition too.
+std::string create_sql(const index& i) {
+  std::string sql = i.definition;
+  if (auto at = sql.find(" ON ONLY "); at != std::string::npos) sql.replace(at, 9, " ON ");
+  return sql + ";";
+}
+
 void create(const index& i, bool existing_table, bool on_view, plan_builder& out) {
-  out.add(on_view ? step::create_view_index : step::create_index, i.definition + ";",
+  out.add(on_view ? step::create_view_index : step::create_index, create_sql(i),
           existing_table ? std::vector<std::string>{hazard::builds_index(i.table)}
                          : std::vector<std::string>{});
 }

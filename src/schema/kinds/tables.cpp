@@ -179,7 +179,14 @@ void alter_table(const schema_model& old_model, const schema_model& new_model, c
   std::set<std::string> enum_types;
   for (const auto* m : {&old_model, &new_model})
     for (const auto& e : m->enums) enum_types.insert(quote_name(e.name));
-  diff_columns(from, to, enum_types, out);
+  // A detached partition keeps the columns it had from its table, as its own
+  // now: they are not new.
+  table before = from;
+  if (from.is_partition() && !to.is_partition())
+    if (const table* parent = find_table(old_model, from.partition_parent))
+      for (const auto& c : all_columns(old_model, *parent))
+        if (!has_column(old_model, from, c.name)) before.columns.push_back(c);
+  diff_columns(before, to, enum_types, out);
 }
 
 }  // namespace
