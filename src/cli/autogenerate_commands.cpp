@@ -169,33 +169,61 @@ int autogenerate_command(runner_context& ctx, new_options options) {
   }
   auto down = schema::diff_schemas(declared, head);
   print_review(ctx, up, &down);
+  // The migrations written, each the parent of the next.
+  std::string parent;
+  std::vector<std::string> written;
+  auto write = [&](new_options o, const std::string& suffix) {
+    o.rev_id = written.empty() ? new_revision_id(ctx, options.rev_id) : new_revision_id(ctx, "");
+    if (!written.empty()) {
+      o.parent_revision = parent;
+      o.branch_label.clear();
+      o.depends_on.clear();
+    }
+    if (!suffix.empty()) o.message = options.message + " (" + suffix + ")";
+    int rc = new_command(ctx, o);
+    parent = o.rev_id;
+    written.push_back(suffix.empty() ? "the change" : suffix);
+    return rc;
+  };
+  // Enum values added to an existing enum: a migration of their own first,
+  // since PostgreSQL lets none use a new value before it commits.
+  schema_model base = head;
+  if (auto added = schema::split_enum_additions(head, declared)) {
+    new_options values = options;
+    values.upgrade_sql = schema::render_sql(schema::diff_schemas(head, *added));
+    values.downgrade_sql = schema::render_sql(schema::diff_schemas(*added, head));
+    if (int rc = write(values, "enum values"); rc != ok) return rc;
+    base = std::move(*added);
+  }
   // For a busy database: what would hold a long lock on an existing table
-  // goes to a second migration that runs statement by statement.
-  auto split = schema::split_for_online(head, declared, {options.concurrent_indexes, options.not_valid});
-  auto first_up = split.second_needed ? schema::diff_schemas(head, split.intermediate) : up;
-  auto first_down = schema::diff_schemas(split.second_needed ? split.intermediate : declared, head);
-  new_options first = options;
-  first.rev_id = new_revision_id(ctx, options.rev_id);
-  first.upgrade_sql = schema::render_sql(first_up);
-  first.downgrade_sql = schema::render_sql(first_down);
-  if (options.lock_timeout != "none" && locks_existing_table(first_up))
-    first.header_lines.push_back("lock_timeout " + options.lock_timeout);
-  int rc = new_command(ctx, first);
-  if (rc != ok || !split.second_needed) return rc;
-  new_options second = options;
-  second.rev_id = "";
-  second.parent_revision = first.rev_id;
-  second.branch_label.clear();
-  second.depends_on.clear();
-  second.message = options.message + " (online)";
-  second.header_lines = {"transactional false"};
-  second.upgrade_sql = schema::render_sql(schema::online_upgrade(split.intermediate, declared));
-  second.downgrade_sql =
-      schema::render_sql(schema::online_downgrade(declared, split.intermediate));
-  ctx.info("wrote the change as two migrations: indexes on existing tables are built "
-           "CONCURRENTLY and new constraints validated in the second, outside a transaction "
-           "(--no-concurrent-indexes, --no-not-valid: all in one)");
-  return new_command(ctx, second);
+  // goes to a later migration that runs statement by statement.
+  auto split = schema::split_for_online(base, declared, {options.concurrent_indexes, options.not_valid});
+  const schema_model& middle = split.second_needed ? split.intermediate : declared;
+  new_options change = options;
+  auto change_up = schema::diff_schemas(base, middle);
+  change.upgrade_sql = schema::render_sql(change_up);
+  change.downgrade_sql = schema::render_sql(schema::diff_schemas(middle, base));
+  if (options.lock_timeout != "none" && locks_existing_table(change_up))
+    change.header_lines.push_back("lock_timeout " + options.lock_timeout);
+  if (!change_up.empty())
+    if (int rc = write(change, ""); rc != ok) return rc;
+  if (split.second_needed) {
+    new_options online = options;
+    online.header_lines = {"transactional false"};
+    online.upgrade_sql = schema::render_sql(schema::online_upgrade(split.intermediate, declared));
+    online.downgrade_sql =
+        schema::render_sql(schema::online_downgrade(declared, split.intermediate));
+    if (int rc = write(online, "online"); rc != ok) return rc;
+  }
+  if (written.size() > 1) {
+    std::string list;
+    for (const auto& w : written) list += (list.empty() ? "" : ", then ") + w;
+    ctx.info("wrote the change as " + std::to_string(written.size()) + " migrations: " + list +
+             " (new enum values commit before their use; indexes on existing tables are built "
+             "CONCURRENTLY and new constraints validated outside a transaction; "
+             "--no-concurrent-indexes and --no-not-valid keep those in the change)");
+  }
+  return ok;
 }
 
 int diff_command(runner_context& ctx, std::string from, std::string to) {

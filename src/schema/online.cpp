@@ -44,13 +44,18 @@ online_split split_for_online(const schema_model& from, const schema_model& to,
         if (n.name == t.name && n.partition_key.empty()) existing.insert(t.name);
 
   if (options.concurrent_indexes) {
+    // A foreign key may need a unique index in the change itself.
+    std::set<qualified_name> referenced;
+    for (const auto& c : to.constraints)
+      if (c.kind == 'f') referenced.insert(c.references);
     std::vector<index> kept;
     for (const auto& i : to.indexes) {
-      const index* before = find_index(from, i.name);
-      bool built = !before || before->definition != i.definition;
-      if (built && existing.count(i.table)) {
+      // Only new indexes: a changed one may stand on columns the change
+      // drops, and is rebuilt with it.
+      bool unique = i.definition.rfind("CREATE UNIQUE INDEX ", 0) == 0;
+      if (!find_index(from, i.name) && existing.count(i.table) &&
+          !(unique && referenced.count(i.table))) {
         out.second_needed = true;
-        if (before && before->table == i.table) kept.push_back(*before);
         continue;
       }
       kept.push_back(i);
@@ -70,6 +75,24 @@ online_split split_for_online(const schema_model& from, const schema_model& to,
     }
   }
   return out;
+}
+
+std::optional<schema_model> split_enum_additions(const schema_model& from, const schema_model& to) {
+  schema_model before = from;
+  bool any = false;
+  for (auto& e : before.enums)
+    for (const auto& n : to.enums) {
+      if (n.name != e.name || n.values == e.values) continue;
+      // Only additions, in order: the values of `from` keep their order in `to`.
+      size_t i = 0;
+      for (const auto& v : n.values)
+        if (i < e.values.size() && v == e.values[i]) ++i;
+      if (i != e.values.size() || n.values.size() <= e.values.size()) continue;
+      e.values = n.values;
+      any = true;
+    }
+  if (!any) return std::nullopt;
+  return before;
 }
 
 schema_diff online_upgrade(const schema_model& intermediate, const schema_model& to) {

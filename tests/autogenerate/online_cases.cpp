@@ -95,3 +95,32 @@ TEST_CASE("online: an index on an existing table is built CONCURRENTLY in a seco
   auto plain = schema::split_for_online(from, to, {false, false});
   CHECK_FALSE(plain.second_needed);
 }
+
+TEST_CASE("online: enum values added and used at once go in a migration of their own first",
+          "[autogenerate][db]") {
+  const std::string before =
+      "CREATE TYPE state AS ENUM ('new', 'done');\nCREATE TABLE jobs (s state DEFAULT 'new');";
+  const std::string after =
+      "CREATE TYPE state AS ENUM ('new', 'busy', 'done');\n"
+      "CREATE TABLE jobs (s state DEFAULT 'busy');";
+  std::string work = fresh_database("online_enum_work");
+  std::string target = fresh_database("online_enum_target");
+  in_transaction(work, before);
+  in_transaction(target, after);
+  auto from = inspect(work);
+  auto to = inspect(target);
+  auto added = schema::split_enum_additions(from, to);
+  REQUIRE(added.has_value());
+  std::string values_up = schema::render_sql(schema::diff_schemas(from, *added));
+  std::string change_up = schema::render_sql(schema::diff_schemas(*added, to));
+  INFO(values_up << "---\n" << change_up);
+  CHECK(values_up.find("ALTER TYPE public.state ADD VALUE 'busy' BEFORE 'done';") !=
+        std::string::npos);
+  CHECK(change_up.find("ADD VALUE") == std::string::npos);
+  // In one transaction PostgreSQL refuses it; in two it converges.
+  CHECK_THROWS(in_transaction(work, values_up + change_up));
+  in_transaction(work, values_up);
+  in_transaction(work, change_up);
+  CHECK(schema::diff_schemas(inspect(work), to).empty());
+  CHECK_FALSE(schema::split_enum_additions(to, to).has_value());
+}

@@ -1129,7 +1129,7 @@ function(case_autogenerate_workflow)
     "detected added table 'public.tags'" "hazard: builds an index on public.items")
   # Two migrations (issue 31, item 2): the change in a transaction, then the
   # index on the existing table built CONCURRENTLY outside one.
-  mt_expect_contains(gen "wrote the change as two migrations")
+  mt_expect_contains(gen "wrote the change as 2 migrations: the change, then online")
   file(GLOB written "${src}/migrations/*_add_description_and_tags.sql")
   list(LENGTH written count)
   mt_check("one transactional migration written" count EQUAL 1)
