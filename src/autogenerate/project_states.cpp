@@ -72,11 +72,9 @@ head_and_declared project_states::both() {
   std::future<schema::schema_model> declared;
   auto start_declared = [&] {
     if (!declared.valid())
-      declared = std::async(std::launch::async,
-                            [&] {
-                              return load_declared_schema(declared_db.url(), files,
-                                                          bookkeeping_ignored(project_));
-                            });
+      declared = std::async(std::launch::async, [&] {
+        return load_declared_schema(declared_db.url(), files, bookkeeping_ignored(project_));
+      });
   };
   head_and_declared out;
   try {

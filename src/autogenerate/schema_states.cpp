@@ -44,10 +44,11 @@ std::string created_later(const std::vector<declared_file>& files, size_t failed
     literal += ch;
   }
   // CREATE [OR REPLACE] [UNLOGGED|TEMP...] <kind> [IF NOT EXISTS] [schema.]name
-  std::regex creates("CREATE\\s+(OR\\s+REPLACE\\s+)?(\\w+\\s+)*?(TABLE|TYPE|SCHEMA|VIEW|FUNCTION|"
-                     "PROCEDURE|SEQUENCE|DOMAIN)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(\"?\\w+\"?\\.)?\"?" +
-                         literal + "\"?[\\s(;]",
-                     std::regex::icase);
+  std::regex creates(
+      "CREATE\\s+(OR\\s+REPLACE\\s+)?(\\w+\\s+)*?(TABLE|TYPE|SCHEMA|VIEW|FUNCTION|"
+      "PROCEDURE|SEQUENCE|DOMAIN)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(\"?\\w+\"?\\.)?\"?" +
+          literal + "\"?[\\s(;]",
+      std::regex::icase);
   for (size_t j = failed + 1; j < files.size(); ++j) {
     std::string text(files[j].text);
     std::smatch c;
@@ -70,8 +71,7 @@ class declared_loader {
     // As when pg_dump's output is restored: a function body may name a table
     // of a later file.
     // The files mean what they say whatever the server's defaults.
-    tx_.exec0(
-        "SET LOCAL check_function_bodies = off; SET LOCAL standard_conforming_strings = on");
+    tx_.exec0("SET LOCAL check_function_bodies = off; SET LOCAL standard_conforming_strings = on");
     xid_ = transaction_id();
   }
 
@@ -94,8 +94,8 @@ class declared_loader {
         tx_.exec0(std::string(s.text));
       } catch (const pqxx::sql_error& e) {
         std::string message = postgres_message(e.what()) + sqlstate_suffix(e);
-        throw migration_file_error({{f.path, s.line, severity::error,
-                                     message + created_later(files_, i, e.what())}});
+        throw migration_file_error(
+            {{f.path, s.line, severity::error, message + created_later(files_, i, e.what())}});
       }
       still_in_transaction(f, s.line);
     }
@@ -199,14 +199,15 @@ std::string distrust(pqxx::connection& admin, const std::string& name, const std
 // only those this role owns and marked as head states.
 void drop_older_states(pqxx::connection& admin, const std::string& scope) {
   pqxx::nontransaction tx(admin);
-  for (const auto& row : tx.exec_params(
-           "SELECT d.datname FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
-           "WHERE d.datname OPERATOR(pg_catalog.~~) ($1::pg_catalog.text OPERATOR(pg_catalog.||) '%') "
-           "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER "
-           "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
-           "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
-           "OPERATOR(pg_catalog.~~) ($2::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
-           "mt\\_head\\_" + scope + "\\_", cache_marker("")))
+  for (const auto& row :
+       tx.exec_params("SELECT d.datname FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+                      "WHERE d.datname OPERATOR(pg_catalog.~~) ($1::pg_catalog.text "
+                      "OPERATOR(pg_catalog.||) '%') "
+                      "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER "
+                      "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
+                      "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
+                      "OPERATOR(pg_catalog.~~) ($2::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
+                      "mt\\_head\\_" + scope + "\\_", cache_marker("")))
     tx.exec0("DROP DATABASE IF EXISTS " + admin.quote_name(row[0].c_str()) + " WITH (FORCE)");
 }
 
@@ -226,8 +227,8 @@ head_state load_head_state(const head_state_source& source) {
     if (why != "absent") {
       name_taken = true;
       if (source.note)
-        source.note("ignoring the head-state cache " + cached_name + " on the scratch server: " +
-                    why + "; replaying the migrations instead");
+        source.note("ignoring the head-state cache " + cached_name +
+                    " on the scratch server: " + why + "; replaying the migrations instead");
     }
   }
   scratch_database scratch(source.server_url);

@@ -198,8 +198,8 @@ int new_command(runner_context& ctx, const new_options& o) {
       depends_on.push_back(full);
   }
   // A new root, or a child of a revision that has children, adds a head.
-  bool adds_head = o.parent_revision.empty() &&
-                   (parent_ids.empty() || !g.children(parent_ids.front()).empty());
+  bool adds_head =
+      o.parent_revision.empty() && (parent_ids.empty() || !g.children(parent_ids.front()).empty());
   if (adds_head && !g.empty() && !ctx.config().allow_multiple_heads) {
     auto others = heads_after(g, parent_ids);
     if (!others.empty())
@@ -223,8 +223,8 @@ int new_command(runner_context& ctx, const new_options& o) {
   }
   std::string extra;
   for (const auto& line : o.header_lines) extra += "-- migrate:" + line + "\n";
-  std::string text = header("--", revision, parent, o.branch_label, depends_on, o.message) +
-                     extra + "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
+  std::string text = header("--", revision, parent, o.branch_label, depends_on, o.message) + extra +
+                     "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
                      "\n-- migrate:downgrade\n" +
                      (o.downgrade_sql.empty() ? "\n" : o.downgrade_sql);
   return write_migration(ctx, revision, o.message, text, ".sql");

@@ -40,10 +40,11 @@ std::string scratch_server(runner_context& ctx) {
     // development cluster, here as its scratch server either.
     std::string refusal = engine::dev_db_refusal(ctx.options());
     if (!refusal.empty())
-      throw usage_error("no scratch server: give --dev-url or MIGRATE_DEV_URL (a PostgreSQL "
-                        "server where this command may create and drop databases); the "
-                        "development database is not started as one because " +
-                        refusal);
+      throw usage_error(
+          "no scratch server: give --dev-url or MIGRATE_DEV_URL (a PostgreSQL "
+          "server where this command may create and drop databases); the "
+          "development database is not started as one because " +
+          refusal);
     dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
     url = dev.ensure_running();
     source = "the development database in " + dev.directory();
@@ -144,7 +145,8 @@ void print_review(const runner_context& ctx, const schema::schema_diff& d,
   for (const auto& line : d.detected) ctx.info("detected " + escape_control_characters(line));
   for (const auto& w : d.warnings)
     std::cerr << ctx.config().name << ": warning: " << escape_control_characters(w) << "\n";
-  for (const auto& h : schema::ranked_hazards(d)) ctx.info("hazard: " + escape_control_characters(h));
+  for (const auto& h : schema::ranked_hazards(d))
+    ctx.info("hazard: " + escape_control_characters(h));
   for (const auto& s : d.statements)
     if (!s.hint.empty()) ctx.info("hint: " + escape_control_characters(s.hint));
   if (down)
@@ -197,7 +199,8 @@ int autogenerate_command(runner_context& ctx, new_options options) {
   }
   // For a busy database: what would hold a long lock on an existing table
   // goes to a later migration that runs statement by statement.
-  auto split = schema::split_for_online(base, declared, {options.concurrent_indexes, options.not_valid});
+  auto split =
+      schema::split_for_online(base, declared, {options.concurrent_indexes, options.not_valid});
   const schema_model& middle = split.second_needed ? split.intermediate : declared;
   new_options change = options;
   auto change_up = schema::diff_schemas(base, middle);

@@ -68,8 +68,8 @@ struct new_options {
   std::string parent_revision;
   std::vector<std::string> header_lines;
   // `new --autogenerate`: the busy-database forms, each on unless turned off.
-  bool concurrent_indexes = true;  // --no-concurrent-indexes
-  bool not_valid = true;           // --no-not-valid
+  bool concurrent_indexes = true;   // --no-concurrent-indexes
+  bool not_valid = true;            // --no-not-valid
   std::string lock_timeout = "5s";  // --lock-timeout-header none|DURATION
 };
 int new_command(runner_context& ctx, const new_options& options);

@@ -1,6 +1,5 @@
 #include "migration_tools/core/declared_sql_check.hpp"
 
-
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/statement_tree.hpp"
 #include "migration_tools/core/text.hpp"
@@ -58,8 +57,8 @@ std::string declared_sql_text(std::string_view text) {
 void check_declared_sql(const std::string& path, std::string_view text,
                         std::vector<diagnostic>& diagnostics) {
   auto error = [&](size_t offset, std::string message) {
-    diagnostics.push_back({path, count_newlines(text, offset) + 1, severity::error,
-                           std::move(message)});
+    diagnostics.push_back(
+        {path, count_newlines(text, offset) + 1, severity::error, std::move(message)});
   };
   if (auto nul = text.find('\0'); nul != std::string_view::npos)
     return error(nul, "the file contains a NUL byte: a schema file must be a UTF-8 text file");
@@ -85,8 +84,9 @@ void check_declared_sql(const std::string& path, std::string_view text,
     if (tree.contains("TransactionStmt")) {
       std::string what = transaction_statement_name(tree["TransactionStmt"].value("kind", ""));
       error(statement.offset,
-            what + " in a declared schema file: the schema files are loaded in one transaction "
-                   "that is rolled back, and " +
+            what +
+                " in a declared schema file: the schema files are loaded in one transaction "
+                "that is rolled back, and " +
                 what +
                 " would let what follows it outlive the load; a declared schema states what "
                 "the database holds, so remove it");

@@ -65,8 +65,8 @@ class dotenv_parser {
 
   void statement() {
     skip_blanks();
-    if (size_t end = text_.find('\n', pos_); text_.substr(pos_, end - pos_).find('\0') !=
-                                               std::string_view::npos) {
+    if (size_t end = text_.find('\n', pos_);
+        text_.substr(pos_, end - pos_).find('\0') != std::string_view::npos) {
       fail(line_, "a NUL byte on the line: a .env file is text");
       return skip_line();
     }

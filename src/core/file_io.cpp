@@ -145,14 +145,14 @@ std::string read_private_file(const std::string& path, const std::string& what,
                       "the path of a file");
   if (st.st_uid != me && st.st_uid != 0)
     throw usage_error("refusing the " + what + " '" + path + "': it belongs to user id " +
-                      std::to_string(st.st_uid) + ", not to you (user id " +
-                      std::to_string(me) +
+                      std::to_string(st.st_uid) + ", not to you (user id " + std::to_string(me) +
                       "), so someone else decides where your credentials go; if you trust "
                       "it, take it over (cp it to a file of your own) or give --url");
   if (st.st_mode & (S_IWGRP | S_IWOTH))
     throw usage_error("refusing the " + what + " '" + path +
                       "': it is writable by group or others, so someone else could decide "
-                      "where your credentials go; mend it with: chmod go-w '" + path + "'");
+                      "where your credentials go; mend it with: chmod go-w '" +
+                      path + "'");
   if (static_cast<std::size_t>(st.st_size) > max_size)
     throw usage_error("refusing the " + what + " '" + path + "': it is " +
                       std::to_string(st.st_size) + " bytes long, more than the " +
@@ -195,8 +195,7 @@ void write_file(const std::string& path, const std::string& content, bool durabl
   replace_atomically(path, content, &link, durable);
 }
 
-bool write_file_if_different(const std::string& path, const std::string& content,
-                             bool durable) {
+bool write_file_if_different(const std::string& path, const std::string& content, bool durable) {
   std::ifstream in(path, std::ios::binary);
   if (in) {
     std::ostringstream buffer;

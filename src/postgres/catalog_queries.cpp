@@ -279,6 +279,9 @@ const char* const unhandled =
     "SELECT 'cast', format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL), "
     "COALESCE(c.castfunc::regprocedure::text, '') || ' ' || c.castcontext::text || c.castmethod::text "
     "FROM pg_cast c WHERE c.oid >= 16384 AND " MT_NOT_EXTENSION_MEMBER("pg_cast", "c.oid")
+    // A range type's own cast to its multirange is part of the type.
+    "AND NOT EXISTS (SELECT FROM pg_depend i WHERE i.classid = 'pg_cast'::regclass "
+    "AND i.objid = c.oid AND i.deptype = 'i') "
     "UNION ALL "
     "SELECT 'rule', n.nspname || '.' || t.relname || '.' || r.rulename, pg_get_ruledef(r.oid) "
     "FROM pg_rewrite r JOIN pg_class t ON t.oid = r.ev_class "

@@ -113,15 +113,15 @@ void sweep_dead_runners(pqxx::connection& admin) {
   pqxx::nontransaction tx(admin);
   std::string prefix = scratch_marker;
   std::string suffix = " on " + this_host();
-  for (const auto& row : tx.exec_params(
-           "SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database') "
-           "FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
-           "WHERE d.datname OPERATOR(pg_catalog.~~) 'mt\\_scratch\\_%' "
-           "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER "
-           "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
-           "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
-           "OPERATOR(pg_catalog.~~) ($1::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
-           prefix)) {
+  for (const auto& row :
+       tx.exec_params("SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database') "
+                      "FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
+                      "WHERE d.datname OPERATOR(pg_catalog.~~) 'mt\\_scratch\\_%' "
+                      "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER "
+                      "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
+                      "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
+                      "OPERATOR(pg_catalog.~~) ($1::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
+                      prefix)) {
     std::string comment = row[1].c_str();
     if (comment.size() <= prefix.size() + suffix.size() ||
         comment.compare(comment.size() - suffix.size(), suffix.size(), suffix) != 0)

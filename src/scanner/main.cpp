@@ -20,8 +20,8 @@
 
 #include "catalog_writer.hpp"
 #include "migration_tools/core/checksum.hpp"
-#include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/declared_sql_check.hpp"
+#include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/core/source_tree.hpp"
@@ -165,8 +165,7 @@ std::string file_identity(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0) return "missing " + path;
   return std::to_string(st.st_ino) + " " + std::to_string(st.st_size) + " " +
          std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + " " +
-         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + " " +
-         path;
+         std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + " " + path;
 }
 
 // Every listed file's identity, one per line, taken before any is read: a
@@ -293,7 +292,8 @@ int main(int argc, char** argv) {
     mt::write_file_if_different(
         o.out_dir + "/embedded.cpp",
         mt::scanner::embedding_source(o.name, files, schema_files,
-                                      directories_to_record(o, files, schema_files)), false);
+                                      directories_to_record(o, files, schema_files)),
+        false);
     bool build_files_changed = mt::write_file_if_different(
         o.out_dir + "/scan.cmake", mt::scanner::cmake_fragment(files, schema_files), false);
     mt::write_file(state_path(o), state, false);

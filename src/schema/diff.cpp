@@ -1,8 +1,8 @@
 #include "migration_tools/schema/diff.hpp"
 
-#include "migration_tools/core/text.hpp"
 #include <algorithm>
 
+#include "migration_tools/core/text.hpp"
 #include "plan_builder.hpp"
 
 namespace migration_tools::schema {

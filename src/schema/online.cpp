@@ -100,8 +100,9 @@ schema_diff online_upgrade(const schema_model& intermediate, const schema_model&
   for (auto& s : d.statements)
     if (is_index_statement(s.sql)) {
       s.sql = concurrently(s.sql);
-      s.hazards = {"runs outside a transaction: a build that fails leaves an INVALID index; "
-                   "drop it (DROP INDEX CONCURRENTLY) before `upgrade --resume`"};
+      s.hazards = {
+          "runs outside a transaction: a build that fails leaves an INVALID index; "
+          "drop it (DROP INDEX CONCURRENTLY) before `upgrade --resume`"};
     }
   return d;
 }

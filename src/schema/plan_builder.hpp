@@ -32,6 +32,7 @@ enum class step : int {
   drop_table,
   detach_partition,  // before new partitions take over its bounds
   drop_sequence,
+  replace_function,  // a changed body that no longer calls a function dropped next
   drop_function,
   drop_type,
   drop_extension,
@@ -48,9 +49,10 @@ enum class step : int {
   alter_table,
   add_column,
   alter_column,
-  own_sequence,  // OWNED BY, once the owning column exists
-  renumber,      // a column's new sequence set past its values (serial <-> identity)
-  drop_retyped_type,  // a type whose columns stay, retyped above: dropped once they no longer use it
+  own_sequence,       // OWNED BY, once the owning column exists
+  renumber,           // a column's new sequence set past its values (serial <-> identity)
+  drop_retyped_type,  // a type whose columns stay, retyped above: dropped once they no longer use
+                      // it
   add_constraint,
   create_index,
   add_foreign_key,

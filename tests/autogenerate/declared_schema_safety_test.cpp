@@ -24,7 +24,8 @@ std::string admin_url_of(const std::string& url) {
   return admin;
 }
 
-std::string first_diagnostics(const std::string& url, const std::vector<autogenerate::declared_file>& files) {
+std::string first_diagnostics(const std::string& url,
+                              const std::vector<autogenerate::declared_file>& files) {
   try {
     autogenerate::load_declared_schema(url, files);
   } catch (const migration_file_error& e) {
@@ -35,36 +36,46 @@ std::string first_diagnostics(const std::string& url, const std::vector<autogene
 
 }  // namespace
 
-TEST_CASE("a declared file that leaves its transaction is refused at file:line before anything runs",
-          "[autogenerate][db][security]") {
+TEST_CASE(
+    "a declared file that leaves its transaction is refused at file:line before anything runs",
+    "[autogenerate][db][security]") {
   std::string url = fresh_database("declared_escape");
   std::string admin = admin_url_of(url);
   std::string marker = "/tmp/mt_declared_escape_" + std::to_string(::getpid());
   ::unlink(marker.c_str());
-  const std::vector<std::string> escapes = {
-      "COMMIT",           "END",
-      "ROLLBACK",         "ABORT",
-      "BEGIN",            "START TRANSACTION",
-      "SAVEPOINT s",      "RELEASE s",
-      "ROLLBACK TO s",    "PREPARE TRANSACTION 'mt_escape'",
-      "commit prepared 'mt_escape'", "end transaction"};
+  const std::vector<std::string> escapes = {"COMMIT",
+                                            "END",
+                                            "ROLLBACK",
+                                            "ABORT",
+                                            "BEGIN",
+                                            "START TRANSACTION",
+                                            "SAVEPOINT s",
+                                            "RELEASE s",
+                                            "ROLLBACK TO s",
+                                            "PREPARE TRANSACTION 'mt_escape'",
+                                            "commit prepared 'mt_escape'",
+                                            "end transaction"};
   for (const auto& escape : escapes) {
     DYNAMIC_SECTION(escape) {
       std::string evil = "CREATE TABLE u (id int);\n" + escape +
                          ";\nCREATE ROLE mt_escaped_role;\n"
                          "ALTER DATABASE postgres SET work_mem = '77kB';\n"
-                         "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n";
-      std::vector<autogenerate::declared_file> files = {{"schema/010_ok.sql", "CREATE TABLE t (id int);\n"},
-                                                        {"schema/020_evil.sql", evil}};
+                         "COPY (SELECT 1) TO PROGRAM 'touch " +
+                         marker + "';\n";
+      std::vector<autogenerate::declared_file> files = {
+          {"schema/010_ok.sql", "CREATE TABLE t (id int);\n"}, {"schema/020_evil.sql", evil}};
       std::string message = first_diagnostics(url, files);
       INFO(message);
       CHECK(message.find("schema/020_evil.sql:2: error: ") != std::string::npos);
       CHECK(message.find("in a declared schema file") != std::string::npos);
       CHECK(message.find("schema/020_evil.sql:5: error: COPY with PROGRAM") != std::string::npos);
       // Nothing ran: no role, no setting, no file, no table.
-      CHECK(column(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'mt_escaped_role'").at(0) == "0");
-      CHECK(column(admin, "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d "
-                          "ON d.oid = s.setdatabase WHERE d.datname = 'postgres'")
+      CHECK(
+          column(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'mt_escaped_role'").at(0) ==
+          "0");
+      CHECK(column(admin,
+                   "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d "
+                   "ON d.oid = s.setdatabase WHERE d.datname = 'postgres'")
                 .at(0) == "0");
       CHECK(column(admin, "SELECT count(*) FROM pg_prepared_xacts").at(0) == "0");
       CHECK(::access(marker.c_str(), F_OK) != 0);
@@ -89,8 +100,7 @@ TEST_CASE("COPY to or from a server file or STDIN in a declared file is refused"
   CHECK(::access("/tmp/mt_declared_copy", F_OK) != 0);
 }
 
-TEST_CASE("a failure in a later declared file names that file and line",
-          "[autogenerate][db]") {
+TEST_CASE("a failure in a later declared file names that file and line", "[autogenerate][db]") {
   std::string url = fresh_database("declared_blame");
   std::vector<autogenerate::declared_file> files = {
       {"schema/010_a.sql", "CREATE TABLE a (id int);\n"},
@@ -110,9 +120,10 @@ TEST_CASE("a failure in a later declared file names that file and line",
   CHECK_FALSE(table_exists(url, "a"));
 }
 
-TEST_CASE("pg_dump -s output with its restrict lines loads as a declared schema, and any other "
-          "psql meta-command is an error at its line",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "pg_dump -s output with its restrict lines loads as a declared schema, and any other "
+    "psql meta-command is an error at its line",
+    "[autogenerate][db]") {
   std::string url = fresh_database("declared_pg_dump");
   std::vector<autogenerate::declared_file> files = {
       {"schema/dump.sql",
@@ -137,7 +148,8 @@ TEST_CASE("a declared file that names what a later file creates is told which re
   std::vector<autogenerate::declared_file> files = {
       {"schema/010_orders.sql",
        "CREATE TABLE orders (\n  id int PRIMARY KEY,\n  user_id int REFERENCES users (id)\n);\n"},
-      {"schema/020_users.sql", "-- the users\nCREATE TABLE IF NOT EXISTS public.users (id int PRIMARY KEY);\n"}};
+      {"schema/020_users.sql",
+       "-- the users\nCREATE TABLE IF NOT EXISTS public.users (id int PRIMARY KEY);\n"}};
   std::string message = first_diagnostics(url, files);
   INFO(message);
   CHECK(message.find("schema/010_orders.sql:1: error: relation \"users\" does not exist") !=

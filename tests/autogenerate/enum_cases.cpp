@@ -52,14 +52,20 @@ TEST_CASE("enums: the old type's temporary name is cut at a character boundary a
   for (int i = 0; i < 31; ++i) name += "\xc3\xa9";
   std::string quoted = "\"" + name + "\"";
   schema_case c;
-  c.before = "CREATE TYPE " + quoted + " AS ENUM ('a', 'b', 'c');\n"
+  c.before = "CREATE TYPE " + quoted +
+             " AS ENUM ('a', 'b', 'c');\n"
              "CREATE TYPE mood__old AS ENUM ('x');\n"
-             "CREATE TABLE t (m " + quoted + ");\n"
+             "CREATE TABLE t (m " +
+             quoted +
+             ");\n"
              "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
              "CREATE TABLE u (m mood);";
-  c.after = "CREATE TYPE " + quoted + " AS ENUM ('a', 'c');\n"
+  c.after = "CREATE TYPE " + quoted +
+            " AS ENUM ('a', 'c');\n"
             "CREATE TYPE mood__old AS ENUM ('x');\n"
-            "CREATE TABLE t (m " + quoted + ");\n"
+            "CREATE TABLE t (m " +
+            quoted +
+            ");\n"
             "CREATE TYPE mood AS ENUM ('ok');\n"
             "CREATE TABLE u (m mood);";
   // 29 characters (58 bytes) and the suffix; mood__old is taken.

@@ -1,9 +1,11 @@
 // Functions, procedures and triggers; functions used by defaults and checks.
 #include <catch2/catch.hpp>
 
+#include "migration_tools/schema/diff.hpp"
 #include "schema_case.hpp"
 
 using migration_tools::test::check_schema_case;
+using migration_tools::test::diff_sql;
 using migration_tools::test::schema_case;
 
 TEST_CASE("functions: a function used by a default and a check comes before the table",
@@ -84,9 +86,10 @@ TEST_CASE("functions: a function over a table's row type comes after the table a
   check_schema_case("functions_row_types", c);
 }
 
-TEST_CASE("triggers: one that names a retyped column (UPDATE OF, WHEN) is dropped and created "
-          "again around the change",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "triggers: one that names a retyped column (UPDATE OF, WHEN) is dropped and created "
+    "again around the change",
+    "[autogenerate][db]") {
   const std::string function =
       "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n";
   schema_case c;
@@ -103,4 +106,25 @@ TEST_CASE("triggers: one that names a retyped column (UPDATE OF, WHEN) is droppe
   c.upgrade_contains = {"DROP TRIGGER t_price ON public.t;", "DROP TRIGGER t_qty ON public.t;",
                         "CREATE TRIGGER t_price BEFORE UPDATE OF price ON public.t"};
   check_schema_case("triggers_retyped_column", c);
+}
+
+TEST_CASE("functions: a body that stops calling a dropped function is replaced before the drop",
+          "[autogenerate][db]") {
+  const std::string add =
+      "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE RETURN a + b;\n";
+  schema_case c;
+  c.before = add +
+             "CREATE FUNCTION bump(i int) RETURNS int LANGUAGE sql IMMUTABLE RETURN i + 1;\n"
+             "CREATE FUNCTION total(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE "
+             "RETURN add(a, b) + bump(a);";
+  c.after = add +
+            "CREATE FUNCTION total(a int, b int) RETURNS int LANGUAGE sql IMMUTABLE "
+            "RETURN add(a, b);";
+  c.upgrade_contains = {"DROP FUNCTION public.bump(i integer);"};
+  check_schema_case("functions_replaced_before_drop", c);
+  auto d = diff_sql("functions_replaced_before_drop_order", c.before, c.after);
+  std::string sql = migration_tools::schema::render_sql(d);
+  INFO(sql);
+  CHECK(sql.find("CREATE OR REPLACE FUNCTION public.total") <
+        sql.find("DROP FUNCTION public.bump"));
 }

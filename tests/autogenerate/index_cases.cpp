@@ -34,9 +34,10 @@ TEST_CASE("indexes: every form of index is created, changed and dropped", "[auto
   check_schema_case("indexes_forms", c);
 }
 
-TEST_CASE("indexes: one on a partitioned table is created on the table, so that every partition "
-          "gets one and it is valid",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "indexes: one on a partitioned table is created on the table, so that every partition "
+    "gets one and it is valid",
+    "[autogenerate][db]") {
   const std::string table =
       "CREATE TABLE m (id int, city int) PARTITION BY RANGE (id);\n"
       "CREATE TABLE m1 PARTITION OF m FOR VALUES FROM (0) TO (10);\n"
@@ -56,10 +57,12 @@ TEST_CASE("indexes: one on a partitioned table is created on the table, so that 
     tx.exec0(migration_tools::schema::render_sql(d));
     tx.commit();
   }
-  CHECK(migration_tools::test::column(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
-                                           "'m_city'::regclass")
+  CHECK(migration_tools::test::column(url,
+                                      "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                                      "'m_city'::regclass")
             .at(0) == "t");
-  CHECK(migration_tools::test::column(url, "SELECT count(*) FROM pg_index i JOIN pg_class c ON "
-                                           "c.oid = i.indrelid WHERE c.relname IN ('m1', 'm2')")
+  CHECK(migration_tools::test::column(url,
+                                      "SELECT count(*) FROM pg_index i JOIN pg_class c ON "
+                                      "c.oid = i.indrelid WHERE c.relname IN ('m1', 'm2')")
             .at(0) == "2");
 }

@@ -15,8 +15,9 @@ using namespace migration_tools::test;
 TEST_CASE("a generated comment with a backslash and a quote cannot drop a table",
           "[autogenerate][db][security]") {
   const std::string hostile = "x\\'; DROP TABLE t; --";
-  auto diff = diff_sql("literal_comment", "CREATE TABLE t (id int);",
-                       "CREATE TABLE t (id int);\nCOMMENT ON TABLE t IS E'x\\\\''; DROP TABLE t; --';");
+  auto diff =
+      diff_sql("literal_comment", "CREATE TABLE t (id int);",
+               "CREATE TABLE t (id int);\nCOMMENT ON TABLE t IS E'x\\\\''; DROP TABLE t; --';");
   std::string sql = schema::render_sql(diff);
   INFO(sql);
   CHECK(sql.find("IS E'x\\\\''; DROP TABLE t; --';") != std::string::npos);
@@ -26,8 +27,9 @@ TEST_CASE("a generated comment with a backslash and a quote cannot drop a table"
   column(url, "CREATE TABLE t (id int)");
   {
     pqxx::connection c(url);
-    REQUIRE(pqxx::nontransaction(c).exec1("SHOW standard_conforming_strings")[0].as<std::string>() ==
-            "off");
+    REQUIRE(
+        pqxx::nontransaction(c).exec1("SHOW standard_conforming_strings")[0].as<std::string>() ==
+        "off");
     pqxx::work tx(c);
     tx.exec0(sql);
     tx.commit();

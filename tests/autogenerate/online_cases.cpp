@@ -36,9 +36,10 @@ void one_by_one(const std::string& url, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("online: an index on an existing table is built CONCURRENTLY in a second migration, and "
-          "a new foreign key is added NOT VALID and validated there",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "online: an index on an existing table is built CONCURRENTLY in a second migration, and "
+    "a new foreign key is added NOT VALID and validated there",
+    "[autogenerate][db]") {
   const std::string before =
       "CREATE TABLE users (id int PRIMARY KEY, email text);\n"
       "CREATE TABLE orders (id int PRIMARY KEY, user_id int, total numeric CHECK (total >= 0));\n"
@@ -73,7 +74,8 @@ TEST_CASE("online: an index on an existing table is built CONCURRENTLY in a seco
   CHECK(first_up.find("ADD CONSTRAINT orders_small CHECK ((total < (1000)::numeric)) NOT VALID;") !=
         std::string::npos);
   // The second: the build and the validations, outside a transaction.
-  CHECK(second_up.find("CREATE INDEX CONCURRENTLY users_email ON public.users") != std::string::npos);
+  CHECK(second_up.find("CREATE INDEX CONCURRENTLY users_email ON public.users") !=
+        std::string::npos);
   CHECK(second_up.find("ALTER TABLE public.orders VALIDATE CONSTRAINT orders_user_id_fkey;") !=
         std::string::npos);
   CHECK(second_up.find("ALTER TABLE public.orders VALIDATE CONSTRAINT orders_small;") !=

@@ -42,8 +42,7 @@ void interrupted_run_leaves_nothing(int signal, bool whole_group = false) {
   std::string admin = admin_url();
   std::vector<std::string> args{SLEEPY_RUNNER, "--no-cache", "diff"};
   if (whole_group) args.insert(args.begin(), "/usr/bin/setsid");
-  auto child =
-      start_process(args, {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
+  auto child = start_process(args, {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
   // Both sides are on the server, and the history is replaying.
   bool started = eventually(
       [&] {
@@ -147,7 +146,8 @@ TEST_CASE("diff between two databases names the side it could not connect to",
   auto from = run_process({SLEEPY_RUNNER, "diff", unreachable, admin});
   INFO(from.err);
   CHECK(from.exit_code == 1);
-  CHECK(from.err.find("cannot connect to the FROM database, postgresql:///x?host=/nonexistent/socket/dir") !=
+  CHECK(from.err.find(
+            "cannot connect to the FROM database, postgresql:///x?host=/nonexistent/socket/dir") !=
         std::string::npos);
   CHECK(from.err.find("lost the connection") == std::string::npos);
   auto to = run_process({SLEEPY_RUNNER, "diff", admin, unreachable});

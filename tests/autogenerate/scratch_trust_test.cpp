@@ -48,8 +48,9 @@ bool database_exists(const std::string& admin, const std::string& name) {
 // holding its table.
 std::string our_cache(const std::string& admin) {
   for (const auto& name :
-       column(admin, "SELECT datname FROM pg_database WHERE datname LIKE 'mt\\_head\\_%' AND "
-                     "pg_get_userbyid(datdba) = current_user"))
+       column(admin,
+              "SELECT datname FROM pg_database WHERE datname LIKE 'mt\\_head\\_%' AND "
+              "pg_get_userbyid(datdba) = current_user"))
     if (column(with_database(admin, name),
                "SELECT to_regclass('public.planted_fixture_items') IS NOT NULL")
             .at(0) == "t")
@@ -73,9 +74,10 @@ std::string this_host() {
 
 }  // namespace
 
-TEST_CASE("a head-state cache planted by another role is ignored, and no database of that role "
-          "is dropped or disconnected",
-          "[autogenerate][db][security]") {
+TEST_CASE(
+    "a head-state cache planted by another role is ignored, and no database of that role "
+    "is dropped or disconnected",
+    "[autogenerate][db][security]") {
   std::string admin = admin_url();
   ensure_planter(admin);
   std::vector<std::pair<std::string, std::string>> env{{"MIGRATE_DEV_URL", admin}};
@@ -96,8 +98,9 @@ TEST_CASE("a head-state cache planted by another role is ignored, and no databas
   for (const auto& db : {name, older}) {
     column(planter, "CREATE DATABASE " + db);
     column(planter, "COMMENT ON DATABASE " + db + " IS 'migration_tools head state " + key + "'");
-    column(with_database(planter, db),
-           "CREATE TABLE planted_fixture_items (id int PRIMARY KEY, note text, planted_column int)");
+    column(
+        with_database(planter, db),
+        "CREATE TABLE planted_fixture_items (id int PRIMARY KEY, note text, planted_column int)");
   }
   auto held = std::make_unique<pqxx::connection>(with_database(planter, older));
 
@@ -154,8 +157,8 @@ TEST_CASE("a run drops the scratch databases that runners gone from this host le
   for (const auto& c : cases) {
     column(admin, "DROP DATABASE IF EXISTS " + c.name);
     column(admin, "CREATE DATABASE " + c.name);
-    column(admin, "COMMENT ON DATABASE " + c.name + " IS 'migration_tools scratch of " +
-                      c.comment + "'");
+    column(admin,
+           "COMMENT ON DATABASE " + c.name + " IS 'migration_tools scratch of " + c.comment + "'");
   }
   auto r = run_process({PLANTED_RUNNER, "--no-cache", "dump"}, {{"MIGRATE_DEV_URL", admin}});
   INFO(r.err);
@@ -167,13 +170,15 @@ TEST_CASE("a run drops the scratch databases that runners gone from this host le
   }
 }
 
-TEST_CASE("under CI or --no-dev-db, diff, dump and check do not start the development cluster "
-          "as their scratch server",
-          "[autogenerate][db][config]") {
+TEST_CASE(
+    "under CI or --no-dev-db, diff, dump and check do not start the development cluster "
+    "as their scratch server",
+    "[autogenerate][db][config]") {
   auto dev_dir = std::filesystem::temp_directory_path() / "mt-scratch-no-dev-db";
   std::filesystem::remove_all(dev_dir);
   std::string target = fresh_database("scratch_no_dev_db");
-  const std::vector<std::pair<std::vector<std::string>, std::vector<std::pair<std::string, std::string>>>>
+  const std::vector<
+      std::pair<std::vector<std::string>, std::vector<std::pair<std::string, std::string>>>>
       runs = {{{"diff"}, {{"CI", "1"}}},
               {{"dump"}, {{"MIGRATE_NO_DEV_DB", "1"}}},
               {{"--no-dev-db", "--url", target, "check"}, {}}};
@@ -189,9 +194,10 @@ TEST_CASE("under CI or --no-dev-db, diff, dump and check do not start the develo
   }
 }
 
-TEST_CASE("replaying the history on a scratch database prints the server's warnings but not its "
-          "notices, unless -v",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "replaying the history on a scratch database prints the server's warnings but not its "
+    "notices, unless -v",
+    "[autogenerate][db]") {
   std::vector<std::pair<std::string, std::string>> env{{"MIGRATE_DEV_URL", admin_url()}};
   auto quiet = run_process({PLANTED_RUNNER, "--no-cache", "diff"}, env);
   INFO(quiet.err);

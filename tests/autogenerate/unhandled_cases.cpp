@@ -24,9 +24,10 @@ TEST_CASE(
   CHECK_FALSE(d.empty());
 }
 
-TEST_CASE("unhandled kinds: a collation, an operator, a rule and a statistics object are named in "
-          "warnings, never changed in silence",
-          "[autogenerate][db]") {
+TEST_CASE(
+    "unhandled kinds: a collation, an operator, a rule and a statistics object are named in "
+    "warnings, never changed in silence",
+    "[autogenerate][db]") {
   auto d = diff_sql("unhandled_more", "CREATE TABLE t (a int, b int);",
                     "CREATE TABLE t (a int, b int);\n"
                     "CREATE COLLATION mt_nocase (provider = icu, locale = 'und-u-ks-level2', "

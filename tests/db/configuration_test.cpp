@@ -221,8 +221,9 @@ TEST_CASE("upgrade to a revision already applied does nothing and exits 0, as in
         std::vector<std::string>{"rev_e"});
 }
 
-TEST_CASE("check: an unknown revision in the database exits 3, and file:line lines start at column 0",
-          "[db][config]") {
+TEST_CASE(
+    "check: an unknown revision in the database exits 3, and file:line lines start at column 0",
+    "[db][config]") {
   auto url = fresh_database("config_check");
   REQUIRE(linear(url, {"upgrade"}).exit_code == 0);
   column(url,
@@ -302,9 +303,10 @@ TEST_CASE("with --wait-for-db the runner retries until the database accepts conn
         std::vector<std::string>{"rev_e"});
 }
 
-TEST_CASE("a .env is read only when it is the user's: owned by them or root, not writable by "
-          "others, a regular file of at most 1 MiB",
-          "[db][config][security]") {
+TEST_CASE(
+    "a .env is read only when it is the user's: owned by them or root, not writable by "
+    "others, a regular file of at most 1 MiB",
+    "[db][config][security]") {
   auto url = fresh_database("dotenv_trust");
   std::string dir = fresh_directory("dotenv-trust");
   auto base = clean_environment("dotenv-trust");
@@ -318,8 +320,9 @@ TEST_CASE("a .env is read only when it is the user's: owned by them or root, not
   ::chmod(env_path.c_str(), 0664);
   auto shared = run_in(dir, {LINEAR_RUNNER, "upgrade"}, base);
   CHECK(shared.exit_code == 2);
-  CHECK_THAT(shared.err, Contains("refusing the .env file '.env': it is writable by group or others") &&
-                             Contains("chmod go-w '.env'"));
+  CHECK_THAT(shared.err,
+             Contains("refusing the .env file '.env': it is writable by group or others") &&
+                 Contains("chmod go-w '.env'"));
   CHECK_FALSE(table_exists(url, "accounts"));
   ::chmod(env_path.c_str(), 0644);
 
@@ -335,9 +338,9 @@ TEST_CASE("a .env is read only when it is the user's: owned by them or root, not
   // Not a regular file: a FIFO is refused, not waited on; /dev/zero is not read.
   std::filesystem::remove(env_path);
   REQUIRE(::mkfifo(env_path.c_str(), 0600) == 0);
-  auto child = start_process({"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", dir,
-                              LINEAR_RUNNER, "current"},
-                             base);
+  auto child = start_process(
+      {"/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", dir, LINEAR_RUNNER, "current"},
+      base);
   auto fifo = finish_process(child, 30);
   CHECK_FALSE(fifo.timed_out);
   CHECK(fifo.exit_code == 2);
@@ -356,8 +359,8 @@ TEST_CASE("a .env is read only when it is the user's: owned by them or root, not
   // Lines that double a value end in a clear error at the line, not in all the memory.
   std::string doubling = "A=" + std::string(1000, 'a') + "\n";
   for (char c = 'B'; c <= 'K'; ++c)
-    doubling += std::string(1, c) + "=${" + std::string(1, c - 1) + "}${" +
-                std::string(1, c - 1) + "}\n";
+    doubling +=
+        std::string(1, c) + "=${" + std::string(1, c - 1) + "}${" + std::string(1, c - 1) + "}\n";
   write(env_path, doubling);
   auto doubled = run_in(dir, {LINEAR_RUNNER, "current"}, base);
   CHECK(doubled.exit_code == 2);

@@ -105,8 +105,10 @@ TEST_CASE("commands that connect early still read and change the database", "[db
   CHECK(linear(url, {"current"}).exit_code == 0);
 }
 
-TEST_CASE("a wait for the database (--wait-for-db) is the whole budget, also against a server that accepts and says nothing",
-          "[db][config]") {
+TEST_CASE(
+    "a wait for the database (--wait-for-db) is the whole budget, also against a server that "
+    "accepts and says nothing",
+    "[db][config]") {
   silent_server server;
   auto started = std::chrono::steady_clock::now();
   auto child = start_process(

@@ -28,9 +28,10 @@ void literal_kept(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("a migration's backslash literal means the same on a database whose default is "
-          "standard_conforming_strings = off",
-          "[db][safety]") {
+TEST_CASE(
+    "a migration's backslash literal means the same on a database whose default is "
+    "standard_conforming_strings = off",
+    "[db][safety]") {
   std::string url = with_conforming_strings_off("scs_off_online");
   auto r = run_runner(BACKSLASH_RUNNER, url, {"upgrade"});
   INFO(r.out << r.err);

@@ -58,7 +58,8 @@ TEST_CASE(".env: comments, export, quotes, escapes and ${} expansion", "[unit][c
 TEST_CASE(".env: nested defaults expand, and a NUL byte or a runaway value is an error at its line",
           "[unit][config][security]") {
   auto file = parse_dotenv(
-      "NESTED=${A:-${B:-x}}\nINNER=${A:-${HOST}:${PORT:-5432}}/db\nDEEP=${A:-pre${B:-${C:-deep}}post}\n",
+      "NESTED=${A:-${B:-x}}\nINNER=${A:-${HOST}:${PORT:-5432}}/"
+      "db\nDEEP=${A:-pre${B:-${C:-deep}}post}\n",
       ".env", lookup({{"HOST", "h"}}));
   CHECK(file.find("NESTED")->value == "x");
   CHECK(file.find("INNER")->value == "h:5432/db");

@@ -179,7 +179,8 @@ TEST_CASE("a write to a full file system names the reason and leaves no temporar
   pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
         ::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=16k") != 0)
       ::_exit(77);
     auto target = mount_point / "dump.sql";

@@ -1,11 +1,11 @@
 // The schema diff on models written by hand: no database.
 #include <catch2/catch.hpp>
 
+#include "../../src/schema/rename_hints.hpp"
+#include "../../src/schema/type_change.hpp"
 #include "migration_tools/schema/diff.hpp"
 #include "migration_tools/schema/sequence_text.hpp"
 #include "migration_tools/schema/sql_text.hpp"
-#include "../../src/schema/rename_hints.hpp"
-#include "../../src/schema/type_change.hpp"
 
 using namespace migration_tools::schema;
 
@@ -105,9 +105,10 @@ TEST_CASE("A kind the diff does not handle is a warning, never silence", "[unit]
   CHECK(render_sql(d).rfind("-- warning: view 'public.v' was added", 0) == 0);
 }
 
-TEST_CASE("A type change rewrites the table only where PostgreSQL does, and names what a "
-          "narrowing does to values",
-          "[unit][autogenerate]") {
+TEST_CASE(
+    "A type change rewrites the table only where PostgreSQL does, and names what a "
+    "narrowing does to values",
+    "[unit][autogenerate]") {
   using migration_tools::schema::classify_type_change;
   auto widen = classify_type_change("character varying(10)", "character varying(20)", "t.c");
   CHECK_FALSE(widen.rewrites);
@@ -121,8 +122,9 @@ TEST_CASE("A type change rewrites the table only where PostgreSQL does, and name
   CHECK(narrow.assignment_cast);
   CHECK(narrow.checks);
   CHECK(narrow.data_hazard == "fails if a value of t.c is longer than 150 characters");
-  CHECK_THAT(classify_type_change("numeric(10,4)", "numeric(10,2)", "t.c").data_hazard,
-             Catch::Matchers::StartsWith("changes data: rounds the values of t.c to 2 decimal places"));
+  CHECK_THAT(
+      classify_type_change("numeric(10,4)", "numeric(10,2)", "t.c").data_hazard,
+      Catch::Matchers::StartsWith("changes data: rounds the values of t.c to 2 decimal places"));
   CHECK(classify_type_change("bigint", "integer", "t.c").data_hazard ==
         "fails if a value of t.c is out of range for integer");
   auto other = classify_type_change("integer", "bigint", "t.c");

@@ -140,10 +140,9 @@ void alter_column(const table& t, const column& from, const column& to,
   if (type_changed) {
     // A collation change alone rewrites nothing either, but indexes on the
     // column are rebuilt: counted as a rewrite.
-    auto effect = from.type == to.type
-                      ? type_change_effect{}
-                      : classify_type_change(from.type, to.type,
-                                             display_name(t.name) + "." + to.name);
+    auto effect = from.type == to.type ? type_change_effect{}
+                                       : classify_type_change(from.type, to.type,
+                                                              display_name(t.name) + "." + to.name);
     std::vector<std::string> hazards;
     if (!effect.data_hazard.empty()) hazards.push_back(effect.data_hazard);
     hazards.push_back(effect.rewrites ? hazard::rewrites(t.name) : hazard::locks(t.name));

@@ -55,6 +55,18 @@ bool names_relation(const function& f, const std::set<std::string>& relations) {
   return false;
 }
 
+// Whether `text` holds `name` as a word (a function's or relation's bare
+// name in a body).
+bool mentions(const std::string& text, const std::string& name) {
+  if (name.empty()) return false;
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    size_t end = at + name.size();
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) return true;
+  }
+  return false;
+}
+
 std::set<std::string> relations(const schema_model& m) {
   std::set<std::string> out;
   for (const auto& t : m.tables) out.insert(quote_name(t.name));
@@ -79,12 +91,36 @@ void diff_functions(const schema_model& from, const schema_model& to, plan_build
       if (now == new_ones.end()) out.detected("removed " + shown(*f));
     }
   }
+  // Names the migration drops, and names it creates: a changed body that
+  // called a dropped function is replaced before that drop (a SQL-standard
+  // body depends on what it calls), when it calls nothing new itself.
+  std::vector<std::string> dropped_names, created_names;
+  for (const auto& [k, f] : old_ones)
+    if (!new_ones.count(k)) dropped_names.push_back(f->name.name);
+  for (const auto& [k, f] : new_ones)
+    if (!old_ones.count(k)) created_names.push_back(f->name.name);
+  for (const auto& t : to.tables)
+    if (!old_relations.count(quote_name(t.name))) created_names.push_back(t.name.name);
+  for (const auto& v : to.views)
+    if (!old_relations.count(quote_name(v.name))) created_names.push_back(v.name.name);
+  auto replaced_early = [&](const function& before, const function& after) {
+    bool called_dropped = false;
+    for (const auto& n : dropped_names)
+      called_dropped = called_dropped || mentions(before.definition, n);
+    if (!called_dropped) return false;
+    for (const auto& n : created_names)
+      if (mentions(after.definition, n)) return false;
+    return true;
+  };
   for (const auto& [k, f] : new_ones) {
     auto old = old_ones.find(k);
     if (old == old_ones.end() || old->second->definition != f->definition) {
-      out.add(
-          names_relation(*f, new_relations) ? step::create_typed_function : step::create_function,
-          create_statement(*f));
+      bool replaceable =
+          old != old_ones.end() && old->second->kind == f->kind && old->second->result == f->result;
+      step when = names_relation(*f, new_relations)                 ? step::create_typed_function
+                  : replaceable && replaced_early(*old->second, *f) ? step::replace_function
+                                                                    : step::create_function;
+      out.add(when, create_statement(*f));
       out.detected((old == old_ones.end() ? "added " : "changed ") + shown(*f));
       creates = true;
     }
