@@ -133,7 +133,8 @@ std::string describe_state(const std::string& which) {
 bool locks_existing_table(const schema::schema_diff& d) {
   for (const auto& s : d.statements)
     for (const auto& h : s.hazards)
-      if (h.rfind("locks ", 0) == 0 || h.rfind("may rewrite ", 0) == 0) return true;
+      if (schema::rank_of(h) == schema::hazard_rank::lock || starts_with(h, "may rewrite"))
+        return true;
   return false;
 }
 
@@ -151,8 +152,7 @@ void print_review(const runner_context& ctx, const schema::schema_diff& d,
     if (!s.hint.empty()) ctx.info("hint: " + escape_control_characters(s.hint));
   if (down)
     for (const auto& h : schema::ranked_hazards(*down))
-      if (h.rfind("deletes data", 0) == 0 || h.rfind("fails if", 0) == 0 ||
-          h.rfind("changes data", 0) == 0)
+      if (schema::rank_of(h) == schema::hazard_rank::data)
         ctx.info("downgrade hazard: " + escape_control_characters(h));
 }
 

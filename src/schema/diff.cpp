@@ -28,30 +28,23 @@ schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   return out.finish();
 }
 
-namespace {
-
-bool starts_with(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
-
-// 0: data, 1: whole-table reads and rewrites, 2: locks, 3: the rest.
-int rank(const std::string& hazard) {
+hazard_rank rank_of(const std::string& hazard) {
   if (starts_with(hazard, "deletes data") || starts_with(hazard, "fails if") ||
       starts_with(hazard, "changes data"))
-    return 0;
-  if (starts_with(hazard, "may rewrite") || starts_with(hazard, "scans all")) return 1;
-  if (starts_with(hazard, "locks ")) return 2;
-  return 3;
+    return hazard_rank::data;
+  if (starts_with(hazard, "may rewrite") || starts_with(hazard, "scans all"))
+    return hazard_rank::whole_table;
+  if (starts_with(hazard, "locks ")) return hazard_rank::lock;
+  return hazard_rank::other;
 }
-
-}  // namespace
 
 std::vector<std::string> ranked_hazards(const schema_diff& diff, int up_to) {
   std::vector<std::string> out;
   for (int r = 0; r <= up_to; ++r)
     for (const auto& s : diff.statements)
       for (const auto& h : s.hazards)
-        if (rank(h) == r && std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
+        if (static_cast<int>(rank_of(h)) == r && std::find(out.begin(), out.end(), h) == out.end())
+          out.push_back(h);
   return out;
 }
 
@@ -63,7 +56,8 @@ std::string render_sql(const schema_diff& diff) {
     out += "-- hazard: " + escape_control_characters(h, false) + "\n";
   for (const auto& s : diff.statements) {
     for (const auto& h : s.hazards)
-      if (rank(h) != 2) out += "-- hazard: " + escape_control_characters(h, false) + "\n";
+      if (rank_of(h) != hazard_rank::lock)
+        out += "-- hazard: " + escape_control_characters(h, false) + "\n";
     if (!s.hint.empty()) out += "-- " + escape_control_characters(s.hint, false) + "\n";
     out += s.sql + "\n";
   }

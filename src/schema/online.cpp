@@ -1,20 +1,20 @@
 #include "migration_tools/schema/online.hpp"
 
 #include <set>
+#include <string_view>
+
+#include "migration_tools/core/text.hpp"
 
 namespace migration_tools::schema {
 
 namespace {
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
 // "CREATE [UNIQUE] INDEX name ..." -> "CREATE [UNIQUE] INDEX CONCURRENTLY name ...";
 // "DROP INDEX name" -> "DROP INDEX CONCURRENTLY name".
 std::string concurrently(const std::string& sql) {
-  for (const std::string prefix : {"CREATE UNIQUE INDEX ", "CREATE INDEX ", "DROP INDEX "})
-    if (starts_with(sql, prefix)) return prefix + "CONCURRENTLY " + sql.substr(prefix.size());
+  for (const std::string_view prefix : {"CREATE UNIQUE INDEX ", "CREATE INDEX ", "DROP INDEX "})
+    if (starts_with(sql, prefix))
+      return std::string(prefix) + "CONCURRENTLY " + sql.substr(prefix.size());
   return sql;
 }
 
@@ -52,7 +52,7 @@ online_split split_for_online(const schema_model& from, const schema_model& to,
     for (const auto& i : to.indexes) {
       // Only new indexes: a changed one may stand on columns the change
       // drops, and is rebuilt with it.
-      bool unique = i.definition.rfind("CREATE UNIQUE INDEX ", 0) == 0;
+      bool unique = starts_with(i.definition, "CREATE UNIQUE INDEX ");
       if (!find_index(from, i.name) && existing.count(i.table) &&
           !(unique && referenced.count(i.table))) {
         out.second_needed = true;

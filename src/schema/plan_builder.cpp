@@ -38,6 +38,9 @@ std::string deletes_data(const std::string& what) {
 std::string locks(const qualified_name& table) {
   return "locks " + display_name(table) + " (ACCESS EXCLUSIVE) while it runs";
 }
+std::string locks_writes(const qualified_name& table) {
+  return "locks " + display_name(table) + " against writes (SHARE ROW EXCLUSIVE) while it runs";
+}
 std::string rewrites(const qualified_name& table) {
   return "may rewrite " + display_name(table) + " and its indexes under an ACCESS EXCLUSIVE lock";
 }

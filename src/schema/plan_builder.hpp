@@ -87,6 +87,8 @@ class plan_builder {
 namespace hazard {
 std::string deletes_data(const std::string& what);
 std::string locks(const qualified_name& table);
+// SHARE ROW EXCLUSIVE: what a new foreign key takes on the table it references.
+std::string locks_writes(const qualified_name& table);
 std::string rewrites(const qualified_name& table);
 std::string scans(const qualified_name& table);
 std::string builds_index(const qualified_name& table);

@@ -29,6 +29,11 @@ struct schema_diff {
 // What turns `from` into `to`.
 schema_diff diff_schemas(const schema_model& from, const schema_model& to);
 
+// How serious a hazard is, by what its text starts with: what happens to
+// data, then whole-table reads and rewrites, then locks, then the rest.
+enum class hazard_rank { data = 0, whole_table = 1, lock = 2, other = 3 };
+hazard_rank rank_of(const std::string& hazard);
+
 // The hazards of a diff, ranked for review, each once: what happens to data
 // first (deletes data, fails if a value..., changes data), then what reads or
 // rewrites whole tables, then one line per table locked ("locks public.t

@@ -59,8 +59,7 @@ void add(const constraint& c, bool existing_table, bool referenced_exists, plan_
   }
   // A foreign key also locks the table it references against writes.
   if (c.kind == 'f' && referenced_exists && c.references != c.table)
-    hazards.push_back("locks " + display_name(c.references) +
-                      " against writes (SHARE ROW EXCLUSIVE) while it runs");
+    hazards.push_back(hazard::locks_writes(c.references));
   if (existing_table) {
     if (c.kind == 'p' || c.kind == 'u' || c.kind == 'x')
       hazards.push_back(hazard::builds_index(c.table));

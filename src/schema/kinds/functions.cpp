@@ -35,35 +35,27 @@ std::string create_statement(const function& f) {
   return sql + ";";
 }
 
-// Whether the function's arguments or result name a relation's row type
-// (RETURNS SETOF items, f(row items)): those are checked even with
-// check_function_bodies off, so the relation must exist first.
-bool names_relation(const function& f, const std::set<std::string>& relations) {
-  for (const auto& r : relations) {
-    for (const std::string* text : {&f.arguments, &f.result}) {
-      for (size_t at = text->find(r); at != std::string::npos; at = text->find(r, at + 1)) {
-        size_t end = at + r.size();
-        bool starts = at == 0 || !(std::isalnum(static_cast<unsigned char>((*text)[at - 1])) ||
-                                   (*text)[at - 1] == '_' || (*text)[at - 1] == '.');
-        bool ends =
-            end == text->size() ||
-            !(std::isalnum(static_cast<unsigned char>((*text)[end])) || (*text)[end] == '_');
-        if (starts && ends) return true;
-      }
-    }
-  }
-  return false;
-}
-
-// Whether `text` holds `name` as a word (a function's or relation's bare
-// name in a body).
-bool mentions(const std::string& text, const std::string& name) {
+// Whether `text` holds `name` as a word, not inside a longer name (a
+// function's or relation's name in a body or a signature).
+// `whole_name`: not as the end of a qualified one either (`x.items` does not
+// name `items`).
+bool mentions(const std::string& text, const std::string& name, bool whole_name = false) {
   if (name.empty()) return false;
   for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
     size_t end = at + name.size();
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) return true;
+    bool starts = at == 0 || !(word(text[at - 1]) || (whole_name && text[at - 1] == '.'));
+    if (starts && (end == text.size() || !word(text[end]))) return true;
   }
+  return false;
+}
+
+// Whether the function's arguments or result name a relation's row type
+// (RETURNS SETOF items, f(row items)): those are checked even with
+// check_function_bodies off, so the relation must exist first.
+bool names_relation(const function& f, const std::set<std::string>& relations) {
+  for (const auto& r : relations)
+    if (mentions(f.arguments, r, true) || mentions(f.result, r, true)) return true;
   return false;
 }
 
