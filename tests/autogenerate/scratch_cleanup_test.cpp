@@ -43,12 +43,16 @@ void interrupted_run_leaves_nothing(int signal, bool whole_group = false) {
   std::vector<std::string> args{SLEEPY_RUNNER, "--no-cache", "diff"};
   if (whole_group) args.insert(args.begin(), "/usr/bin/setsid");
   auto child = start_process(args, {{"MIGRATE_DEV_URL", admin}, {"PGOPTIONS", "-c mt.sleep=on"}});
-  // Both sides are on the server, and the history is replaying.
+  // Both sides are on the server, and this runner's history is replaying (the
+  // other tests of this file run their own runners meanwhile: only this pid's
+  // scratch databases count).
+  std::string mine = "'mt\\_scratch\\_" + std::to_string(child.pid) + "\\_%'";
   bool started = eventually(
       [&] {
         return column(admin,
                       "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                      "'%pg_sleep(CASE%' AND datname LIKE 'mt\\_scratch\\_%'")
+                      "'%pg_sleep(CASE%' AND datname LIKE " +
+                          mine)
                    .at(0) != "0";
       },
       30);
