@@ -3,6 +3,7 @@
 #include <future>
 
 #include "migration_tools/core/checksum.hpp"
+#include "migration_tools/core/declared_sql_check.hpp"
 #include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/postgres/bookkeeping_sql.hpp"
 #include "migration_tools/postgres/scratch_database.hpp"
@@ -19,6 +20,19 @@ inspection_options bookkeeping_ignored(const project_description& p) {
           p.bookkeeping_schema};
 }
 
+// The declared state's cache key: every file's path and text, and the
+// bookkeeping names; "" (not kept) when the cache is off or a file acts on
+// what the whole server shares, which a kept state would leave behind.
+std::string declared_cache_key(const project_description& p) {
+  if (p.cache_key.empty()) return "";
+  std::string all = p.bookkeeping_schema + '\n' + p.version_table + '\n';
+  for (const auto& f : p.declared) {
+    if (declared_sql_touches_cluster(f.text)) return "";
+    all += migration_checksum(f.path) + migration_checksum(std::string(f.text)) + '\n';
+  }
+  return migration_checksum(all).substr(0, 20);
+}
+
 }  // namespace
 
 std::string head_cache_key(const std::string& bookkeeping_schema, const std::string& version_table,
@@ -28,7 +42,11 @@ std::string head_cache_key(const std::string& bookkeeping_schema, const std::str
   return migration_checksum(all).substr(0, 20);
 }
 
-project_states::project_states(project_description project) : project_(std::move(project)) {}
+project_states::project_states(project_description project)
+    : project_(std::move(project)),
+      declared_cache_(project_.server_url, "declared", project_.cache_scope,
+                      project_.has_declared_schema ? declared_cache_key(project_) : "",
+                      project_.note) {}
 
 const std::vector<declared_file>& project_states::declared_files() const {
   if (!project_.has_declared_schema)
@@ -60,12 +78,22 @@ head_state project_states::head(const std::function<void()>& before_applying) {
 
 schema::schema_model project_states::declared() {
   const auto& files = declared_files();
+  if (auto cached = declared_cache_.read(bookkeeping_ignored(project_))) return std::move(*cached);
   scratch_database scratch(project_.server_url);
-  return load_declared_schema(scratch.url(), files, bookkeeping_ignored(project_));
+  auto model = load_declared_schema(scratch.url(), files, bookkeeping_ignored(project_),
+                                    declared_cache_.enabled());
+  declared_cache_.keep(scratch);
+  return model;
 }
 
 head_and_declared project_states::both() {
   const auto& files = declared_files();
+  head_and_declared out;
+  // A kept declared state leaves only the history to replay.
+  if (auto cached = declared_cache_.read(bookkeeping_ignored(project_))) {
+    auto state = head();
+    return {std::move(state.model), std::move(*cached), state.from_cache};
+  }
   // Every scratch database (and its watcher process) is made before the
   // thread starts: no fork while another thread runs.
   scratch_database declared_db(project_.server_url);
@@ -73,10 +101,10 @@ head_and_declared project_states::both() {
   auto start_declared = [&] {
     if (!declared.valid())
       declared = std::async(std::launch::async, [&] {
-        return load_declared_schema(declared_db.url(), files, bookkeeping_ignored(project_));
+        return load_declared_schema(declared_db.url(), files, bookkeeping_ignored(project_),
+                                    declared_cache_.enabled());
       });
   };
-  head_and_declared out;
   try {
     auto state = head(start_declared);
     out.head = std::move(state.model);
@@ -87,6 +115,7 @@ head_and_declared project_states::both() {
   }
   start_declared();
   out.declared = declared.get();
+  declared_cache_.keep(declared_db);
   return out;
 }
 

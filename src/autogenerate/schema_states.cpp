@@ -1,5 +1,6 @@
 #include "migration_tools/autogenerate/schema_states.hpp"
 
+#include <optional>
 #include <pqxx/pqxx>
 #include <regex>
 
@@ -141,7 +142,7 @@ class declared_loader {
 
 schema::schema_model load_declared_schema(const std::string& database_url,
                                           const std::vector<declared_file>& files,
-                                          const inspection_options& ignore) {
+                                          const inspection_options& ignore, bool commit) {
   check_files(files);
   pqxx::connection c(database_url);
   // The files' NOTICEs (IF EXISTS, implicit indexes) are not news; WARNINGs are.
@@ -159,7 +160,10 @@ schema::schema_model load_declared_schema(const std::string& database_url,
       throw;
     }
     auto model = inspect_catalog(tx, ignore);
-    tx.abort();
+    if (commit)
+      tx.commit();
+    else
+      tx.abort();
     return model;
   } catch (const pqxx::broken_connection&) {
     throw;
@@ -170,16 +174,32 @@ schema::schema_model load_declared_schema(const std::string& database_url,
 
 namespace {
 
-std::string cache_marker(const std::string& key) {
-  return "migration_tools head state " + key;
+// What the runner writes as the comment of a state it keeps: what it is and
+// the key it was made for.
+std::string cache_marker(const std::string& kind, const std::string& key) {
+  return "migration_tools " + kind + " state " + key;
 }
 
-// Why the database `name` cannot be trusted as our head state, or "" when it
+}  // namespace
+
+state_cache::state_cache(std::string server_url, std::string kind, std::string scope,
+                         std::string key, std::function<void(const std::string&)> note)
+    : server_url_(std::move(server_url)),
+      kind_(std::move(kind)),
+      scope_(std::move(scope)),
+      key_(std::move(key)),
+      note_(std::move(note)) {}
+
+std::string state_cache::name() const {
+  return "mt_" + kind_ + "_" + scope_ + "_" + key_;
+}
+
+// Why the database under the cache's name cannot be trusted, or "" when it
 // can: it must be owned by the current role (no one else can then have
 // written it) and carry the marker the runner wrote with the key it was
 // made for. A database of another role under the predictable name is never
 // read, whatever it holds. Absent: "absent".
-std::string distrust(pqxx::connection& admin, const std::string& name, const std::string& key) {
+std::string state_cache::distrust(pqxx::connection& admin) const {
   pqxx::nontransaction tx(admin);
   auto rows = tx.exec_params(
       "SELECT d.datdba OPERATOR(pg_catalog.=) r.oid, "
@@ -187,17 +207,38 @@ std::string distrust(pqxx::connection& admin, const std::string& name, const std
       "FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
       "WHERE d.datname OPERATOR(pg_catalog.=) $1::pg_catalog.name "
       "AND r.rolname OPERATOR(pg_catalog.=) CURRENT_USER",
-      name);
+      name());
   if (rows.empty()) return "absent";
   if (!rows[0][0].as<bool>()) return "it belongs to another role";
-  if (rows[0][1].is_null() || rows[0][1].as<std::string>() != cache_marker(key))
+  if (rows[0][1].is_null() || rows[0][1].as<std::string>() != cache_marker(kind_, key_))
     return "it does not carry the runner's marker";
   return "";
 }
 
-// Older states of the same migrations set are of no more use: dropped, but
-// only those this role owns and marked as head states.
-void drop_older_states(pqxx::connection& admin, const std::string& scope) {
+std::optional<schema::schema_model> state_cache::read(const inspection_options& ignore) {
+  if (key_.empty()) return std::nullopt;
+  std::string why;
+  {
+    pqxx::connection admin(server_url_);
+    why = distrust(admin);
+  }
+  if (why.empty()) {
+    pqxx::connection cached(with_database(server_url_, name()));
+    return inspect_catalog(cached, ignore);
+  }
+  if (why != "absent") {
+    name_taken_ = true;
+    if (note_)
+      note_("ignoring the " + kind_ + "-state cache " + name() + " on the scratch server: " + why +
+            (kind_ == "head" ? "; replaying the migrations instead"
+                             : "; loading the schema files again instead"));
+  }
+  return std::nullopt;
+}
+
+// Older states of the same scope are of no more use: dropped, but only
+// those this role owns and marked as states of this kind.
+void state_cache::drop_older(pqxx::connection& admin) const {
   pqxx::nontransaction tx(admin);
   for (const auto& row :
        tx.exec_params("SELECT d.datname FROM pg_catalog.pg_database d, pg_catalog.pg_roles r "
@@ -207,30 +248,26 @@ void drop_older_states(pqxx::connection& admin, const std::string& scope) {
                       "AND d.datdba OPERATOR(pg_catalog.=) r.oid "
                       "AND pg_catalog.shobj_description(d.oid, 'pg_database') "
                       "OPERATOR(pg_catalog.~~) ($2::pg_catalog.text OPERATOR(pg_catalog.||) '%')",
-                      "mt\\_head\\_" + scope + "\\_", cache_marker("")))
+                      "mt\\_" + kind_ + "\\_" + scope_ + "\\_", cache_marker(kind_, "")))
     tx.exec0("DROP DATABASE IF EXISTS " + admin.quote_name(row[0].c_str()) + " WITH (FORCE)");
 }
 
-}  // namespace
+void state_cache::keep(scratch_database& scratch) {
+  if (key_.empty() || name_taken_) return;
+  try {
+    pqxx::connection admin(server_url_);
+    drop_older(admin);
+    pqxx::nontransaction(admin).exec0("COMMENT ON DATABASE " + admin.quote_name(scratch.name()) +
+                                      " IS " + admin.quote(cache_marker(kind_, key_)));
+    scratch.keep_as(name());
+  } catch (const pqxx::sql_error&) {
+    // Another runner kept the same state first: this copy is dropped.
+  }
+}
 
 head_state load_head_state(const head_state_source& source) {
-  std::string cached_name;
-  bool name_taken = false;
-  if (!source.cache_key.empty()) {
-    cached_name = "mt_head_" + source.cache_scope + "_" + source.cache_key;
-    pqxx::connection admin(source.server_url);
-    std::string why = distrust(admin, cached_name, source.cache_key);
-    if (why.empty()) {
-      pqxx::connection cached(with_database(source.server_url, cached_name));
-      return {inspect_catalog(cached, source.ignore), true};
-    }
-    if (why != "absent") {
-      name_taken = true;
-      if (source.note)
-        source.note("ignoring the head-state cache " + cached_name +
-                    " on the scratch server: " + why + "; replaying the migrations instead");
-    }
-  }
+  state_cache cache(source.server_url, "head", source.cache_scope, source.cache_key, source.note);
+  if (auto cached = cache.read(source.ignore)) return {std::move(*cached), true};
   scratch_database scratch(source.server_url);
   source.apply_migrations(scratch.url());
   schema::schema_model model;
@@ -238,17 +275,7 @@ head_state load_head_state(const head_state_source& source) {
     pqxx::connection c(scratch.url());
     model = inspect_catalog(c, source.ignore);
   }
-  if (!cached_name.empty() && !name_taken) {
-    try {
-      pqxx::connection admin(source.server_url);
-      drop_older_states(admin, source.cache_scope);
-      pqxx::nontransaction(admin).exec0("COMMENT ON DATABASE " + admin.quote_name(scratch.name()) +
-                                        " IS " + admin.quote(cache_marker(source.cache_key)));
-      scratch.keep_as(cached_name);
-    } catch (const pqxx::sql_error&) {
-      // Another runner kept the same state first: this copy is dropped.
-    }
-  }
+  cache.keep(scratch);
   return {std::move(model), false};
 }
 

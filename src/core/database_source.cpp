@@ -11,12 +11,6 @@ namespace migration_tools {
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // One place the names are looked up: the environment or the .env file.
 struct name_source {
   const char* suffix;  // appended to the origin, e.g. " in .env"
@@ -94,7 +88,7 @@ std::optional<database_source> from_names(const name_source& from) {
 std::string normalise_database_url(const std::string& url, std::vector<std::string>& notes) {
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return url;  // a keyword connection string
-  std::string scheme = lower(url.substr(0, scheme_end));
+  std::string scheme = to_lower(url.substr(0, scheme_end));
   std::string rest = url.substr(scheme_end + 3);
   if (size_t plus = scheme.find('+');
       plus != std::string::npos &&
@@ -118,7 +112,7 @@ std::string normalise_database_url(const std::string& url, std::vector<std::stri
 }
 
 bool environment_flag(const std::string& value) {
-  std::string v = lower(std::string(trim(value)));
+  std::string v = to_lower(std::string(trim(value)));
   return !(v.empty() || v == "0" || v == "false" || v == "no" || v == "off");
 }
 

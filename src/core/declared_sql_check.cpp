@@ -39,7 +39,51 @@ bool is_restrict_line(std::string_view line) {
   return false;
 }
 
+// Whether a parsed statement acts on an object of the whole server.
+bool is_cluster_wide(const nlohmann::json& tree) {
+  for (auto kind :
+       {"CreateRoleStmt", "AlterRoleStmt", "AlterRoleSetStmt", "DropRoleStmt", "GrantRoleStmt",
+        "AlterDatabaseStmt", "AlterDatabaseSetStmt", "AlterDatabaseRefreshCollStmt", "SecLabelStmt",
+        "CreateTableSpaceStmt", "AlterTableSpaceOptionsStmt"})
+    if (tree.contains(kind)) return true;
+  auto shared = [](const std::string& object) {
+    return object == "OBJECT_ROLE" || object == "OBJECT_DATABASE" ||
+           object == "OBJECT_TABLESPACE" || object == "OBJECT_PARAMETER_ACL";
+  };
+  if (tree.contains("GrantStmt")) return shared(tree["GrantStmt"].value("objtype", ""));
+  if (tree.contains("CommentStmt")) return shared(tree["CommentStmt"].value("objtype", ""));
+  if (tree.contains("AlterOwnerStmt"))
+    return shared(tree["AlterOwnerStmt"].value("objectType", ""));
+  if (tree.contains("RenameStmt")) return shared(tree["RenameStmt"].value("renameType", ""));
+  return false;
+}
+
+// The cheap test before parsing: only these statements can be cluster-wide.
+bool may_touch_cluster(std::string_view statement) {
+  bool verb = false;
+  for (auto word : {"create", "alter", "drop", "grant", "revoke", "comment", "security"})
+    verb = verb || starts_with_keyword(statement, word);
+  if (!verb) return false;
+  if (starts_with_keyword(statement, "grant") || starts_with_keyword(statement, "revoke") ||
+      starts_with_keyword(statement, "security"))
+    return true;
+  std::string head = to_lower(statement.substr(0, 64));
+  for (auto noun : {"role", "user", "group", "database", "tablespace"})
+    if (head.find(noun) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace
+
+bool declared_sql_touches_cluster(std::string_view text) {
+  std::string loaded = declared_sql_text(text);
+  for (const auto& statement : split_sql(loaded)) {
+    if (!may_touch_cluster(statement.text)) continue;
+    auto tree = parse_statement(statement.text);
+    if (!tree.is_null() && is_cluster_wide(tree)) return true;
+  }
+  return false;
+}
 
 std::string declared_sql_text(std::string_view text) {
   std::string out(text);

@@ -5,6 +5,13 @@
 
 namespace migration_tools {
 
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string_view trim_left(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && is_space(s[i])) ++i;

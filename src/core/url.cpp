@@ -4,6 +4,8 @@
 #include <cctype>
 #include <vector>
 
+#include "migration_tools/core/text.hpp"
+
 namespace migration_tools {
 
 namespace {
@@ -36,11 +38,6 @@ std::string percent_decoded(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Where a URL that starts at `begin` ends: white space, a quote, or the next
@@ -138,7 +135,7 @@ void redact_registered(std::string& s) {
 }  // namespace
 
 bool is_secret_connection_key(std::string_view key) {
-  std::string k = lower(std::string(key));
+  std::string k = to_lower(std::string(key));
   return k.find("password") != std::string::npos || k.find("secret") != std::string::npos;
 }
 

@@ -1,6 +1,7 @@
 // A project's schema states for autogenerate, diff, dump and check: the head
 // state of its migrations and its declared schema, materialised on the
-// scratch server (schema_states.hpp) with the head state cached. The
+// scratch server (schema_states.hpp), each kept there between runs while
+// what made it is unchanged. The
 // command line says where the server is and how the history is applied;
 // this returns models and prints nothing.
 #pragma once
@@ -58,6 +59,7 @@ class project_states {
   head_state head(const std::function<void()>& before_applying);
 
   project_description project_;
+  state_cache declared_cache_;  // the declared schema, kept as the head state is
 };
 
 }  // namespace migration_tools::autogenerate

@@ -26,6 +26,12 @@ namespace migration_tools {
 void check_declared_sql(const std::string& path, std::string_view text,
                         std::vector<diagnostic>& diagnostics);
 
+// Whether a statement of `text` acts on what the whole server shares
+// (roles, role membership, databases, tablespaces, parameters' privileges):
+// such a schema is loaded only in a transaction that is rolled back, never
+// kept on the scratch server as a cached state (it would outlive the run).
+bool declared_sql_touches_cluster(std::string_view text);
+
 // The text a declared file is loaded as: pg_dump's \restrict and
 // \unrestrict lines blanked (the line numbers stay), the rest as it is.
 std::string declared_sql_text(std::string_view text);

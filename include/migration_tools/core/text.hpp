@@ -18,6 +18,9 @@ inline bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+// ASCII letters in lower case, the rest as it is (SQL keywords, URL schemes).
+std::string to_lower(std::string_view s);
+
 std::string_view trim_left(std::string_view s);
 std::string_view trim(std::string_view s);
 
