@@ -2,11 +2,12 @@
 # Autogenerate against migra (npm @pgkit/migra) and psql, in one run on one
 # machine. See bench/README.md ("Autogenerate") for what is measured.
 #
-#   bench/autogenerate.sh            1,000 migrations and a declared schema of
-#                                    1,000 tables, median of 5 runs; writes the
-#                                    results into bench/README.md
+#   bench/autogenerate.sh            75 and 1,000 migrations, each with a
+#                                    declared schema of as many tables, median
+#                                    of 5 runs; writes the results into
+#                                    bench/README.md
 # Options:
-#   --tables N     tables, and migrations (default 1000)
+#   --tables N,N   sizes: tables, and migrations (default 75,1000)
 #   --runs N       timed runs per figure (default 5; the median is reported)
 #   --work DIR     where the project, its build, migra and the cluster go
 #                  (default bench/work/autogenerate)
@@ -21,7 +22,7 @@ repo=$(dirname "$here")
 # shellcheck source=common.sh
 source "$here/common.sh"
 
-tables=1000 runs=5 work= readme=$here/README.md
+tables=75,1000 runs=5 work= readme=$here/README.md
 while [[ $# -gt 0 ]]; do
   case $1 in
     --tables) tables=${2:?--tables needs a value}; shift ;;

@@ -144,6 +144,8 @@ bool locks_existing_table(const schema::schema_diff& d) {
 void print_review(const runner_context& ctx, const schema::schema_diff& d,
                   const schema::schema_diff* down = nullptr) {
   for (const auto& line : d.detected) ctx.info("detected " + escape_control_characters(line));
+  for (const auto& r : d.refusals)
+    std::cerr << ctx.config().name << ": error: " << escape_control_characters(r) << "\n";
   for (const auto& w : d.warnings)
     std::cerr << ctx.config().name << ": warning: " << escape_control_characters(w) << "\n";
   for (const auto& h : schema::ranked_hazards(d))
@@ -171,6 +173,14 @@ int autogenerate_command(runner_context& ctx, new_options options) {
   }
   auto down = schema::diff_schemas(declared, head);
   print_review(ctx, up, &down);
+  // A migration that left out what it cannot do would still be applied and
+  // taken for the whole change: none is written.
+  if (!up.refusals.empty() || !down.refusals.empty()) {
+    std::cerr << ctx.config().name
+              << ": error: nothing written: the declared schema has a change no migration "
+                 "can make as it stands (above)\n";
+    return bad_input;
+  }
   // The migrations written, each the parent of the next.
   std::string parent;
   std::vector<std::string> written;
@@ -271,6 +281,7 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
     out["to"] = to;
     out["changes"] = d.detected;
     out["warnings"] = d.warnings;
+    out["refusals"] = d.refusals;
     auto& statements = out["statements"] = nlohmann::json::array();
     for (const auto& s : d.statements)
       statements.push_back({{"sql", s.sql}, {"hazards", s.hazards}, {"hint", s.hint}});
@@ -312,6 +323,7 @@ std::vector<std::string> undeclared_changes(runner_context& ctx) {
   auto states = project(ctx, server).both();
   auto d = schema::diff_schemas(states.head, states.declared);
   std::vector<std::string> out = d.detected;
+  for (const auto& r : d.refusals) out.push_back("refused: " + r);
   for (const auto& w : d.warnings) out.push_back("warning: " + w);
   return out;
 }

@@ -50,6 +50,8 @@ std::vector<std::string> ranked_hazards(const schema_diff& diff, int up_to) {
 
 std::string render_sql(const schema_diff& diff) {
   std::string out;
+  for (const auto& r : diff.refusals)
+    out += "-- refused: " + escape_control_characters(r, false) + "\n";
   for (const auto& w : diff.warnings)
     out += "-- warning: " + escape_control_characters(w, false) + "\n";
   for (const auto& h : ranked_hazards(diff, 2))

@@ -21,6 +21,7 @@ schema_diff plan_builder::finish() {
   for (auto& [order, statement] : statements_) out.statements.push_back(std::move(statement));
   out.detected = std::move(detected_);
   out.warnings = std::move(warnings_);
+  out.refusals = std::move(refusals_);
   return out;
 }
 

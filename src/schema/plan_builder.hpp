@@ -70,6 +70,7 @@ class plan_builder {
   void add(step s, std::string sql, std::vector<std::string> hazards = {}, std::string hint = {});
   void detected(std::string line) { detected_.push_back(std::move(line)); }
   void warn(std::string line) { warnings_.push_back(std::move(line)); }
+  void refuse(std::string line) { refusals_.push_back(std::move(line)); }
   // The statements by step; within a step in the order they were added.
   schema_diff finish();
   // recreated_views(from, to), which several kinds ask: computed once per
@@ -81,6 +82,7 @@ class plan_builder {
   std::multimap<int, ddl_statement> statements_;
   std::vector<std::string> detected_;
   std::vector<std::string> warnings_;
+  std::vector<std::string> refusals_;
 };
 
 // What a reviewer is told about a statement.

@@ -84,12 +84,28 @@ TEST_CASE("tables: partitioned tables and their partitions, created, attached an
   check_schema_case("tables_partitions", c);
 }
 
-TEST_CASE("tables: a changed partition key is a warning, never a silent recreate",
+TEST_CASE("tables: a changed partition key is a refused change, never a plan that assumes it",
           "[autogenerate][db]") {
-  auto d = migration_tools::test::diff_sql("tables_partition_key",
-                                           "CREATE TABLE m (a int, b int) PARTITION BY RANGE (a);",
-                                           "CREATE TABLE m (a int, b int) PARTITION BY RANGE (b);");
-  CHECK(d.statements.empty());
-  REQUIRE(d.warnings.size() == 1);
-  CHECK(d.warnings[0].find("the partition key of table 'public.m' changed") != std::string::npos);
+  // The new key, a new column and a partition for the new key: none of the
+  // table's changes is written, since each would assume the key changed.
+  auto d = migration_tools::test::diff_sql(
+      "tables_partition_key", "CREATE TABLE m (a int, b int) PARTITION BY RANGE (a);",
+      "CREATE TABLE m (a int, b int, c text) PARTITION BY RANGE (b);\n"
+      "CREATE TABLE m_1 PARTITION OF m FOR VALUES FROM (0) TO (10);");
+  CHECK(d.warnings.empty());
+  REQUIRE(d.refusals.size() == 1);
+  CHECK(d.refusals[0].find("the partition key of table 'public.m' changed (RANGE (a) -> RANGE "
+                           "(b)): PostgreSQL cannot alter a partition key") != std::string::npos);
+  for (const auto& s : d.statements) {
+    CHECK(s.sql.find("public.m ") == std::string::npos);
+    CHECK(s.sql.find("public.m_1") == std::string::npos);
+  }
+  CHECK(migration_tools::schema::render_sql(d).find("-- refused: the partition key") !=
+        std::string::npos);
+  // Not partitioned before: refused alike.
+  auto plain =
+      migration_tools::test::diff_sql("tables_partition_key_plain", "CREATE TABLE p (a int);",
+                                      "CREATE TABLE p (a int) PARTITION BY LIST (a);");
+  REQUIRE(plain.refusals.size() == 1);
+  CHECK(plain.refusals[0].find("(not partitioned -> LIST (a))") != std::string::npos);
 }

@@ -1195,6 +1195,27 @@ function(case_autogenerate_workflow)
   file(GLOB written "${src}/migrations/*_broken.sql")
   list(LENGTH written count)
   mt_check("nothing written for a broken schema" count EQUAL 0)
+
+  # A partition key cannot be altered (issue 31): the change is refused, with
+  # what to do instead, and no migration is written that would leave it out.
+  file(WRITE "${src}/schema/tags.sql"
+    "create table tags (item bigint references items on delete cascade, tag text not null);\n")
+  file(WRITE "${src}/schema/items.sql"
+    "create table items (\n"
+    "  id bigint generated always as identity primary key,\n"
+    "  name text not null,\n"
+    "  internal_description text\n"
+    ") partition by range (id);\n"
+    "create index items_name on items (lower(name));\n")
+  mt_build(key "${bin}" migrate_autogenerate STEP "migrate_autogenerate with a changed partition key" CI 1
+           ENV ${db_env} "MIGRATE_MESSAGE=repartition")
+  mt_expect_rc(key nonzero)
+  mt_expect_contains(key
+    "error: the partition key of table 'public.items' changed (not partitioned -> RANGE (id))"
+    "create the table under a new name" "nothing written")
+  file(GLOB written "${src}/migrations/*_repartition*.sql")
+  list(LENGTH written count)
+  mt_check("nothing written for a refused change" count EQUAL 0)
 endfunction()
 
 # mt_build_consumer(<build dir> <how>): builds the consumer fixture (its

@@ -22,8 +22,12 @@ struct schema_diff {
   std::vector<std::string> detected;
   // Changes the diff cannot write (yet): each must be made by hand.
   std::vector<std::string> warnings;
+  // Changes no migration can make as they stand (a partition key changed):
+  // the statements leave that object as it was, and autogenerate writes no
+  // migration while any is left; each says what to do instead.
+  std::vector<std::string> refusals;
 
-  bool empty() const { return statements.empty() && warnings.empty(); }
+  bool empty() const { return statements.empty() && warnings.empty() && refusals.empty(); }
 };
 
 // What turns `from` into `to`.
@@ -45,7 +49,7 @@ std::vector<std::string> ranked_hazards(const schema_diff& diff, int up_to = 3);
 // whole tables, locks), as `-- hazard:` lines, then each statement with its
 // hazards other than locks
 // (summarised above, one line per table) and its hint as `--` comments above
-// it; each warning as a `-- warning:` line.
+// it; each warning as a `-- warning:` line, each refusal as `-- refused:`.
 std::string render_sql(const schema_diff& diff);
 
 }  // namespace migration_tools::schema

@@ -150,10 +150,13 @@ void alter_table(const schema_model& old_model, const schema_model& new_model, c
   std::string t = "ALTER TABLE " + quote_name(to.name);
   std::string shown = display_name(to.name);
   if (from.partition_key != to.partition_key) {
-    out.warn("the partition key of table '" + shown + "' changed (" +
-             (from.partition_key.empty() ? "none" : from.partition_key) + " -> " +
-             (to.partition_key.empty() ? "none" : to.partition_key) +
-             "): PostgreSQL cannot alter it; move the rows to a new table by hand");
+    // Nothing else of the table is diffed: a plan for the rest would assume
+    // a key it does not have (its partitions' bounds, its indexes).
+    out.refuse("the partition key of table '" + shown + "' changed (" +
+               (from.partition_key.empty() ? "not partitioned" : from.partition_key) + " -> " +
+               (to.partition_key.empty() ? "not partitioned" : to.partition_key) +
+               "): PostgreSQL cannot alter a partition key; create the table under a new name "
+               "with the new key in a migration of your own, move the rows, then rename it");
     return;
   }
   if (from.unlogged != to.unlogged) {
@@ -236,7 +239,18 @@ void diff_tables(const schema_model& from, const schema_model& to, plan_builder&
             {hazard::deletes_data("table " + display_name(t.name) + " and all its rows")}, hint);
     out.detected("removed table '" + display_name(t.name) + "'");
   }
+  // A table whose partition key changed is refused (alter_table): its new
+  // partitions would be bounds of a key it does not have.
+  std::set<qualified_name> refused;
+  for (const auto& [name, t] : new_tables)
+    if (auto old = old_tables.find(name);
+        old != old_tables.end() && old->second->partition_key != t->partition_key)
+      refused.insert(name);
   for (const table* t : parents_first(created)) {
+    if (t->is_partition() && refused.count(t->partition_parent)) {
+      refused.insert(t->name);
+      continue;
+    }
     out.add(step::create_table, create_statement(*t));
     out.detected("added table '" + display_name(t->name) + "'");
     table empty;
