@@ -59,6 +59,7 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/functions.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/triggers.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/extensions.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/collations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/domains.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/composites.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/schema/kinds/ranges.cpp

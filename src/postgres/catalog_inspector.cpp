@@ -170,6 +170,8 @@ void read_routines(pqxx::transaction_base& tx, schema::schema_model& m) {
 void read_types(pqxx::transaction_base& tx, schema::schema_model& m) {
   for (const auto& r : tx.exec(catalog_queries::extensions))
     m.extensions.push_back({text(r[0]), text(r[1]), text(r[2]), text(r[3])});
+  for (const auto& r : tx.exec(catalog_queries::collations))
+    m.collations.push_back({{text(r[0]), text(r[1])}, text(r[2]), text(r[3])});
   std::unordered_map<std::string, size_t> domains, composites;
   for (const auto& r : tx.exec(catalog_queries::domains)) {
     schema::domain d;

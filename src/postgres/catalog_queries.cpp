@@ -152,6 +152,18 @@ const char* const extensions =
     "FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace "
     "WHERE x.extname <> 'plpgsql' ORDER BY 1";
 
+const char* const collations =
+    "SELECT n.nspname, c.collname, '(provider = ' || "
+    "CASE c.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END || "
+    "CASE WHEN c.collprovider = 'i' THEN ', locale = ' || quote_literal(c.colliculocale) "
+    "ELSE ', lc_collate = ' || quote_literal(c.collcollate) || ', lc_ctype = ' || "
+    "quote_literal(c.collctype) END || "
+    "CASE WHEN c.collisdeterministic THEN '' ELSE ', deterministic = false' END || ')', "
+    "COALESCE(obj_description(c.oid, 'pg_collation'), '') "
+    "FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE "
+    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
+    "AND c.collprovider <> 'd' ORDER BY 1, 2";
+
 const char* const domains =
     "SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), "
     "CASE WHEN t.typcollation <> bt.typcollation "
@@ -263,14 +275,9 @@ const char* const unhandled =
     "pg_get_function_identity_arguments(p.oid) || ')', '' "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'a' AND "
     MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_proc", "p.oid") "UNION ALL "
-    // Collations, operators, casts, rules, extended statistics, event
+    // Operators, casts, rules, extended statistics, event
     // triggers, publications and text search configurations: read, and any
     // difference in them named, so that nothing changes in silence.
-    "SELECT 'collation', n.nspname || '.' || c.collname, c.collprovider::text || ' ' || "
-    "COALESCE(c.collcollate, '') || ' ' || COALESCE(c.collctype, '') || ' ' || "
-    "COALESCE(c.colliculocale, '') || ' ' || c.collisdeterministic::text "
-    "FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE "
-    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_collation", "c.oid") "UNION ALL "
     "SELECT 'operator', n.nspname || '.' || o.oprname || '(' || "
     "COALESCE(format_type(o.oprleft, NULL), 'NONE') || ', ' || "
     "COALESCE(format_type(o.oprright, NULL), 'NONE') || ')', o.oprcode::regproc::text "

@@ -45,6 +45,8 @@ extern const char* const triggers;
 // Rows: name, schema, version, comment. plpgsql aside.
 extern const char* const extensions;
 // Rows: oid, schema, name, base type, collation, default, not null, comment.
+// Collations a user created, with CREATE COLLATION's options.
+extern const char* const collations;
 extern const char* const domains;
 // Rows: domain oid, constraint name, definition.
 extern const char* const domain_constraints;

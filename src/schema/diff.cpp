@@ -11,6 +11,7 @@ schema_diff diff_schemas(const schema_model& from, const schema_model& to) {
   plan_builder out;
   diff_namespaces(from, to, out);
   diff_extensions(from, to, out);
+  diff_collations(from, to, out);
   diff_enums(from, to, out);
   diff_domains(from, to, out);
   diff_ranges(from, to, out);

@@ -125,6 +125,7 @@ void diff_views(const schema_model& from, const schema_model& to, plan_builder& 
 void diff_functions(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_triggers(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_extensions(const schema_model& from, const schema_model& to, plan_builder& out);
+void diff_collations(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_domains(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_ranges(const schema_model& from, const schema_model& to, plan_builder& out);
 void diff_composites(const schema_model& from, const schema_model& to, plan_builder& out);

@@ -86,3 +86,24 @@ TEST_CASE("range types: created with their options before the columns that use t
       "COLLATION = pg_catalog.\"C\""};
   check_schema_case("ranges", c);
 }
+
+TEST_CASE("types: collations are created before the columns that use them and dropped after",
+          "[autogenerate][db]") {
+  // migra's collations case: a column moves from one collation to another,
+  // the old one dropped once nothing uses it.
+  schema_case c;
+  c.before =
+      "CREATE COLLATION mt_posix FROM \"POSIX\";\n"
+      "CREATE TABLE t (a text, b text COLLATE mt_posix);";
+  c.after =
+      "CREATE COLLATION mt_nocase (provider = icu, locale = 'und-u-ks-level2', "
+      "deterministic = false);\n"
+      "COMMENT ON COLLATION mt_nocase IS 'case-insensitive';\n"
+      "CREATE TABLE t (a text, b text COLLATE mt_nocase, c text COLLATE mt_nocase);";
+  c.detected = {"added collation 'public.mt_nocase'", "removed collation 'public.mt_posix'"};
+  c.upgrade_contains = {
+      "CREATE COLLATION public.mt_nocase (provider = icu, locale = 'und-u-ks-level2', "
+      "deterministic = false);",
+      "DROP COLLATION public.mt_posix;"};
+  check_schema_case("types_collations", c);
+}

@@ -50,3 +50,21 @@ TEST_CASE("views: a view over a changed or dropped column is dropped and created
   auto d = migration_tools::test::diff_sql("views_reshaped_plain", c.before, c.after);
   CHECK(migration_tools::schema::render_sql(d).find("untouched") == std::string::npos);
 }
+
+TEST_CASE("views: a view over a view that becomes a table is recreated around it, both ways",
+          "[autogenerate][db]") {
+  // migra's dependencies2, the other way round: the downgrade failed with
+  // "cannot drop view data because other objects depend on it".
+  schema_case c;
+  c.before =
+      "CREATE TABLE t_data (id int, name text);\n"
+      "CREATE VIEW data AS SELECT * FROM t_data;\n"
+      "CREATE VIEW q AS SELECT * FROM data;";
+  c.after =
+      "CREATE TABLE data (id int, name text);\n"
+      "CREATE VIEW q AS SELECT * FROM data;";
+  c.detected = {"removed view 'public.data'", "added table 'public.data'",
+                "removed table 'public.t_data'"};
+  c.upgrade_contains = {"DROP VIEW public.q;", "DROP VIEW public.data;", "CREATE VIEW public.q AS"};
+  check_schema_case("views_view_becomes_table", c);
+}

@@ -151,6 +151,14 @@ struct extension {
   std::string comment;
 };
 
+struct collation {
+  qualified_name name;
+  // What CREATE COLLATION takes, as the catalog says it:
+  // "(provider = icu, locale = 'en-u-kn-true', deterministic = false)".
+  std::string definition;
+  std::string comment;
+};
+
 struct domain_constraint {
   std::string name;
   std::string definition;  // pg_get_constraintdef, e.g. "CHECK ((VALUE > 0))"
@@ -230,6 +238,7 @@ struct schema_model {
   std::vector<function> functions;
   std::vector<trigger> triggers;
   std::vector<extension> extensions;
+  std::vector<collation> collations;
   std::vector<domain> domains;
   std::vector<range_type> ranges;
   std::vector<composite_type> composites;

@@ -80,13 +80,14 @@ std::set<qualified_name> recreated_views(const schema_model& from, const schema_
       recreate = recreate || reshaped.count(d) > 0 || reshaped.count({d.relation, ""}) > 0;
     if (recreate) out.insert(name);
   }
-  // A view that reads a recreated view is recreated too.
+  // A view that reads a recreated view is recreated too, and so is one that
+  // reads a view that goes (dropped, or a table of that name instead).
   for (bool grew = true; grew;) {
     grew = false;
     for (const auto& [name, v] : old_ones) {
       if (out.count(name) || !new_ones.count(name)) continue;
       for (const auto& d : v->depends_on)
-        if (out.count(d.relation)) {
+        if (out.count(d.relation) || (old_ones.count(d.relation) && !new_ones.count(d.relation))) {
           out.insert(name);
           grew = true;
           break;
