@@ -9,6 +9,18 @@ namespace migration_tools {
 
 namespace {
 
+// The fields of a list the catalog query joined with `separator`; none for "".
+std::vector<std::string> split_fields(const std::string& list, char separator) {
+  std::vector<std::string> out;
+  for (size_t start = 0; start < list.size();) {
+    size_t end = list.find(separator, start);
+    if (end == std::string::npos) end = list.size();
+    out.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 using schema::qualified_name;
 
 std::string text(const pqxx::field& f) {
@@ -152,17 +164,15 @@ void read_routines(pqxx::transaction_base& tx, schema::schema_model& m) {
     f.definition = text(r[4]);
     f.result = text(r[5]);
     f.comment = text(r[6]);
+    for (const auto& call : split_fields(text(r[7]), '\x1e')) {
+      auto parts = split_fields(call, '\x1f');
+      if (parts.size() == 3) f.calls.push_back({{parts[0], parts[1]}, parts[2]});
+    }
     m.functions.push_back(std::move(f));
   }
   for (const auto& r : tx.exec(catalog_queries::triggers)) {
     schema::trigger t{{text(r[0]), text(r[1])}, text(r[2]), text(r[3]), text(r[4]), {}};
-    std::string columns = text(r[5]);
-    for (size_t start = 0; start < columns.size();) {
-      size_t end = columns.find('\n', start);
-      if (end == std::string::npos) end = columns.size();
-      t.columns.push_back(columns.substr(start, end - start));
-      start = end + 1;
-    }
+    t.columns = split_fields(text(r[5]), '\n');
     m.triggers.push_back(std::move(t));
   }
 }

@@ -128,7 +128,14 @@ const char* const functions =
     "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), "
     "CASE p.prokind WHEN 'p' THEN 'p' ELSE 'f' END, pg_get_functiondef(p.oid), "
     "COALESCE(pg_get_function_result(p.oid), ''), "
-    "COALESCE(obj_description(p.oid, 'pg_proc'), '') "
+    "COALESCE(obj_description(p.oid, 'pg_proc'), ''), "
+    // What it calls, as schema US name US arguments, RS between them.
+    "(SELECT COALESCE(string_agg(rn.nspname || chr(31) || rp.proname || chr(31) || "
+    "pg_get_function_identity_arguments(rp.oid), chr(30) ORDER BY rn.nspname, rp.proname), '') "
+    "FROM pg_depend d JOIN pg_proc rp ON rp.oid = d.refobjid "
+    "JOIN pg_namespace rn ON rn.oid = rp.pronamespace "
+    "WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid "
+    "AND d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n' AND rp.oid <> p.oid) "
     "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
     "WHERE p.prokind IN ('f', 'p', 'w') AND " MT_USER_NAMESPACE
     // Not the constructors a range type makes for itself.
@@ -160,9 +167,9 @@ const char* const collations =
     "quote_literal(c.collctype) END || "
     "CASE WHEN c.collisdeterministic THEN '' ELSE ', deterministic = false' END || ')', "
     "COALESCE(obj_description(c.oid, 'pg_collation'), '') "
-    "FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE "
-    MT_USER_NAMESPACE "AND " MT_NOT_EXTENSION_MEMBER("pg_collation", "c.oid")
-    "AND c.collprovider <> 'd' ORDER BY 1, 2";
+    "FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace WHERE " MT_USER_NAMESPACE
+    "AND " MT_NOT_EXTENSION_MEMBER("pg_collation",
+                                   "c.oid") "AND c.collprovider <> 'd' ORDER BY 1, 2";
 
 const char* const domains =
     "SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), "

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "migration_tools/core/text.hpp"
+
 namespace migration_tools::schema {
 
 namespace {
@@ -91,6 +93,34 @@ type_change_effect classify_type_change(const std::string& from_type, const std:
     e.assignment_cast = true;
     e.data_hazard = "changes data: rounds the values of " + column + " to " +
                     std::to_string(to.first) + " fractional digits";
+    return e;
+  }
+  // No cast exists between integers and timestamps: the values are read as
+  // milliseconds since the epoch (UTC for a timestamp without time zone),
+  // as pg-schema-diff does, and the hazard says so for the reviewer.
+  bool from_integer = from.base == "bigint" || from.base == "integer" || from.base == "smallint";
+  bool to_integer = to.base == "bigint" || to.base == "integer" || to.base == "smallint";
+  bool from_stamp = starts_with(from.base, "timestamp"),
+       to_stamp = starts_with(to.base, "timestamp");
+  bool zoned_from =
+      ends_with(from.base, "with time zone") && !ends_with(from.base, "without time zone");
+  bool zoned_to = ends_with(to.base, "with time zone") && !ends_with(to.base, "without time zone");
+  if (from_integer && to_stamp) {
+    type_change_effect e;
+    e.conversion = std::string("pg_catalog.to_timestamp({} / 1000.0)") +
+                   (zoned_to ? "" : " AT TIME ZONE 'UTC'");
+    e.data_hazard = "changes data: the values of " + column +
+                    " are read as milliseconds since 1970-01-01 UTC (no cast exists from " +
+                    from.base + " to " + to.base + "); edit the USING expression if they are not";
+    return e;
+  }
+  if (from_stamp && to_integer) {
+    type_change_effect e;
+    e.conversion = std::string("(pg_catalog.date_part('epoch', {}") +
+                   (zoned_from ? "" : " AT TIME ZONE 'UTC'") + ") * 1000)::" + to.base;
+    e.data_hazard = "changes data: the values of " + column +
+                    " become milliseconds since 1970-01-01 UTC (no cast exists from " + from.base +
+                    " to " + to.base + "); edit the USING expression if that is not what they mean";
     return e;
   }
   type_change_effect e;

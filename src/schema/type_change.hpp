@@ -14,6 +14,10 @@ struct type_change_effect {
   // Omit the USING cast: the assignment cast between these types refuses a
   // value that does not fit, where an explicit cast would cut it silently.
   bool assignment_cast = false;
+  // The USING expression when no cast exists between the types but a usual
+  // reading does (epoch milliseconds and timestamps), with `{}` for the
+  // column; "" for the cast. Its assumption is the data hazard.
+  std::string conversion;
   // What happens to values that do not fit, "" when all do, e.g. "fails if a
   // value of public.t.name is longer than 150 characters".
   std::string data_hazard;

@@ -202,3 +202,43 @@ TEST_CASE("columns: serial to identity and back keeps numbering past the rows",
   run(migration_tools::schema::render_sql(down));
   CHECK(run("INSERT INTO t (v) VALUES ('e') RETURNING id") == "5");
 }
+
+TEST_CASE(
+    "columns: bigint to timestamp (no cast exists) reads epoch milliseconds, says so, and the "
+    "downgrade gives the same numbers back",
+    "[autogenerate][db]") {
+  // pg-schema-diff's "Change BIGINT to TIMESTAMP": a plain USING cast fails.
+  const std::string numbers = "CREATE TABLE t (id int PRIMARY KEY, at bigint, z bigint);";
+  const std::string stamps =
+      "CREATE TABLE t (id int PRIMARY KEY, at timestamp, z timestamp with time zone);";
+  schema_case c;
+  c.before = numbers;
+  c.after = stamps;
+  c.upgrade_contains = {
+      "ALTER TABLE public.t ALTER COLUMN at TYPE timestamp without time zone USING "
+      "pg_catalog.to_timestamp(at / 1000.0) AT TIME ZONE 'UTC';",
+      "ALTER TABLE public.t ALTER COLUMN z TYPE timestamp with time zone USING "
+      "pg_catalog.to_timestamp(z / 1000.0);"};
+  c.hazards = {
+      "changes data: the values of public.t.at are read as milliseconds since "
+      "1970-01-01 UTC (no cast exists from bigint to timestamp without time zone)"};
+  check_schema_case("columns_bigint_timestamp", c);
+
+  auto up = diff_sql("columns_bigint_timestamp_up", numbers, stamps);
+  auto down = diff_sql("columns_bigint_timestamp_down", stamps, numbers);
+  std::string url = migration_tools::test::fresh_database("columns_bigint_timestamp_rows");
+  auto run = [&](const std::string& sql) {
+    pqxx::connection conn(url);
+    pqxx::work tx(conn);
+    tx.exec0("SET TIME ZONE 'America/New_York'");  // not UTC: the result must not depend on it
+    auto r = tx.exec(sql);
+    tx.commit();
+    return r.empty() || r[0].empty() ? std::string() : std::string(r[0][0].c_str());
+  };
+  run(numbers + " INSERT INTO t VALUES (1, 1700000000123, 1700000000123);");
+  run(migration_tools::schema::render_sql(up));
+  CHECK(run("SELECT at::text FROM t") == "2023-11-14 22:13:20.123");
+  CHECK(run("SELECT (z AT TIME ZONE 'UTC')::text FROM t") == "2023-11-14 22:13:20.123");
+  run(migration_tools::schema::render_sql(down));
+  CHECK(run("SELECT at || ' ' || z FROM t") == "1700000000123 1700000000123");
+}

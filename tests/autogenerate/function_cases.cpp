@@ -128,3 +128,28 @@ TEST_CASE("functions: a body that stops calling a dropped function is replaced b
   CHECK(sql.find("CREATE OR REPLACE FUNCTION public.total") <
         sql.find("DROP FUNCTION public.bump"));
 }
+
+TEST_CASE(
+    "functions: SQL-standard bodies are created after the functions they call and dropped "
+    "before them, whatever their names",
+    "[autogenerate][db]") {
+  // pg-schema-diff's "add and drop functions with dependencies (conflicting
+  // schemas)": a body that calls another depends on it (pg_depend), so the
+  // order comes from the catalog, not from the names. One caller sorts
+  // before its callee and one after.
+  auto functions = [](const std::string& schema) {
+    return "CREATE FUNCTION " + schema + ".z_add(a int, b int) RETURNS int LANGUAGE sql " +
+           "IMMUTABLE RETURN a + b;\n" + "CREATE FUNCTION " + schema +
+           ".a_total(a int, b int) RETURNS int LANGUAGE sql RETURN " + schema +
+           ".z_add(a, b) + 1;\n" + "CREATE FUNCTION " + schema +
+           ".a_inc(i int) RETURNS int LANGUAGE sql IMMUTABLE RETURN i + 1;\n" +
+           "CREATE FUNCTION " + schema + ".z_twice(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC " +
+           "SELECT " + schema + ".a_inc(" + schema + ".a_inc(i)); END;\n";
+  };
+  schema_case c;
+  c.before = "CREATE SCHEMA s1;\n" + functions("s1");
+  c.after = "CREATE SCHEMA s2;\n" + functions("s2");
+  c.detected = {"removed function 's1.a_total(a integer, b integer)'",
+                "added function 's2.a_total(a integer, b integer)'"};
+  check_schema_case("functions_call_order", c);
+}

@@ -132,6 +132,10 @@ struct function {
   std::string definition;  // pg_get_functiondef: CREATE OR REPLACE ...
   std::string result;      // pg_get_function_result ("" for a procedure)
   std::string comment;
+  // The functions it depends on (pg_depend: a SQL-standard body, a default
+  // of an argument), by name and identity arguments: created before it and
+  // dropped after it.
+  std::vector<std::pair<qualified_name, std::string>> calls;
 };
 
 struct trigger {

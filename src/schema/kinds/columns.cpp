@@ -103,6 +103,10 @@ std::string retype_cast(const column& from, const column& to,
   return column + "::" + to.type;
 }
 
+std::string replace_placeholder(std::string text, const std::string& value) {
+  return text.replace(text.find("{}"), 2, value);
+}
+
 void alter_column(const table& t, const column& from, const column& to,
                   const std::set<std::string>& enum_types, plan_builder& out) {
   column_change x{t, to, out};
@@ -147,14 +151,17 @@ void alter_column(const table& t, const column& from, const column& to,
     if (!effect.data_hazard.empty()) hazards.push_back(effect.data_hazard);
     hazards.push_back(effect.rewrites ? hazard::rewrites(t.name) : hazard::locks(t.name));
     if (effect.checks) hazards.push_back(hazard::scans(t.name));
-    out.add(step::alter_column,
-            x.alter() + " TYPE " + to.type +
-                (to.collation.empty() ? "" : " COLLATE " + to.collation) +
-                (effect.assignment_cast && from.collation == to.collation
-                     ? std::string()
-                     : " USING " + retype_cast(from, to, enum_types)) +
-                ";",
-            hazards);
+    out.add(
+        step::alter_column,
+        x.alter() + " TYPE " + to.type + (to.collation.empty() ? "" : " COLLATE " + to.collation) +
+            (effect.assignment_cast && from.collation == to.collation
+                 ? std::string()
+                 : " USING " +
+                       (effect.conversion.empty()
+                            ? retype_cast(from, to, enum_types)
+                            : replace_placeholder(effect.conversion, quote_identifier(to.name)))) +
+            ";",
+        hazards);
     if (from.type != to.type)
       out.detected("changed type of column " + x.shown() + " from " + from.type + " to " + to.type);
     else

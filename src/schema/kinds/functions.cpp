@@ -4,6 +4,7 @@
 // replaced in place with CREATE OR REPLACE when the result type stays,
 // dropped late, after everything that used them.
 #include <cctype>
+#include <functional>
 
 #include "../plan_builder.hpp"
 #include "migration_tools/schema/sql_text.hpp"
@@ -59,6 +60,24 @@ bool names_relation(const function& f, const std::set<std::string>& relations) {
   return false;
 }
 
+// The functions of `all` in an order where each comes after those it calls
+// (of `all`): the order to create them in; reversed, to drop them in.
+std::vector<const function*> callees_first(const std::map<function_key, const function*>& all) {
+  std::vector<const function*> out;
+  std::set<function_key> placed, visiting;
+  std::function<void(const function&)> place = [&](const function& f) {
+    auto k = key(f);
+    if (placed.count(k) || !visiting.insert(k).second) return;  // done, or a cycle
+    for (const auto& [name, arguments] : f.calls)
+      if (auto callee = all.find({name.schema, name.name, arguments}); callee != all.end())
+        place(*callee->second);
+    placed.insert(k);
+    out.push_back(&f);
+  };
+  for (const auto& [k, f] : all) place(*f);
+  return out;
+}
+
 std::set<std::string> relations(const schema_model& m) {
   std::set<std::string> out;
   for (const auto& t : m.tables) out.insert(quote_name(t.name));
@@ -73,8 +92,11 @@ void diff_functions(const schema_model& from, const schema_model& to, plan_build
   auto new_ones = by_key(to.functions, &key);
   auto old_relations = relations(from), new_relations = relations(to);
   bool creates = false;
-  for (const auto& [k, f] : old_ones) {
-    auto now = new_ones.find(k);
+  // Callers dropped before what they call, callees created before callers.
+  auto old_order = callees_first(old_ones);
+  for (auto it = old_order.rbegin(); it != old_order.rend(); ++it) {
+    const function* f = *it;
+    auto now = new_ones.find(key(*f));
     bool replaceable =
         now != new_ones.end() && now->second->kind == f->kind && now->second->result == f->result;
     if (now == new_ones.end() || (!replaceable && now->second->definition != f->definition)) {
@@ -104,8 +126,8 @@ void diff_functions(const schema_model& from, const schema_model& to, plan_build
       if (mentions(after.definition, n)) return false;
     return true;
   };
-  for (const auto& [k, f] : new_ones) {
-    auto old = old_ones.find(k);
+  for (const function* f : callees_first(new_ones)) {
+    auto old = old_ones.find(key(*f));
     if (old == old_ones.end() || old->second->definition != f->definition) {
       bool replaceable =
           old != old_ones.end() && old->second->kind == f->kind && old->second->result == f->result;
