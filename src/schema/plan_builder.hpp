@@ -29,8 +29,9 @@ enum class step : int {
   drop_default,     // before the sequences and functions a default uses go
   disown_sequence,  // OWNED BY NONE, before a drop of its old owner would take it along
   drop_column,
+  detach_partition,  // before its old parent is dropped (which would take it along), and before
+                     // new partitions take over its bounds
   drop_table,
-  detach_partition,  // before new partitions take over its bounds
   drop_sequence,
   replace_function,  // a changed body that no longer calls a function dropped next
   drop_function,
@@ -55,6 +56,8 @@ enum class step : int {
                       // it
   add_constraint,
   create_index,
+  create_partition_index,  // a partition's own index, after its parent's: created first, one on the
+                           // same columns would be taken as the parent's index on that partition
   add_foreign_key,
   create_view,
   create_view_index,      // indexes of materialized views

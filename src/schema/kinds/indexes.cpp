@@ -27,8 +27,12 @@ std::string create_sql(const index& i) {
   return sql + ";";
 }
 
-void create(const index& i, bool existing_table, bool on_view, plan_builder& out) {
-  out.add(on_view ? step::create_view_index : step::create_index, create_sql(i),
+void create(const index& i, bool existing_table, bool on_view, bool on_partition,
+            plan_builder& out) {
+  out.add(on_view        ? step::create_view_index
+          : on_partition ? step::create_partition_index
+                         : step::create_index,
+          create_sql(i),
           existing_table ? std::vector<std::string>{hazard::builds_index(i.table)}
                          : std::vector<std::string>{});
 }
@@ -41,14 +45,18 @@ void drop(const index& i, plan_builder& out) {
 
 void diff_indexes(const schema_model& from, const schema_model& to, plan_builder& out) {
   // Tables and materialized views: what indexes are on.
-  std::set<qualified_name> old_tables, new_tables, new_views;
+  std::set<qualified_name> old_tables, new_tables, new_views, new_partitions;
   for (const auto& t : from.tables) old_tables.insert(t.name);
-  for (const auto& t : to.tables) new_tables.insert(t.name);
+  for (const auto& t : to.tables) {
+    new_tables.insert(t.name);
+    if (t.is_partition()) new_partitions.insert(t.name);
+  }
   for (const auto& v : to.views) new_views.insert(v.name);
   // A recreated materialized view comes back without its indexes.
   const auto& recreated = out.views_recreated(from, to);
   auto create_index = [&](const index& i) {
-    create(i, old_tables.count(i.table) > 0, new_views.count(i.table) > 0, out);
+    create(i, old_tables.count(i.table) > 0, new_views.count(i.table) > 0,
+           new_partitions.count(i.table) > 0, out);
   };
   auto old_ones = by_key(from.indexes, &key);
   auto new_ones = by_key(to.indexes, &key);

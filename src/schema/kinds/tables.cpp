@@ -189,7 +189,15 @@ void alter_table(const schema_model& old_model, const schema_model& new_model, c
     if (const table* parent = find_table(old_model, from.partition_parent))
       for (const auto& c : all_columns(old_model, *parent))
         if (!has_column(old_model, from, c.name)) before.columns.push_back(c);
-  diff_columns(before, to, enum_types, out);
+  // A table attached as a partition takes its columns from its new parent:
+  // they stay (ATTACH checks they match), they are not dropped.
+  table after = to;
+  if (to.is_partition() && from.partition_parent != to.partition_parent)
+    if (const table* parent = find_table(new_model, to.partition_parent))
+      for (const auto& c : all_columns(new_model, *parent))
+        if (!has_column(new_model, to, c.name) && has_column(old_model, before, c.name))
+          after.columns.push_back(c);
+  diff_columns(before, after, enum_types, out);
 }
 
 }  // namespace
@@ -235,6 +243,12 @@ void diff_tables(const schema_model& from, const schema_model& to, plan_builder&
     if (auto renamed = renames.find(k); renamed != renames.end())
       hint = "possible rename: ALTER TABLE " + quote_name(t.name) + " RENAME TO " +
              quote_identifier(created[renamed->second]->name.name) + "; keeps the rows";
+    // A partition a foreign key references through its parent cannot be
+    // dropped while attached: detached first.
+    if (t.is_partition() && find_table(to, t.partition_parent))
+      out.add(step::detach_partition, "ALTER TABLE " + quote_name(t.partition_parent) +
+                                          " DETACH PARTITION " + quote_name(t.name) + ";",
+              {hazard::locks(t.partition_parent)});
     out.add(step::drop_table, "DROP TABLE " + quote_name(t.name) + ";",
             {hazard::deletes_data("table " + display_name(t.name) + " and all its rows")}, hint);
     out.detected("removed table '" + display_name(t.name) + "'");
