@@ -83,6 +83,9 @@ void read_tables(pqxx::transaction_base& tx, const inspection_options& options,
     if (c.identity) c.identity_sequence = options_at(r, 9);
     m.tables[it->second].columns.push_back(std::move(c));
   }
+  for (const auto& r : tx.exec(catalog_queries::inherited_not_null))
+    if (auto it = by_oid.find(text(r[0])); it != by_oid.end())
+      m.tables[it->second].inherited_not_null.push_back(text(r[1]));
 }
 
 void read_constraints_and_indexes(pqxx::transaction_base& tx, const inspection_options& options,

@@ -36,6 +36,12 @@ const char* const inheritance =
     "JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
     "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY i.inhrelid, i.inhseqno";
 
+const char* const inherited_not_null =
+    "SELECT a.attrelid, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attinhcount > 0 AND a.attnotnull "
+    "AND c.relkind IN ('r', 'p') AND " MT_USER_NAMESPACE "ORDER BY a.attrelid, a.attnum";
+
 const char* const columns =
     "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
     "CASE WHEN a.attcollation <> t.typcollation "

@@ -19,6 +19,8 @@ extern const char* const inheritance;
 // generated expression, comment, identity sequence start, increment, min,
 // max, cache, cycle. Columns no parent gives the table, in attnum order.
 extern const char* const columns;
+// The NOT NULL columns a table has from a parent (partition or INHERITS).
+extern const char* const inherited_not_null;
 // Rows: schema, table, name, contype, definition, validated, referenced
 // schema, referenced table, comment.
 extern const char* const constraints;

@@ -109,3 +109,28 @@ TEST_CASE("tables: a changed partition key is a refused change, never a plan tha
   REQUIRE(plain.refusals.size() == 1);
   CHECK(plain.refusals[0].find("(not partitioned -> LIST (a))") != std::string::npos);
 }
+
+TEST_CASE("tables: NOT NULL on a partition's column is diffed, alone or with its parent's",
+          "[autogenerate][db]") {
+  schema_case c;
+  c.before =
+      "CREATE TABLE p (k int, x int, y int, z int NOT NULL) PARTITION BY LIST (k);\n"
+      "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);\n"
+      "CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);";
+  // x: NOT NULL on p1 alone; y: on the parent (so on every partition);
+  // z: nullable on the parent again but kept NOT NULL on p2; p3: new, with
+  // x NOT NULL of its own.
+  c.after =
+      "CREATE TABLE p (k int, x int, y int NOT NULL, z int) PARTITION BY LIST (k);\n"
+      "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);\n"
+      "ALTER TABLE p1 ALTER COLUMN x SET NOT NULL;\n"
+      "CREATE TABLE p2 PARTITION OF p FOR VALUES IN (2);\n"
+      "ALTER TABLE p2 ALTER COLUMN z SET NOT NULL;\n"
+      "CREATE TABLE p3 PARTITION OF p FOR VALUES IN (3);\n"
+      "ALTER TABLE p3 ALTER COLUMN x SET NOT NULL;";
+  c.detected = {"made column 'public.p1.x' NOT NULL", "made column 'public.p.y' NOT NULL",
+                "made column 'public.p2.z' NOT NULL", "made column 'public.p3.x' NOT NULL"};
+  c.upgrade_contains = {"ALTER TABLE public.p1 ALTER COLUMN x SET NOT NULL;",
+                        "ALTER TABLE public.p ALTER COLUMN y SET NOT NULL;"};
+  check_schema_case("tables_partition_not_null", c);
+}

@@ -61,6 +61,9 @@ struct table {
   std::string partition_bound;           // FOR VALUES ... of a partition
   std::vector<qualified_name> inherits;  // parents by INHERITS, in order
   std::vector<column> columns;  // in their order; those a parent gives the table are the parent's
+  // Of the columns a parent gives the table, those NOT NULL here (set on a
+  // partition alone, or coming from the parent).
+  std::vector<std::string> inherited_not_null;
   std::string comment;
   bool row_security = false;
   bool force_row_security = false;

@@ -114,6 +114,61 @@ std::vector<column> all_columns(const schema_model& m, const table& parent, int 
   return out;
 }
 
+// The parents a table has its columns from: its partitioned table, or those
+// of INHERITS.
+std::vector<const table*> parents_in(const schema_model& m, const table& t) {
+  std::vector<const table*> out;
+  for (const auto& p : parents_of(t))
+    if (const table* parent = find_table(m, p)) out.push_back(parent);
+  return out;
+}
+
+// Whether a parent of `t` in `m` has `column` NOT NULL: a child has it so too.
+bool parent_not_null(const schema_model& m, const table& t, const std::string& column) {
+  for (const table* parent : parents_in(m, t)) {
+    for (const auto& c : all_columns(m, *parent))
+      if (c.name == column && c.not_null) return true;
+    if (std::find(parent->inherited_not_null.begin(), parent->inherited_not_null.end(), column) !=
+        parent->inherited_not_null.end())
+      return true;
+  }
+  return false;
+}
+
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// NOT NULL on the columns a table has from its parents (a partition's own
+// NOT NULL, say). A change on the parent reaches its children by itself
+// (ALTER TABLE recurses), so a child is altered only where it is to differ
+// from what that leaves. `from`: the table before, or null when it is new.
+void inherited_not_null(const schema_model& old_model, const schema_model& new_model,
+                        const table* from, const table& to, plan_builder& out) {
+  bool same_parents = from && parents_of(*from) == parents_of(to);
+  if (from && !same_parents) return;  // attached or detached: the attach checks them
+  std::set<std::string> seen;
+  for (const table* parent : parents_in(new_model, to))
+    for (const auto& c : all_columns(new_model, *parent)) {
+      if (!seen.insert(c.name).second || has_column(new_model, to, c.name)) continue;
+      bool parent_now = parent_not_null(new_model, to, c.name);
+      bool left = parent_now;  // a new table: what its parents give it
+      if (from) {
+        bool parent_before = parent_not_null(old_model, *from, c.name);
+        left = parent_before != parent_now ? parent_now : listed(from->inherited_not_null, c.name);
+      }
+      bool wanted = listed(to.inherited_not_null, c.name);
+      if (left == wanted) continue;
+      out.add(step::alter_inherited_column,
+              "ALTER TABLE " + quote_name(to.name) + " ALTER COLUMN " + quote_identifier(c.name) +
+                  (wanted ? " SET NOT NULL;" : " DROP NOT NULL;"),
+              wanted ? std::vector<std::string>{hazard::locks(to.name), hazard::scans(to.name)}
+                     : std::vector<std::string>{hazard::locks(to.name)});
+      out.detected("made column '" + display_name(to.name) + "." + c.name + "'" +
+                   (wanted ? " NOT NULL" : " nullable"));
+    }
+}
+
 // INHERIT needs the child to have the parent's columns already; after NO
 // INHERIT the child keeps them as its own. Both are made to match `to`.
 void inheritance(const schema_model& old_model, const schema_model& new_model, const table& from,
@@ -178,6 +233,7 @@ void alter_table(const schema_model& old_model, const schema_model& new_model, c
     out.detected("changed the partition bound of table '" + shown + "'");
   }
   inheritance(old_model, new_model, from, to, out);
+  inherited_not_null(old_model, new_model, &from, to, out);
   row_security(from, to, out);
   std::set<std::string> enum_types;
   for (const auto* m : {&old_model, &new_model})
@@ -246,8 +302,9 @@ void diff_tables(const schema_model& from, const schema_model& to, plan_builder&
     // A partition a foreign key references through its parent cannot be
     // dropped while attached: detached first.
     if (t.is_partition() && find_table(to, t.partition_parent))
-      out.add(step::detach_partition, "ALTER TABLE " + quote_name(t.partition_parent) +
-                                          " DETACH PARTITION " + quote_name(t.name) + ";",
+      out.add(step::detach_partition,
+              "ALTER TABLE " + quote_name(t.partition_parent) + " DETACH PARTITION " +
+                  quote_name(t.name) + ";",
               {hazard::locks(t.partition_parent)});
     out.add(step::drop_table, "DROP TABLE " + quote_name(t.name) + ";",
             {hazard::deletes_data("table " + display_name(t.name) + " and all its rows")}, hint);
@@ -267,6 +324,7 @@ void diff_tables(const schema_model& from, const schema_model& to, plan_builder&
     }
     out.add(step::create_table, create_statement(*t));
     out.detected("added table '" + display_name(t->name) + "'");
+    inherited_not_null(from, to, nullptr, *t, out);
     table empty;
     empty.name = t->name;
     row_security(empty, *t, out);
