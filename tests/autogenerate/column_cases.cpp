@@ -189,13 +189,7 @@ TEST_CASE("columns: serial to identity and back keeps numbering past the rows",
   auto up = diff_sql("columns_serial_identity_up", serial, identity);
   auto down = diff_sql("columns_serial_identity_down", identity, serial);
   std::string url = migration_tools::test::fresh_database("columns_serial_identity_rows");
-  auto run = [&](const std::string& sql) {
-    pqxx::connection conn(url);
-    pqxx::work tx(conn);
-    auto r = tx.exec(sql);
-    tx.commit();
-    return r.empty() || r[0].empty() ? std::string() : std::string(r[0][0].c_str());
-  };
+  auto run = [&](const std::string& sql) { return migration_tools::test::run_committed(url, sql); };
   run(serial + " INSERT INTO t (v) VALUES ('a'), ('b'), ('c');");
   run(migration_tools::schema::render_sql(up));
   CHECK(run("INSERT INTO t (v) VALUES ('d') RETURNING id") == "4");
@@ -228,12 +222,8 @@ TEST_CASE(
   auto down = diff_sql("columns_bigint_timestamp_down", stamps, numbers);
   std::string url = migration_tools::test::fresh_database("columns_bigint_timestamp_rows");
   auto run = [&](const std::string& sql) {
-    pqxx::connection conn(url);
-    pqxx::work tx(conn);
-    tx.exec0("SET TIME ZONE 'America/New_York'");  // not UTC: the result must not depend on it
-    auto r = tx.exec(sql);
-    tx.commit();
-    return r.empty() || r[0].empty() ? std::string() : std::string(r[0][0].c_str());
+    // Not UTC: the result must not depend on the session's time zone.
+    return migration_tools::test::run_committed(url, "SET TIME ZONE 'America/New_York'; " + sql);
   };
   run(numbers + " INSERT INTO t VALUES (1, 1700000000123, 1700000000123);");
   run(migration_tools::schema::render_sql(up));

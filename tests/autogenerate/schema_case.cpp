@@ -50,6 +50,14 @@ std::string dump(const std::string& url) {
 
 }  // namespace
 
+std::string run_committed(const std::string& url, const std::string& sql) {
+  pqxx::connection conn(url);
+  pqxx::work tx(conn);
+  auto r = tx.exec(sql);
+  tx.commit();
+  return r.empty() || r[0].empty() ? std::string() : std::string(r[0][0].c_str());
+}
+
 schema::schema_diff diff_sql(const std::string& name, const std::string& before,
                              const std::string& after) {
   std::string a = fresh_database(name + "_work");

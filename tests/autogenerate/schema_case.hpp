@@ -29,6 +29,11 @@ struct schema_case {
 schema::schema_diff diff_sql(const std::string& name, const std::string& before,
                              const std::string& after);
 
+// Runs `sql` in a transaction of its own on `url` and commits it; the first
+// value of its last result, "" when there is none (to run a diff's SQL over
+// rows and read them back).
+std::string run_committed(const std::string& url, const std::string& sql);
+
 // Runs the oracle with Catch2 assertions; `name` names the databases it uses.
 void check_schema_case(const std::string& name, const schema_case& c);
 
