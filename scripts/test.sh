@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# ccache (CMakeLists.txt picks it up): paths under the clone are hashed
+# relative to it, so that a fresh clone elsewhere hits the same cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 # The "ci" workflow of CMakePresets.json: configure build-test (Debug, the
 # sanitizers, the tests), build it, and run ctest on two cores.
 # CMake before 3.25 has no workflow presets: the same steps by hand.

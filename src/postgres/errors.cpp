@@ -16,7 +16,10 @@ std::string postgres_message(const std::string& what) {
       for (std::string_view prefix : {"ERROR:  ", "FATAL:  ", "ERROR: ", "FATAL: "})
         if (starts_with(line, prefix)) line.remove_prefix(prefix.size());
       out = std::string(trim(line));
-    } else if (starts_with(line, "DETAIL:") || starts_with(line, "HINT:")) {
+    } else if (starts_with(line, "DETAIL:") || starts_with(line, "HINT:") ||
+               starts_with(line, "\t")) {
+      // A tab: libpq's own advice under a connection failure ("Is the server
+      // running on that host and accepting TCP/IP connections?").
       out += "\n  " + std::string(trim(line));
     }
   }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
@@ -51,15 +52,39 @@ std::string failed_statement(const migration& m, const sql_section& section,
   return format_diagnostic(d);
 }
 
-// Whether PostgreSQL's error position lies after `statement` in a query of
-// `sent_before`, the statement and more: the error is in what followed it.
-bool error_after_statement(const sql_statement& statement, const std::string& sent_before,
-                           const pqxx::sql_error& e) {
+// Where PostgreSQL's error position lies in a query of `sent_before`, the
+// statement, then "\n;\n" and more (the suffix): in the statement, on the
+// `;` that ends it (a statement cut short: "syntax error at end of input" or
+// at ";"), or in what followed it.
+enum class error_place { statement, terminator, after };
+error_place where_error(const sql_statement& statement, const std::string& sent_before,
+                        const pqxx::sql_error& e) {
   query_position at = error_position(e.what());
   int lines_before = static_cast<int>(std::count(sent_before.begin(), sent_before.end(), '\n'));
   int statement_lines =
       static_cast<int>(std::count(statement.text.begin(), statement.text.end(), '\n'));
-  return at.line > lines_before + 1 + statement_lines;
+  int last_line = lines_before + 1 + statement_lines;
+  if (at.line <= last_line) return error_place::statement;
+  if (at.line == last_line + 1 && at.column == 1) return error_place::terminator;
+  return error_place::after;
+}
+
+// The `;` that ends `statement` in the file (the first one after its text),
+// as `file:line:column: error: ...`; at the statement's last line when the
+// section ends without one.
+std::string failed_at_terminator(const migration& m, const sql_section& section,
+                                 const sql_statement& statement, const pqxx::sql_error& e) {
+  size_t end = statement.offset + statement.text.size();
+  size_t semicolon = section.text.find(';', end);
+  size_t at = semicolon == std::string::npos ? end : semicolon;
+  std::string_view text(section.text);
+  int newlines = count_newlines(text.substr(statement.offset), at - statement.offset);
+  size_t line_start = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
+  diagnostic d{m.path, file_line(section, statement.line) + newlines, severity::error,
+               sql_error_text(e)};
+  if (semicolon != std::string::npos)
+    d.column = static_cast<int>(line_start == std::string::npos ? at : at - line_start - 1) + 1;
+  return format_diagnostic(d);
 }
 
 // The history row of a step that succeeds.
@@ -239,7 +264,10 @@ pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration&
         throw_connection_lost(m, file_line(section, statement.line), e.what(), commit_started());
       if (with_suffix) {
         check_suffix_failure(e);
-        if (error_after_statement(statement, sent_before, e))
+        auto place = where_error(statement, sent_before, e);
+        if (place == error_place::terminator)
+          throw migration_failed(failed_at_terminator(m, section, statement, e));
+        if (place == error_place::after)
           throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)));
       }
       throw migration_failed(failed_statement(m, section, statement, sent_before, e));
@@ -419,6 +447,10 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
     ~rollback_unless_committed() {
       if (!open || !connection.is_open()) return;
       try {
+        // When the failed message never began the transaction (a syntax
+        // error anywhere in it, its BEGIN included), the server warns that
+        // there is none to roll back: noise before the real error.
+        pqxx::quiet_errorhandler quiet(connection);
         tx.exec0("ROLLBACK");
       } catch (const std::exception&) {
         // The server ends the transaction with the session anyway.

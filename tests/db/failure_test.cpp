@@ -46,3 +46,30 @@ TEST_CASE("a database at a revision the runner does not know is reported, not gu
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("'from_the_future', which this runner does not contain") != std::string::npos);
 }
+
+TEST_CASE(
+    "a syntax error on the semicolon that closes a migration's only statement is reported at "
+    "that line and column, with no warning before it",
+    "[db]") {
+  // Issue 32, defects 1 and 2: it was reported at line 1 (the header), after
+  // the server's "WARNING: there is no transaction in progress".
+  auto url = fresh_database("fail_syntax_at_end");
+  auto r = run_runner(SYNTAX_AT_END_RUNNER, url, {"upgrade"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("tests/db/fixtures/syntax_at_end/001_only_statement.sql:6:14: error: syntax "
+                   "error at or near \";\" (SQLSTATE 42601)") != std::string::npos);
+  CHECK(r.err.find("WARNING") == std::string::npos);
+  CHECK(r.err.find("no transaction in progress") == std::string::npos);
+  CHECK(column(url, "SELECT count(*) FROM mt_syntax_at_end_version") ==
+        std::vector<std::string>{"0"});
+}
+
+TEST_CASE("a refused connection keeps libpq's advice line", "[db]") {
+  // Issue 32, defect 3: only the first line of libpq's message was shown.
+  auto r = run_runner(LINEAR_RUNNER, "postgresql://nobody@127.0.0.1:1/nothing", {"current"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("port 1 failed: Connection refused\n  Is the server running on that host and "
+                   "accepting TCP/IP connections?") != std::string::npos);
+}
