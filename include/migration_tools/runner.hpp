@@ -19,6 +19,9 @@ struct runner_config {
   const char* build_dir;       // the build tree, for messages
   bool allow_multiple_heads;
   const char* schema_dir;  // absolute declared-schema directory, or "" without one
+  // The add_migrations() keywords the caller gave ("DIRECTORY SCHEMA "), so
+  // that `config` credits a default as one.
+  const char* passed_keywords = "";
   // The configuration the runner was built in, under a multi-config generator
   // (Ninja Multi-Config, Visual Studio, Xcode); "" otherwise.
   const char* build_config = "";

@@ -27,11 +27,20 @@ std::vector<setting> effective_settings(runner_context& ctx) {
   std::vector<setting> out;
   out.push_back({"runner", c.name, "add_migrations(<name>)"});
   out.push_back({"version", version(), "MigrationTools"});
-  out.push_back({"migrations directory", c.migrations_dir, "add_migrations DIRECTORY"});
-  out.push_back({"schema directory", *c.schema_dir ? c.schema_dir : "none",
-                 "add_migrations SCHEMA_DIRECTORY, else schema/ beside the caller"});
-  out.push_back({"bookkeeping schema", c.schema, "add_migrations SCHEMA"});
-  out.push_back({"version table", std::string(c.version_table), "add_migrations VERSION_TABLE"});
+  // A keyword the caller gave, or what the default is.
+  auto from = [&](const std::string& keyword, const std::string& otherwise) {
+    std::string passed = std::string(" ") + (c.passed_keywords ? c.passed_keywords : "");
+    return passed.find(" " + keyword + " ") != std::string::npos ? "add_migrations " + keyword
+                                                                 : "default: " + otherwise;
+  };
+  out.push_back({"migrations directory", c.migrations_dir,
+                 from("DIRECTORY", "migrations/ beside the add_migrations() call")});
+  out.push_back(
+      {"schema directory", *c.schema_dir ? c.schema_dir : "none",
+       from("SCHEMA_DIRECTORY", "schema/ beside the add_migrations() call, if it exists")});
+  out.push_back({"bookkeeping schema", c.schema, from("SCHEMA", "public")});
+  out.push_back({"version table", std::string(c.version_table),
+                 from("VERSION_TABLE", "the runner's name + _version")});
   out.push_back({"history table", std::string(c.version_table) + "_history",
                  "the version table's name + _history"});
 

@@ -190,6 +190,10 @@ TEST_CASE("config shows each value and its source, the password masked, and --ve
   CHECK(j["database"]["source"] == "POSTGRES_HOST, POSTGRES_USER, POSTGRES_DB in .env");
   CHECK(j["version table"]["value"] == "mt_linear_version");
   CHECK(j["runner"]["value"] == "mt_linear");
+  // Issue 32, defect 4: a keyword is credited only when it was given.
+  CHECK(j["migrations directory"]["source"] == "add_migrations DIRECTORY");
+  CHECK(j["bookkeeping schema"]["source"] == "default: public");
+  CHECK(j["version table"]["source"] == "default: the runner's name + _version");
 
   auto version = run_process({LINEAR_RUNNER, "--version"}, base);
   CHECK(version.exit_code == 0);
