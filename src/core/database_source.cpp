@@ -76,11 +76,12 @@ std::optional<database_source> pg_variables(const name_source& from) {
   return database_source{conninfo, names + from.suffix, {}};
 }
 
-std::optional<database_source> from_names(const name_source& from) {
+// The names a project sets for its own database: DATABASE_URL, POSTGRES_URL
+// and docker's POSTGRES_* (libpq's PG* are not among them: see below).
+std::optional<database_source> project_names(const name_source& from) {
   if (auto s = url_variable(from, "DATABASE_URL")) return s;
   if (auto s = url_variable(from, "POSTGRES_URL")) return s;
-  if (auto s = postgres_variables(from)) return s;
-  return pg_variables(from);
+  return postgres_variables(from);
 }
 
 }  // namespace
@@ -123,7 +124,8 @@ std::optional<database_source> find_database_source(const database_source_inputs
     s.url = normalise_database_url(in.url_option, s.notes);
     return s;
   }
-  if (auto s = from_names({"", in.environment})) return s;
+  name_source environment{"", in.environment};
+  if (auto s = project_names(environment)) return s;
   if (in.dotenv) {
     const dotenv_file& file = *in.dotenv;
     std::string suffix = " in " + file.path;
@@ -131,7 +133,9 @@ std::optional<database_source> find_database_source(const database_source_inputs
                          const dotenv_entry* e = file.find(name);
                          return e ? e->value : std::string();
                        }};
-    if (auto s = from_names(dotenv)) return s;
+    // A .env file is the project's: its PG* lines count as its own.
+    if (auto s = project_names(dotenv)) return s;
+    if (auto s = pg_variables(dotenv)) return s;
   }
   if (!in.configured_url.empty()) {
     database_source s;
@@ -139,7 +143,10 @@ std::optional<database_source> find_database_source(const database_source_inputs
     s.url = normalise_database_url(in.configured_url, s.notes);
     return s;
   }
-  return std::nullopt;
+  // libpq's PG* variables in the shell are ambient, set for psql and any
+  // project: they name the database only when the project names none, and
+  // otherwise fill in what its URL leaves out, as libpq itself does.
+  return pg_variables(environment);
 }
 
 std::string database_source_names() {

@@ -112,6 +112,10 @@ TEST_CASE("the database comes from DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG* a
         "# the team's settings\nexport POSTGRES_URL='" + url + "'\nDATABASE_URL=${POSTGRES_URL}\n");
   CHECK_THAT(current({}), Contains("(DATABASE_URL in .env)"));
   CHECK_THAT(current({{"POSTGRES_URL", url}}), Contains("(POSTGRES_URL)"));
+  // PGHOST and PGUSER set in the shell for psql (issue 32, defect 6): the
+  // project's .env still decides which database.
+  CHECK_THAT(current({{"PGHOST", "/nonexistent"}, {"PGUSER", "nobody"}}),
+             Contains("(DATABASE_URL in .env)"));
   write(dir + "/other.env",
         "PGHOST=" + socket_of(url) + "\nPGDATABASE=" + database_of(url) + "\nPGUSER=postgres\n");
   auto r = run_in(dir, {LINEAR_RUNNER, "--env-file", "other.env", "current"}, base);

@@ -102,8 +102,10 @@ TEST_CASE(".env: every malformed line is reported with its line", "[unit][config
   }
 }
 
-TEST_CASE("database sources: the environment in order, then .env, then add_migrations",
-          "[unit][config]") {
+TEST_CASE(
+    "database sources: the environment in order, then .env, then add_migrations, then "
+    "the shell's PG* variables",
+    "[unit][config]") {
   dotenv_file dotenv = parse_dotenv("DATABASE_URL=postgresql://file/db\n", ".env", lookup({}));
   database_source_inputs in;
   in.configured_url = "postgresql://configured/db";
@@ -114,11 +116,24 @@ TEST_CASE("database sources: the environment in order, then .env, then add_migra
   CHECK(s->origin == "POSTGRES_URL");
   CHECK(s->url == "postgres://pg/url");
 
+  // Issue 32, defect 6: PGHOST and PGUSER set for psql in the shell do not
+  // win over the project's own settings, each in turn.
   in.environment = lookup({{"PGHOST", "h"}, {"PGDATABASE", "d b"}, {"PGPASSWORD", "it's"}});
+  s = find_database_source(in);
+  REQUIRE(s);
+  CHECK(s->origin == "DATABASE_URL in .env");
+  dotenv_file pg_lines = parse_dotenv("PGHOST=file-host\nPGDATABASE=file-db\n", ".env", lookup({}));
+  in.dotenv = &pg_lines;
+  CHECK(find_database_source(in)->origin == "PGHOST, PGDATABASE in .env");
+  in.dotenv = nullptr;
+  CHECK(find_database_source(in)->origin == "add_migrations DATABASE_URL");
+  in.configured_url.clear();
   s = find_database_source(in);
   REQUIRE(s);
   CHECK(s->origin == "PGHOST, PGDATABASE");
   CHECK(s->url == "host='h' dbname='d b' password='it\\'s'");
+  in.configured_url = "postgresql://configured/db";
+  in.dotenv = &dotenv;
 
   in.environment = lookup({{"POSTGRES_USER", "app"},
                            {"POSTGRES_PASSWORD", "p@ss:w/rd"},
