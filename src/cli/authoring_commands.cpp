@@ -44,8 +44,10 @@ std::string slug(const std::string& message) {
 }
 
 struct timestamps {
-  std::string file_prefix;  // YYYYMMDD_HHMM
-  std::string iso;          // YYYY-MM-DDTHH:MM:SSZ
+  // YYYYMMDD_HHMMSS: with the seconds, files written in the same minute
+  // sort in the order they were written, not by their random revision.
+  std::string file_prefix;
+  std::string iso;  // YYYY-MM-DDTHH:MM:SSZ
 };
 
 timestamps now_utc() {
@@ -53,7 +55,7 @@ timestamps now_utc() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char prefix[32], iso[32];
-  std::strftime(prefix, sizeof prefix, "%Y%m%d_%H%M", &tm);
+  std::strftime(prefix, sizeof prefix, "%Y%m%d_%H%M%S", &tm);
   std::strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return {prefix, iso};
 }

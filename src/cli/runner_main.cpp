@@ -194,9 +194,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
                  "scratch server of new --autogenerate, diff, dump and check (default: "
                  "$MIGRATE_DEV_URL, else the development database's server)");
   app.add_flag("--no-cache", g.no_cache,
-               "new --autogenerate, diff, dump, check: replay the history on the scratch server "
-               "even when its head state is kept (a C++ migration may depend on code outside "
-               "its file)");
+               "new --autogenerate, diff, dump, check: load the history and the declared schema "
+               "on the scratch server even when their states are kept (a C++ migration may "
+               "depend on code outside its file)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
@@ -229,9 +229,12 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       ->check(pg_duration);
   app.add_flag("-q,--quiet", g.quiet, "print results only");
   app.add_flag("-v,--verbose", g.verbose, "print more");
+  // The CMake targets' own switch: not for users, so not in --help (an
+  // empty group hides it).
   app.add_flag("--from-env", g.from_env,
                "take a missing TARGET from MIGRATE_TARGET and -m from MIGRATE_MESSAGE "
-               "(used by the CMake targets)");
+               "(used by the CMake targets)")
+      ->group("");
 
   // One subcommand is parsed: those that take the same kind of value share
   // the field of parsed_command.

@@ -56,3 +56,11 @@ TEST_CASE("a bad command line exits 2", "[db]") {
   CHECK(run_process({LINEAR_RUNNER, "--color", "sometimes", "heads"}).exit_code == 2);
   CHECK(run_process({LINEAR_RUNNER, "--help"}).exit_code == 0);
 }
+
+TEST_CASE("--help shows the options users pass, not the CMake targets' own", "[db]") {
+  // Issue 32: --from-env is how the targets hand MIGRATE_MESSAGE over.
+  auto help = run_process({LINEAR_RUNNER, "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.out.find("--url") != std::string::npos);
+  CHECK(help.out.find("--from-env") == std::string::npos);
+}
