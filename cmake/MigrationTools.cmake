@@ -425,7 +425,16 @@ function(add_migrations name)
                         "cross-compiling, build it for the host (MIGRATION_TOOLS_HOST_CXX_COMPILER) "
                         "or set MIGRATION_TOOLS_SCANNER to one built for the host.\n${diagnostics}")
   endif()
-  if(NOT rc EQUAL 0)
+  if(rc EQUAL 3)
+    # Valid files whose graph has divergent heads, which fail under CI.
+    message(NOTICE "${diagnostics}")
+    message(FATAL_ERROR "add_migrations(${name}): divergent heads: the migrations in "
+                        "${directory} have several heads, which fail this configure "
+                        "(MIGRATIONS_FAIL_ON_MULTIPLE_HEADS is ON, or AUTO with the CI "
+                        "environment variable set). Merge them with the command above "
+                        "(target ${name}_merge), or pass ALLOW_MULTIPLE_HEADS to "
+                        "add_migrations() if the branches are intended.")
+  elseif(NOT rc EQUAL 0)
     # Diagnostics go out unindented so that IDEs and CI link `file:line:`.
     message(NOTICE "${diagnostics}")
     message(FATAL_ERROR "add_migrations(${name}): the migrations in ${directory} are invalid "

@@ -543,7 +543,10 @@ function(case_two_heads)
     "${head_a}: error: ${what_a}"
     "${head_b}: error: ${what_b}"
     "note: merge the heads with: MIGRATE_MESSAGE=\"merge heads\" cmake --build ${ci} --target migrate_merge")
-  mt_expect_message(e "add_migrations(migrate): the migrations in ${src}/migrations are invalid")
+  # Said in those words, with the ways out (issue 32), not "invalid".
+  mt_expect_message(e "add_migrations(migrate): divergent heads: the migrations in ${src}/migrations have several heads"
+    "MIGRATIONS_FAIL_ON_MULTIPLE_HEADS" "ALLOW_MULTIPLE_HEADS" "migrate_merge")
+  mt_expect_not_contains(e "are invalid")
   mt_expect_not_contains(e "warning: divergent heads")
 
   # The cache variable overrides CI both ways.
