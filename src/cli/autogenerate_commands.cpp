@@ -46,8 +46,15 @@ std::string scratch_server(runner_context& ctx) {
           "development database is not started as one because " +
           refusal);
     dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
+    // Starting (the first time, creating) a cluster takes seconds: said
+    // before, with where and how to stop it, as upgrade says it.
+    if (!dev.running())
+      ctx.info("starting the development database's server as the scratch server (cluster in " +
+               dev.directory() + "; the first start creates it, a few seconds)");
     url = dev.ensure_running();
     source = "the development database in " + dev.directory();
+    ctx.info("scratch server: the development database's server (cluster in " + dev.directory() +
+             "; stop it with '" + ctx.config().name + " dev-db stop')");
   }
   try {
     pqxx::connection probe(url);

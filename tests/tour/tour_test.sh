@@ -35,6 +35,9 @@ block() {  # block LANG N: the N-th fenced block of that language
 block sql 1 >schema/030_user_settings.sql
 out=$(bash -euo pipefail -c "$(block sh 1)" 2>&1) || fail "autogenerate failed: $out"
 grep -q "detected added table 'public.user_settings'" <<<"$out" || fail "autogenerate detected no table: $out"
+# Issue 32: the development cluster is the scratch server, and that is said.
+grep -q "scratch server: the development database's server (cluster in .*; stop it with 'migrate dev-db stop')" <<<"$out" ||
+  fail "autogenerate did not say which scratch server it used: $out"
 file=$(grep -Eo '/[^ ]*migrations/[0-9]{8}_[0-9]{6}_[0-9a-f]{12}_add_user_settings\.sql' <<<"$out" | tail -n 1)
 [[ -f $file ]] || fail "migrate_autogenerate printed no file path: $out"
 new_rev=$(sed -n 's/^-- migrate:revision //p' "$file")
