@@ -71,6 +71,13 @@ include(${CMAKE_CURRENT_LIST_DIR}/MigrationToolsSources.cmake OPTIONAL)
 set(MIGRATIONS_FAIL_ON_MULTIPLE_HEADS "AUTO" CACHE STRING
     "Fail configure on divergent migration heads: ON, OFF, or AUTO (ON when the CI environment variable is set)")
 set_property(CACHE MIGRATIONS_FAIL_ON_MULTIPLE_HEADS PROPERTY STRINGS AUTO ON OFF)
+# What the targets that write a migration or take a revision use when the
+# environment variable of the same name is not set: editable in an IDE's CMake
+# settings, so that a target clicked in its build panel has what it needs.
+set(MIGRATE_MESSAGE "" CACHE STRING
+    "Message of the migration <name>_new, _merge and _autogenerate write when the MIGRATE_MESSAGE environment variable is not set (empty: a plain one)")
+set(MIGRATE_TARGET "" CACHE STRING
+    "Revision of <name>_upgrade, _downgrade, _stamp and _merge when the MIGRATE_TARGET environment variable is not set")
 set(MIGRATION_TOOLS_SCANNER "" CACHE FILEPATH
     "A prebuilt migration_tools_scan; empty: build it from the MigrationTools sources")
 mark_as_advanced(MIGRATION_TOOLS_SCANNER)
@@ -539,6 +546,15 @@ function(add_migrations name)
   set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}")
 
   set(commands upgrade downgrade current history heads check new merge stamp)
+  # The cache's MIGRATE_MESSAGE and MIGRATE_TARGET, only when set (an empty
+  # argument would not survive every generator).
+  set(_mt_defaults "")
+  if(NOT MIGRATE_MESSAGE STREQUAL "")
+    list(APPEND _mt_defaults "--default-message=${MIGRATE_MESSAGE}")
+  endif()
+  if(NOT MIGRATE_TARGET STREQUAL "")
+    list(APPEND _mt_defaults "--default-target=${MIGRATE_TARGET}")
+  endif()
   # (A COMMENT is fixed when the build files are written: the runner itself
   # says which target it took from MIGRATE_TARGET.)
   set(comment_upgrade "Upgrading the database (MIGRATE_TARGET, default head)")
@@ -548,12 +564,13 @@ function(add_migrations name)
     if(NOT comment)
       set(comment "Running ${name} ${command}")
     endif()
-    _migration_tools_run_target(${name} ${command} "${comment}" --from-env ${command})
+    _migration_tools_run_target(${name} ${command} "${comment}" --from-env ${_mt_defaults}
+                                ${command})
   endforeach()
   # Autogenerate: the migration between the head state and the declared
   # schema; the SQL of that difference; the head state as one file.
   get_filename_component(_mt_dump "${directory}/../generated/schema.sql" ABSOLUTE)
-  set(_mt_autogenerate_args --from-env new --autogenerate)
+  set(_mt_autogenerate_args --from-env ${_mt_defaults} new --autogenerate)
   set(_mt_diff_args diff)
   set(_mt_dump_args dump --output "${_mt_dump}")
   set(_mt_autogenerate_comment "Writing a migration from the declared schema (MIGRATE_MESSAGE)")

@@ -33,6 +33,10 @@ struct global_options {
   bool quiet = false;
   bool verbose = false;
   bool from_env = false;
+  // With from_env: what the CMake cache's MIGRATE_MESSAGE and MIGRATE_TARGET
+  // say (an IDE's CMake settings), used when the environment says nothing.
+  std::string default_message;
+  std::string default_target;
   std::string command;            // for application_name, e.g. "upgrade"
   std::string connect_timeout;    // libpq's connect_timeout of each attempt (empty: libpq's)
   std::string wait_for_db;        // retry connecting for this long (empty: once)

@@ -1113,6 +1113,28 @@ function(case_autogenerate_workflow)
   list(LENGTH written count)
   mt_check("no migration written without a change" count EQUAL 1)
 
+  # Clicked in an IDE's build panel, with no MIGRATE_MESSAGE anywhere, the
+  # targets that write a migration still work (issue 32); the CMake cache's
+  # MIGRATE_MESSAGE, editable in the IDE's settings, names it.
+  mt_build(plain "${bin}" migrate_new STEP "migrate_new with no MIGRATE_MESSAGE" CI unset)
+  mt_expect_rc(plain 0)
+  file(GLOB written "${src}/migrations/*_new_migration.sql")
+  list(LENGTH written count)
+  mt_check("migrate_new wrote a 'new migration' file" count EQUAL 1)
+  file(REMOVE ${written})
+  mt_configure(cached "${src}" "${bin}" STEP "configure with MIGRATE_MESSAGE in the cache" CI unset
+               ARGS "-DMIGRATE_MESSAGE=from the cache")
+  mt_expect_rc(cached 0)
+  mt_build(named "${bin}" migrate_new STEP "migrate_new with the cache's MIGRATE_MESSAGE" CI unset)
+  mt_expect_rc(named 0)
+  file(GLOB written "${src}/migrations/*_from_the_cache.sql")
+  list(LENGTH written count)
+  mt_check("migrate_new took the cache's message" count EQUAL 1)
+  file(REMOVE ${written})
+  mt_configure(uncached "${src}" "${bin}" STEP "configure with MIGRATE_MESSAGE emptied" CI unset
+               ARGS "-DMIGRATE_MESSAGE=")
+  mt_expect_rc(uncached 0)
+
   # Edit the declared schema: a new column, an index and a table.
   file(WRITE "${src}/schema/items.sql"
     "create table items (\n"
