@@ -13,6 +13,35 @@ mark_as_advanced(MIGRATION_TOOLS_INSTALL_CMAKEDIR)
 # The scanner is a program of the package, not a command for users' PATH.
 set(MIGRATION_TOOLS_INSTALL_SCANNER_DIR "${CMAKE_INSTALL_LIBEXECDIR}/MigrationTools")
 
+# `cmake --install` after a build of one target (the quick start builds the
+# demo runner alone) would copy half the package and stop at the first
+# library not built: every file is checked first, and nothing is copied
+# while one is missing. (The first install rule runs first.)
+set(_mt_install_check "set(build_dir [==[${PROJECT_BINARY_DIR}]==])\nset(built\n")
+foreach(target IN ITEMS migration_tools_core migration_tools_sql_check migration_tools_schema
+                        migration_tools_postgres migration_tools_autogenerate
+                        migration_tools_engine migration_tools_runner migration_tools_scan)
+  string(APPEND _mt_install_check "  [==[$<TARGET_FILE:${target}>]==]\n")
+endforeach()
+string(APPEND _mt_install_check [=[)
+set(missing "")
+foreach(file IN LISTS built)
+  if(NOT EXISTS "${file}")
+    list(APPEND missing "${file}")
+  endif()
+endforeach()
+if(missing)
+  list(JOIN missing "\n  " missing)
+  message(FATAL_ERROR "MigrationTools is not fully built, so nothing was installed; missing:\n"
+                      "  ${missing}\n"
+                      "Build everything first, then install again:\n"
+                      "  cmake --build ${build_dir}")
+endif()
+]=])
+file(GENERATE OUTPUT "${PROJECT_BINARY_DIR}/migration_tools_install_check-$<CONFIG>.cmake"
+     CONTENT "${_mt_install_check}")
+install(SCRIPT "${PROJECT_BINARY_DIR}/migration_tools_install_check-$<CONFIG>.cmake")
+
 install(TARGETS migration_tools_core migration_tools_sql_check migration_tools_schema
                 migration_tools_postgres migration_tools_autogenerate migration_tools_engine
                 migration_tools_runner

@@ -1451,6 +1451,25 @@ function(case_cross_compiling)
            commands MATCHES "/usr/bin/env [^\n]*/migrate --from-env heads")
 endfunction()
 
+# `cmake --install` of a tree that is configured but not (fully) built, as
+# right after the quick start, which builds the demo runner alone (issue 32,
+# defect 8): it fails before copying anything, with the command that fixes it.
+function(case_install_unbuilt)
+  set(bin "${WORK_ROOT}/install_unbuilt/build")
+  set(prefix "${WORK_ROOT}/install_unbuilt/prefix")
+  mt_configure(cfg "${MIGRATION_TOOLS_ROOT}" "${bin}" STEP "configure MigrationTools itself"
+               CI unset ARGS -DMIGRATION_TOOLS_TESTS=OFF -DMIGRATION_TOOLS_DEMO=OFF)
+  mt_expect_rc(cfg 0)
+  mt_run(inst COMMAND "${CMAKE_COMMAND}" --install "${bin}" --prefix "${prefix}"
+         STEP "cmake --install before building" CI unset)
+  mt_expect_rc(inst nonzero)
+  mt_expect_message(inst "MigrationTools is not fully built, so nothing was installed"
+    "libmigration_tools_sql_check.a" "cmake --build ${bin}")
+  file(GLOB_RECURSE installed "${prefix}/*")
+  list(LENGTH installed count)
+  mt_check("nothing was installed" count EQUAL 0)
+endfunction()
+
 # ---------------------------------------------------------------------------
 
 if(NOT COMMAND case_${CASE})
@@ -1460,3 +1479,4 @@ file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}/logs")
 cmake_language(CALL case_${CASE})
 message(STATUS "${CASE}: all checks passed")
+
