@@ -414,6 +414,10 @@ function(add_migrations name)
       --merge-command "MIGRATE_MESSAGE=\"merge heads\" cmake --build ${_mt_shell_build_dir} --target ${name}_merge")
   if(schema_directory)
     list(APPEND scan_args --schema-directory "${schema_directory}")
+  elseif(NOT DEFINED arg_SCHEMA_DIRECTORY
+         AND NOT directory STREQUAL "${CMAKE_CURRENT_SOURCE_DIR}/schema")
+    # schema/ created after this configure: the build notices it.
+    list(APPEND scan_args --awaited-schema-directory "${CMAKE_CURRENT_SOURCE_DIR}/schema")
   endif()
   if(fail_on_heads)
     list(APPEND scan_args --fail-on-multiple-heads)

@@ -40,6 +40,9 @@ struct options {
   std::string source_root;
   std::string directory;         // the migrations directory the files were found in
   std::string schema_directory;  // the declared schema's, or ""
+  // Without one: schema/ beside add_migrations(), which configure looks for;
+  // a build that finds it has appeared configures again.
+  std::string awaited_schema_directory;
   std::string merge_command;
   bool fail_on_multiple_heads = false;
   bool allow_multiple_heads = false;
@@ -51,7 +54,8 @@ struct options {
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "migration_tools_scan: " << why
             << "\nusage: migration_tools_scan --name NAME --list FILE --out-dir DIR "
-               "--source-root DIR [--directory DIR] [--schema-directory DIR] [--merge-command CMD] "
+               "--source-root DIR [--directory DIR] [--schema-directory DIR] "
+               "[--awaited-schema-directory DIR] [--merge-command CMD] "
                "[--fail-on-multiple-heads] "
                "[--allow-multiple-heads] [--refresh]\n";
   std::exit(2);
@@ -79,6 +83,8 @@ options parse_options(int argc, char** argv) {
       o.directory = value();
     else if (a == "--schema-directory")
       o.schema_directory = value();
+    else if (a == "--awaited-schema-directory")
+      o.awaited_schema_directory = value();
     else if (a == "--merge-command")
       o.merge_command = value();
     else if (a == "--fail-on-multiple-heads")
@@ -186,6 +192,25 @@ std::string state_path(const options& o) {
 
 int main(int argc, char** argv) {
   options o = parse_options(argc, argv);
+  struct stat awaited {};
+  if (o.refresh && !o.awaited_schema_directory.empty() &&
+      ::stat(o.awaited_schema_directory.c_str(), &awaited) == 0 && S_ISDIR(awaited.st_mode)) {
+    // scan.cmake is read at configure time: changed, it makes the next build
+    // configure again, which takes the new folder as the declared schema.
+    try {
+      std::string fragment = mt::read_file(o.out_dir + "/scan.cmake");
+      mt::write_file_if_different(o.out_dir + "/scan.cmake",
+                                  fragment + "# " + o.awaited_schema_directory + " appeared\n",
+                                  false);
+    } catch (const std::exception& e) {
+      std::cout << "error: " << e.what() << "\n";
+      return 2;
+    }
+    std::cout << "error: " << o.awaited_schema_directory
+              << " appeared: it is the declared schema of " << o.name
+              << " from now on; the build files were updated: run the build again\n";
+    return 2;
+  }
   std::string state;
   try {
     state = sources_state(o);

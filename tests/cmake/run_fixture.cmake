@@ -451,6 +451,22 @@ function(case_valid_project)
   mt_build(bad "${bin}" migrate STEP "build migrate after a header edit" CI unset)
   mt_expect_rc(bad nonzero)
   mt_expect_line(bad "${src}/migrations/0004_add_widget_price.sql:4: error: unknown header key 'reviewer' (known keys: revision, down_revision, message, created, branch_labels, depends_on, transactional, lock_timeout, statement_timeout, empty)")
+  string(REPLACE "-- migrate:reviewer bob\n" "" text "${text}")
+  file(WRITE "${src}/migrations/0004_add_widget_price.sql" "${text}")
+  mt_build(fixed "${bin}" migrate STEP "build migrate with the header fixed" CI unset)
+  mt_expect_rc(fixed 0)
+
+  # A schema/ folder created after the first configure (issue 32): the build
+  # notices it, says so, and the next build takes it as the declared schema.
+  file(WRITE "${src}/schema/widgets.sql" "CREATE TABLE widgets (id int);\n")
+  mt_build(appeared "${bin}" migrate STEP "build migrate once schema/ exists" CI unset)
+  mt_expect_rc(appeared nonzero)
+  mt_expect_contains(appeared "${src}/schema appeared: it is the declared schema of migrate"
+                     "run the build again")
+  mt_build(again "${bin}" migrate STEP "build migrate again" CI unset)
+  mt_expect_rc(again 0)
+  mt_run(cfgschema COMMAND "${bin}/migrate" config STEP "migrate config with schema/" CI unset)
+  mt_expect_contains(cfgschema "${src}/schema")
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
