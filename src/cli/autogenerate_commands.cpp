@@ -301,7 +301,11 @@ int diff_command(runner_context& ctx, std::string from, std::string to) {
   return ok;
 }
 
-int dump_command(runner_context& ctx, const std::string& output) {
+namespace {
+
+// The head state as one ordered SQL file: what `dump` prints and
+// <name>_dump writes.
+std::string head_state_dump(runner_context& ctx) {
   std::string server = scratch_server(ctx);
   auto head = project(ctx, server).head().model;
   // The public schema exists in every new database: a dump does not create it.
@@ -313,6 +317,13 @@ int dump_command(runner_context& ctx, const std::string& output) {
                      " make, written by '" + ctx.config().name + " dump'.\n";
   for (const auto& w : d.warnings) text += "-- warning: " + escape_control_characters(w) + "\n";
   for (const auto& s : d.statements) text += s.sql + "\n";
+  return text;
+}
+
+}  // namespace
+
+int dump_command(runner_context& ctx, const std::string& output) {
+  std::string text = head_state_dump(ctx);
   if (output.empty()) {
     std::cout << text;
   } else {
@@ -322,6 +333,21 @@ int dump_command(runner_context& ctx, const std::string& output) {
     ctx.info("wrote " + output);
   }
   return ok;
+}
+
+std::string stale_schema_dump(runner_context& ctx) {
+  std::string dir = ctx.config().migrations_dir;
+  std::string path = dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql";
+  std::string committed;
+  try {
+    committed = read_file(path);
+  } catch (const std::exception&) {
+    return "";  // none committed
+  }
+  if (committed == head_state_dump(ctx)) return "";
+  return path + " does not match the schema the migrations make: write it again with: " +
+         build_command(ctx.config(), std::string(ctx.config().name) + "_dump") +
+         " and commit it (a review then shows the schema change as a diff of that file)";
 }
 
 std::vector<std::string> undeclared_changes(runner_context& ctx) {

@@ -67,6 +67,9 @@ int check_command(runner_context& ctx) {
             build_command(ctx.config(), std::string(ctx.config().name) + "_autogenerate") +
             " (MIGRATE_MESSAGE=...)");
   }
+  // The committed schema dump (generated/schema.sql), as Rails checks
+  // structure.sql: a review sees every schema change as a diff of one file.
+  if (std::string stale = stale_schema_dump(ctx); !stale.empty()) problem(stale);
   if (result == ok)
     std::cout << "ok: the graph is valid and the database is at "
               << describe_revisions(g, state.heads) << "\n";

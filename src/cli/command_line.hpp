@@ -60,5 +60,8 @@ int end_runner(int rc);
 
 // `runner: error: message`, unless the message already names its file.
 void print_error(const char* runner, const std::string& message);
+// `message`, and when it is one of missing privileges (SQLSTATE 42501), the
+// privileges the runner's role needs.
+std::string with_privilege_hint(const runner_config& config, const std::string& message);
 
 }  // namespace migration_tools::cli

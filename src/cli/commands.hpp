@@ -90,6 +90,10 @@ int dump_command(runner_context& ctx, const std::string& output);
 // For `check`: the changes of the declared schema that no migration makes,
 // one line each; none without a declared schema.
 std::vector<std::string> undeclared_changes(runner_context& ctx);
+// The committed dump, generated/schema.sql beside the migrations directory
+// (what <name>_dump writes): "" when there is none or it matches the head
+// state, else what is wrong with it and how to write it again.
+std::string stale_schema_dump(runner_context& ctx);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
 // `config`: the effective configuration and where each value came from.

@@ -71,6 +71,21 @@ void print_error(const char* runner, const std::string& message) {
             << escape_control_characters(redact_url(message), true) << "\n";
 }
 
+// A database error of missing privileges (SQLSTATE 42501): the privileges
+// the runner's role needs, which the README lists, told where it failed.
+std::string with_privilege_hint(const runner_config& config, const std::string& message) {
+  if (message.find("SQLSTATE 42501") == std::string::npos &&
+      message.find("permission denied") == std::string::npos)
+    return message;
+  std::string s = config.schema, t = config.version_table;
+  return message + "\n  hint: the role that " + config.name +
+         " connects as needs USAGE on schema " + s + " and SELECT, INSERT, UPDATE and DELETE on " +
+         s + "." + t + ", " + s + "." + t + "_history and " + s + "." + t +
+         "_progress (and USAGE on the history table's id sequence); CREATE on the schema to "
+         "create them the first time; and what the migrations themselves need, usually "
+         "ownership of the tables they alter (README: Bookkeeping in the database)";
+}
+
 int end_runner(int rc) {
 #if defined(__SANITIZE_ADDRESS__)
   if (!engine::connection_left_in_flight()) return rc;
@@ -444,10 +459,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
     print_error(config.name, e.what());
     return bad_input;
   } catch (const database_error& e) {
-    print_error(config.name, e.what());
+    print_error(config.name, with_privilege_hint(config, e.what()));
     return database_failure;
   } catch (const std::exception& e) {
-    print_error(config.name, e.what());
+    print_error(config.name, with_privilege_hint(config, e.what()));
     return database_failure;
   }
 }

@@ -39,8 +39,10 @@ int run_online(runner_context& ctx, const parsed_command& c) {
     return database_failure;
   } catch (const pqxx::sql_error& e) {
     // libpqxx leaves the SQLSTATE empty for some errors: say nothing then.
-    print_error(runner, postgres_message(e.what()) +
-                            (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+    print_error(runner, with_privilege_hint(
+                            ctx.config(),
+                            postgres_message(e.what()) +
+                                (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")")));
     return database_failure;
   }
 }

@@ -28,9 +28,14 @@ applied_state state_from_version_rows(const revision_graph& graph,
   for (const auto& row : rows) {
     node_id id = graph.find(row);
     if (id < 0)
-      throw usage_error("the database is at revision " + quoted(row) +
-                        ", which this runner does not contain; rebuild the runner from "
-                        "sources that include it");
+      throw usage_error(
+          "the database is at revision " + quoted(row) +
+          ", which this runner does not contain: the database is ahead of these sources (a "
+          "migration of another branch, or a newer checkout, was applied to it). Switch to "
+          "the branch that has " +
+          quoted(row) +
+          " and work from there, or downgrade the database from that branch (downgrade to a "
+          "revision both branches have) before using this one");
     state.heads.push_back(id);
   }
   state.applied = graph.closure_down(state.heads);

@@ -106,8 +106,8 @@ std::string postgres_session::resolve_url(const database_settings& settings) {
   if (!settings.dev_db_refusal.empty()) throw usage_error(no_database_message(settings));
   dev_database dev(dev_db_directory(config), config.name);
   std::string url = dev.ensure_running();
-  ctx_.info("using the development database " + url + " (cluster in " + dev.directory() +
-            "; stop it with '" + config.name + " dev-db stop')");
+  ctx_.info("using the development database " + describe_connection(url) + " (cluster in " +
+            dev.directory() + "; stop it with '" + config.name + " dev-db stop')");
   return url;
 }
 

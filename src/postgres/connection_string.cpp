@@ -70,14 +70,35 @@ std::string describe_connection(const std::string& conninfo) {
     if (key == "port") port = value;
     if (key == "dbname") dbname = value;
   }
+  // What libpq fills in for what the string leaves out (PGHOST, PGUSER, ...
+  // from the environment, the operating system's user name), and the
+  // database it then connects to: the user's name when none is given. The
+  // display says where the connection really goes.
+  std::unique_ptr<PQconninfoOption, options_deleter> defaults(PQconndefaults());
+  for (PQconninfoOption* o = defaults.get(); o && o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    std::string key = o->keyword;
+    if (key == "user" && user.empty()) user = o->val;
+    if (key == "host" && host.empty()) host = o->val;
+    if (key == "hostaddr" && host.empty()) host = o->val;
+    if (key == "port" && port.empty()) port = o->val;
+    if (key == "dbname" && dbname.empty()) dbname = o->val;
+  }
+  if (dbname.empty()) dbname = user;
+  // One form for every source: postgresql://user@host:port/db over TCP, and
+  // postgresql://user@/db?host=DIR&port=P over a socket (a path is not a
+  // host name); the port only when it is not PostgreSQL's 5432.
+  bool socket = host.empty() || host[0] == '/';
+  bool show_port = !port.empty() && port != "5432";
   std::string out = "postgresql://";
   if (!user.empty()) out += user + "@";
-  // A socket directory is a path: shown as libpq's `host=` parameter.
-  bool socket = !host.empty() && host[0] == '/';
-  if (!socket) out += host;
-  if (!port.empty()) out += ":" + port;
+  if (!socket) out += host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (!socket && show_port) out += ":" + port;
   out += "/" + dbname;
-  if (socket) out += "?host=" + host;
+  std::string query;
+  if (socket && !host.empty()) query += "host=" + host;
+  if (socket && show_port) query += std::string(query.empty() ? "" : "&") + "port=" + port;
+  if (!query.empty()) out += "?" + query;
   return redact_url(out);
 }
 

@@ -1228,6 +1228,22 @@ function(case_autogenerate_workflow)
     mt_check("the dump holds the generated migration's table" NOT at EQUAL -1)
   endif()
 
+  # The committed dump is checked (issue 32): check passes while it matches
+  # the head state and fails, naming it and the target, once it does not.
+  mt_build(up3 "${bin}" migrate_upgrade STEP "upgrade to head again" CI 1 ENV ${db_env})
+  mt_expect_rc(up3 0)
+  mt_build(chkdump "${bin}" migrate_check STEP "migrate_check with the dump committed" CI 1 ENV ${db_env})
+  mt_expect_rc(chkdump 0)
+  file(APPEND "${dumped}" "CREATE TABLE public.edited_by_hand (x int);\n")
+  mt_build(stale "${bin}" migrate_check STEP "migrate_check with a stale dump" CI 1 ENV ${db_env})
+  mt_expect_rc(stale nonzero)
+  mt_expect_contains(stale "${dumped} does not match the schema the migrations make"
+                     "--target migrate_dump")
+  mt_build(dump2 "${bin}" migrate_dump STEP "build migrate_dump again" CI 1 ENV ${db_env})
+  mt_expect_rc(dump2 0)
+  mt_build(chkdump2 "${bin}" migrate_check STEP "migrate_check with the dump written again" CI 1 ENV ${db_env})
+  mt_expect_rc(chkdump2 0)
+
   # A schema file that fails to apply: file:line, exit 2, nothing written.
   file(WRITE "${src}/schema/tags.sql"
     "create table tags (item bigint references items on delete cascade, tag text not null);\n"

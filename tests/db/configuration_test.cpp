@@ -100,6 +100,22 @@ TEST_CASE("the database comes from DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG* a
       current(
           {{"PGHOST", socket_of(url)}, {"PGUSER", "postgres"}, {"PGDATABASE", database_of(url)}}),
       Contains("(PGHOST, PGDATABASE, PGUSER)"));
+  // One display form for every source, naming the database libpq really
+  // uses (issue 32, defect 5): with no database name, the user's.
+  std::string canonical = "using database postgresql://postgres@/" + database_of(url) +
+                          "?host=" + socket_of(url) + " (";
+  CHECK_THAT(current({{"DATABASE_URL", url}}), Contains(canonical));
+  CHECK_THAT(current({{"POSTGRES_HOST", socket_of(url)},
+                      {"POSTGRES_USER", "postgres"},
+                      {"POSTGRES_DB", database_of(url)}}),
+             Contains(canonical));
+  CHECK_THAT(
+      current(
+          {{"PGHOST", socket_of(url)}, {"PGUSER", "postgres"}, {"PGDATABASE", database_of(url)}}),
+      Contains(canonical));
+  CHECK_THAT(current({{"PGHOST", socket_of(url)}, {"PGUSER", "postgres"}}),
+             Contains("using database postgresql://postgres@/postgres?host=" + socket_of(url) +
+                      " (PGHOST, PGUSER)"));
 
   // SQLAlchemy's driver suffix is dropped, with a note.
   std::string sqlalchemy =

@@ -53,6 +53,7 @@ TEST_CASE("without a URL the runner starts a development database that stays up 
   auto stopped = run_process({LINEAR_RUNNER, "dev-db", "stop"}, env);
   REQUIRE(stopped.exit_code == 0);
   // Every runner of the build tree shares the cluster: the message says so.
-  CHECK(stopped.err.find("the one cluster of every runner of this build tree") != std::string::npos);
+  CHECK(stopped.err.find("the one cluster of every runner of this build tree") !=
+        std::string::npos);
   CHECK(run_process({LINEAR_RUNNER, "dev-db", "status"}, env).exit_code == 3);
 }

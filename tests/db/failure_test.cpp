@@ -45,6 +45,10 @@ TEST_CASE("a database at a revision the runner does not know is reported, not gu
   auto r = linear(url, {"upgrade"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("'from_the_future', which this runner does not contain") != std::string::npos);
+  // Issue 32: what that means after switching to an older branch, and what to do.
+  CHECK(r.err.find("the database is ahead of these sources") != std::string::npos);
+  CHECK(r.err.find("Switch to the branch that has 'from_the_future'") != std::string::npos);
+  CHECK(r.err.find("rebuild the runner") == std::string::npos);
 }
 
 TEST_CASE(

@@ -41,9 +41,9 @@ void fail_at_second_statement(const std::string& url) {
   auto r = nontx(url, {"upgrade"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 1);
-  CHECK(
-      contains(r.err, std::string(resume_file) +
-                          ":8:13: error: relation \"target_table\" does not exist (SQLSTATE 42P01)"));
+  CHECK(contains(r.err,
+                 std::string(resume_file) +
+                     ":8:13: error: relation \"target_table\" does not exist (SQLSTATE 42P01)"));
 }
 
 }  // namespace
@@ -107,7 +107,8 @@ TEST_CASE("a failed transactional-false migration stops the next run until it is
     // Still failing: the failure is recorded again, statement 1 still does not re-run.
     auto again = nontx(url, {"upgrade", "--resume"});
     CHECK(again.exit_code == 1);
-    CHECK(contains(again.err, std::string(resume_file) + ":8:13: error: relation \"target_table\""));
+    CHECK(
+        contains(again.err, std::string(resume_file) + ":8:13: error: relation \"target_table\""));
     column(url, "CREATE TABLE target_table (id int) ; SELECT 1");
     auto r = nontx(url, {"upgrade", "--resume"});
     INFO(r.out << r.err);

@@ -43,13 +43,13 @@ std::string script_of(const revision_graph& graph) {
   applied_state base = state_from_version_rows(graph, {});
   plan p = plan_upgrade(graph, base, "head");
   return engine::write_offline_script({graph,
-                                    names,
-                                    "hostile",
-                                    "hostile upgrade --sql",
-                                    base,
-                                    p,
-                                    [](node_id) { return std::string(64, 'a'); },
-                                    {}});
+                                       names,
+                                       "hostile",
+                                       "hostile upgrade --sql",
+                                       base,
+                                       p,
+                                       [](node_id) { return std::string(64, 'a'); },
+                                       {}});
 }
 
 }  // namespace
