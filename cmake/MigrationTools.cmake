@@ -584,4 +584,17 @@ function(add_migrations name)
     _migration_tools_run_target(${name} ${command} "${_mt_${command}_comment}"
                                 ${_mt_${command}_args})
   endforeach()
+  # The revision graph as generated/migrations.svg, drawn by Graphviz.
+  get_filename_component(_mt_picture "${directory}/../generated/migrations.svg" ABSOLUTE)
+  if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
+    _migration_tools_run_target(${name} graph_picture "" history)
+  else()
+    add_custom_target(${name}_graph_picture
+      COMMAND "${CMAKE_COMMAND}" "-DRUNNER=$<TARGET_FILE:${name}>" "-DOUTPUT=${_mt_picture}"
+              -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/templates/graph_picture.cmake"
+      DEPENDS ${name}
+      COMMENT "Drawing the revision graph into ${_mt_picture}"
+      VERBATIM)
+    set_target_properties(${name}_graph_picture PROPERTIES FOLDER "migrations/${name}")
+  endif()
 endfunction()

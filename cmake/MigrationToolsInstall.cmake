@@ -74,4 +74,5 @@ install(FILES "${PROJECT_SOURCE_DIR}/cmake/templates/runner_main.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/runner_settings.cpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/migrations.hpp.in"
               "${PROJECT_SOURCE_DIR}/cmake/templates/front_runner_heap.cpp"
+              "${PROJECT_SOURCE_DIR}/cmake/templates/graph_picture.cmake"
         DESTINATION "${MIGRATION_TOOLS_INSTALL_CMAKEDIR}/templates")

@@ -10,6 +10,7 @@ get_filename_component(_MIGRATION_TOOLS_ROOT "${_MIGRATION_TOOLS_ROOT}" ABSOLUTE
 set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/diagnostic.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/text.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/graph_picture.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/file_io.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/source_tree.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_parser.cpp

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "migration_tools/core/graph_picture.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -89,6 +90,14 @@ int history_command(runner_context& ctx, const history_options& o) {
   const auto& g = ctx.graph();
   std::vector<char> current;
   if (o.indicate_current) current = current_mask(ctx);
+  const std::string& format = ctx.options().format;
+  if (format == "dot" || format == "mermaid") {
+    if (!o.range.empty())
+      throw usage_error("a picture of the graph shows all of it: drop the range '" + o.range + "'");
+    std::cout << graph_picture(g, format == "dot" ? picture_format::dot : picture_format::mermaid,
+                               current);
+    return ok;
+  }
   const std::vector<char>* cur = o.indicate_current ? &current : nullptr;
   std::vector<char> in_range =
       o.range.empty() ? std::vector<char>(g.size(), 1) : history_range(ctx, o.range);

@@ -214,8 +214,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
                "depend on code outside its file)");
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_option("--format", g.format, "text or json (current, history, heads, branches, show)")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", g.format,
+                 "text or json (current, history, heads, branches, show); dot or mermaid: "
+                 "history as a picture of the graph")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
   app.add_option("--connect-timeout", g.connect_timeout,
                  "give up one connection attempt after DURATION (e.g. 10s; libpq's "
                  "connect_timeout)");
@@ -403,6 +405,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       if (c.name == "merge" && c.revisions.empty())
         c.revisions = {target.empty() ? std::string("heads") : target};
     }
+    if ((g.format == "dot" || g.format == "mermaid") && c.name != "history")
+      throw usage_error("--format " + g.format +
+                        " draws the revision graph: it is for history (e.g. '" + config.name +
+                        " history --format mermaid')");
     const bool check_stale = c.name != "dev-db" && c.name != "config";
     // A command that connects early checks once the connection is on its
     // way, on this thread alone: the server's answer takes longer than the

@@ -467,6 +467,34 @@ function(case_valid_project)
   mt_expect_rc(again 0)
   mt_run(cfgschema COMMAND "${bin}/migrate" config STEP "migrate config with schema/" CI unset)
   mt_expect_contains(cfgschema "${src}/schema")
+
+  # A picture of the graph (issue 32): Mermaid text, and an SVG drawn by
+  # Graphviz through migrate_graph_picture (here by a stand-in for dot that
+  # copies its input, so that the pipeline is tested without Graphviz).
+  mt_run(mermaid COMMAND "${bin}/migrate" history --format mermaid STEP "history --format mermaid" CI unset)
+  mt_expect_rc(mermaid 0)
+  mt_expect_contains(mermaid "flowchart BT" " --> ")
+  set(fake_dot "${src}/fake-dot.sh")
+  file(WRITE "${fake_dot}" "#!/bin/sh\n# dot -Tsvg -o OUT IN\ncp \"$4\" \"$3\"\n")
+  file(CHMOD "${fake_dot}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+  set(svg "${src}/generated/migrations.svg")
+  mt_run(picture COMMAND "${CMAKE_COMMAND}" "-DRUNNER=${bin}/migrate" "-DOUTPUT=${svg}"
+         "-DDOT=${fake_dot}" -P "${MIGRATION_TOOLS_ROOT}/cmake/templates/graph_picture.cmake"
+         STEP "the graph picture script" CI unset)
+  mt_expect_rc(picture 0)
+  mt_check("the picture was written" EXISTS "${svg}")
+  if(EXISTS "${svg}")
+    file(READ "${svg}" drawn)
+    mt_check("the picture was drawn from the DOT of history" drawn MATCHES "digraph migrations")
+  endif()
+  find_program(real_dot dot)
+  mt_build(target "${bin}" migrate_graph_picture STEP "build migrate_graph_picture" CI unset)
+  if(real_dot)
+    mt_expect_rc(target 0)
+  else()
+    mt_expect_rc(target nonzero)
+    mt_expect_contains(target "needs Graphviz's dot, which is not installed")
+  endif()
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()

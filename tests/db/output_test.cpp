@@ -57,7 +57,17 @@ TEST_CASE("a bad command line exits 2", "[db]") {
   CHECK(run_process({LINEAR_RUNNER, "--help"}).exit_code == 0);
 }
 
-TEST_CASE("--help shows the options users pass, not the CMake targets' own", "[db]") {
+TEST_CASE("history draws the graph with --format dot or mermaid, and only history does", "[db]") {
+  auto dot = run_process({LINEAR_RUNNER, "history", "--format", "dot"});
+  CHECK(dot.exit_code == 0);
+  CHECK(dot.out.find("digraph migrations {") == 0);
+  CHECK(dot.out.find("\"rev_a\" -> \"rev_b\";") != std::string::npos);
+  auto heads = run_process({LINEAR_RUNNER, "heads", "--format", "mermaid"});
+  CHECK(heads.exit_code == 2);
+  CHECK(heads.err.find("it is for history") != std::string::npos);
+}
+
+TEST_CASE("the runner's --help shows the options users pass, not the CMake targets' own", "[db]") {
   // Issue 32: --from-env is how the targets hand MIGRATE_MESSAGE over.
   auto help = run_process({LINEAR_RUNNER, "--help"});
   CHECK(help.exit_code == 0);
