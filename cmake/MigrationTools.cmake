@@ -35,6 +35,9 @@ executable with every migration embedded, plus targets that run it.
     says what the database should be now (for autogenerate). The files are
     embedded in the runner and covered by its stale check. Default:
     ``${CMAKE_CURRENT_SOURCE_DIR}/schema`` when that folder exists, else none.
+  ``LINK_LIBRARIES``
+    Targets the C++ migrations link (the project's own libraries and their
+    headers); linked into ``<name>-online`` and ``<name>::migrations``.
   ``ALLOW_MULTIPLE_HEADS``
     Several heads are intended (labelled branches): no warning, no error.
   ``GRAPH_TEST``
@@ -286,7 +289,8 @@ function(add_migrations name)
   # variable of MigrationTools' own CMakeLists.txt after add_subdirectory()).
   get_filename_component(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS;GRAPH_TEST"
-                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY" "")
+                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY"
+                        "LINK_LIBRARIES")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
     message(FATAL_ERROR "add_migrations(${name}): unknown arguments: ${unknown}")
@@ -520,6 +524,11 @@ function(add_migrations name)
   add_library(${name}_migrations OBJECT "${out}/catalog.cpp" ${_mt_cpp_files})
   add_library(${name}::migrations ALIAS ${name}_migrations)
   target_link_libraries(${name}_migrations PUBLIC ${name}_catalog)
+  # What C++ migrations need of the project itself (its headers, its
+  # libraries); the runner users run links none of it.
+  if(arg_LINK_LIBRARIES)
+    target_link_libraries(${name}_migrations PUBLIC ${arg_LINK_LIBRARIES})
+  endif()
   set_target_properties(${name}_migrations PROPERTIES FOLDER "migrations/${name}")
 
   # The runner is two executables: <name>-online answers every command;
