@@ -72,7 +72,7 @@ void print_error(const char* runner, const std::string& message) {
 }
 
 // A database error of missing privileges (SQLSTATE 42501): the privileges
-// the runner's role needs, which the README lists, told where it failed.
+// the runner's role needs, which docs/bookkeeping.md lists, told where it failed.
 std::string with_privilege_hint(const runner_config& config, const std::string& message) {
   if (message.find("SQLSTATE 42501") == std::string::npos &&
       message.find("permission denied") == std::string::npos)
@@ -83,7 +83,7 @@ std::string with_privilege_hint(const runner_config& config, const std::string& 
          s + "." + t + ", " + s + "." + t + "_history and " + s + "." + t +
          "_progress (and USAGE on the history table's id sequence); CREATE on the schema to "
          "create them the first time; and what the migrations themselves need, usually "
-         "ownership of the tables they alter (README: Bookkeeping in the database)";
+         "ownership of the tables they alter (docs/bookkeeping.md)";
 }
 
 int end_runner(int rc) {

@@ -194,7 +194,7 @@ TEST_CASE("a plain deploy role with CREATE on public keeps its bookkeeping there
   // Issue 32: a permission error says which privileges the role needs.
   CHECK(up.err.find("hint: the role that mt_offline connects as needs USAGE on schema") !=
         std::string::npos);
-  CHECK(up.err.find("README: Bookkeeping in the database") != std::string::npos);
+  CHECK(up.err.find("(docs/bookkeeping.md)") != std::string::npos);
   auto linear_up = linear(as_hostile(url), {"upgrade", "rev_b"});
   CAPTURE(linear_up.err);
   CHECK(linear_up.exit_code == 0);
