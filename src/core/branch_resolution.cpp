@@ -93,8 +93,7 @@ node_id revision_resolver::resolve_member(std::string_view spec, const branch_sc
   if (candidates.empty()) identifier_syntax::throw_no_match(spec);
   if (candidates.size() == 1) throw not_member(candidates.front());
   throw revision_error("no member of branch " + quoted(branch.name) + " matches " + quoted(spec) +
-                       "; it matches " + list_revisions(graph_, candidates) +
-                       " on other branches");
+                       "; it matches " + list_revisions(graph_, candidates) + " on other branches");
 }
 
 revision_set revision_resolver::start_on_branch(const branch_scope& branch, long steps,

@@ -10,7 +10,9 @@
 
 namespace migration_tools::identifier_syntax {
 
-inline std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+inline std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 // Splits `rev+N` / `rev-N` / `+N` / `-N`; false when there is no relative part.
 bool split_relative(std::string_view spec, std::string_view& base, long& steps);

@@ -101,8 +101,8 @@ resolved_target revision_resolver::resolve_target(std::string_view spec) const {
   auto name = trim(spec.substr(0, at));
   auto rest = trim(spec.substr(at + 1));
   if (name.empty())
-    throw revision_error("missing branch before '@' in " + quoted(spec) +
-                         "; write <label>@" + std::string(rest));
+    throw revision_error("missing branch before '@' in " + quoted(spec) + "; write <label>@" +
+                         std::string(rest));
   if (rest.empty())
     throw revision_error("missing revision after '@' in " + quoted(spec) + "; write " +
                          std::string(name) + "@head, " + std::string(name) + "@base or " +
@@ -154,8 +154,8 @@ revision_set revision_resolver::walk(revision_set at, long steps, std::string_vi
   long done = 0;
   long wanted = steps < 0 ? -steps : steps;
   auto fail = [&]() {
-    throw revision_error("cannot walk " + quoted(spec) + ": only " + std::to_string(done) +
-                         " of " + std::to_string(wanted) + " steps are possible " +
+    throw revision_error("cannot walk " + quoted(spec) + ": only " + std::to_string(done) + " of " +
+                         std::to_string(wanted) + " steps are possible " +
                          (steps > 0 ? "upwards" : "downwards"));
   };
   for (; done < wanted; ++done) {
@@ -163,9 +163,10 @@ revision_set revision_resolver::walk(revision_set at, long steps, std::string_vi
       auto next = keep(at.empty() ? graph_.bases() : graph_.children(at.front()));
       if (next.empty()) fail();
       if (next.size() > 1)
-        throw revision_error("ambiguous walk: " + quoted(spec) + " reaches a branch at " +
-                             (at.empty() ? std::string("base") : quoted(graph_.revision(at.front()))) +
-                             " with " + list_revisions(graph_, next));
+        throw revision_error(
+            "ambiguous walk: " + quoted(spec) + " reaches a branch at " +
+            (at.empty() ? std::string("base") : quoted(graph_.revision(at.front()))) + " with " +
+            list_revisions(graph_, next));
       at = {next.front()};
     } else {
       if (at.empty()) fail();

@@ -51,8 +51,8 @@ enum class step : int {
   add_column,
   alter_column,
   alter_inherited_column,  // NOT NULL of a column a parent gives, once the parent's has changed
-  own_sequence,       // OWNED BY, once the owning column exists
-  renumber,           // a column's new sequence set past its values (serial <-> identity)
+  own_sequence,            // OWNED BY, once the owning column exists
+  renumber,                // a column's new sequence set past its values (serial <-> identity)
   drop_retyped_type,  // a type whose columns stay, retyped above: dropped once they no longer use
                       // it
   add_constraint,

@@ -142,9 +142,9 @@ TEST_CASE(
            "IMMUTABLE RETURN a + b;\n" + "CREATE FUNCTION " + schema +
            ".a_total(a int, b int) RETURNS int LANGUAGE sql RETURN " + schema +
            ".z_add(a, b) + 1;\n" + "CREATE FUNCTION " + schema +
-           ".a_inc(i int) RETURNS int LANGUAGE sql IMMUTABLE RETURN i + 1;\n" +
-           "CREATE FUNCTION " + schema + ".z_twice(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC " +
-           "SELECT " + schema + ".a_inc(" + schema + ".a_inc(i)); END;\n";
+           ".a_inc(i int) RETURNS int LANGUAGE sql IMMUTABLE RETURN i + 1;\n" + "CREATE FUNCTION " +
+           schema + ".z_twice(i int) RETURNS int LANGUAGE sql BEGIN ATOMIC " + "SELECT " + schema +
+           ".a_inc(" + schema + ".a_inc(i)); END;\n";
   };
   schema_case c;
   c.before = "CREATE SCHEMA s1;\n" + functions("s1");
