@@ -43,7 +43,10 @@ executable with every migration embedded, plus targets that run it.
   ``GRAPH_TEST``
     Adds the CTest test ``<name>_graph`` (``<name> check --offline``: the
     graph alone, no database), so that ``ctest`` fails on divergent heads;
-    needs ``enable_testing()``.
+    needs ``enable_testing()``. With a committed ``generated/schema.sql``
+    beside the migrations directory, also ``<name>_schema_dump`` (``<name>
+    dump --check``), which fails when the file no longer matches the head
+    state (it needs a scratch server, as ``dump`` does).
 
   Configure fails with ``file:line: error: ...`` diagnostics for malformed
   headers, duplicate revisions, missing parents and cycles. Several heads are
@@ -548,6 +551,13 @@ function(add_migrations name)
   if(arg_GRAPH_TEST)
     # `ctest` alone fails on divergent heads (where enable_testing() is on).
     add_test(NAME ${name}_graph COMMAND ${name} --color never check --offline)
+    # A committed schema dump is kept true too (it needs a scratch server:
+    # the development database, or MIGRATE_DEV_URL under CI).
+    get_filename_component(_mt_committed_dump "${directory}/../generated/schema.sql" ABSOLUTE)
+    if(EXISTS "${_mt_committed_dump}")
+      add_test(NAME ${name}_schema_dump
+               COMMAND ${name} --color never dump --check "${_mt_committed_dump}")
+    endif()
   endif()
   # The .incbin'd snapshots (the scanned bytes) are dependencies the compiler
   # cannot report.

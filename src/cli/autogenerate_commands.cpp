@@ -335,19 +335,40 @@ int dump_command(runner_context& ctx, const std::string& output) {
   return ok;
 }
 
-std::string stale_schema_dump(runner_context& ctx) {
-  std::string dir = ctx.config().migrations_dir;
-  std::string path = dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql";
+namespace {
+
+// What is wrong with the committed dump at `path`, "" when it matches (or,
+// when `required` is false, when there is none).
+std::string dump_mismatch(runner_context& ctx, const std::string& path, bool required) {
   std::string committed;
   try {
     committed = read_file(path);
   } catch (const std::exception&) {
-    return "";  // none committed
+    if (!required) return "";  // none committed
+    throw usage_error("cannot read " + path + ": write it with " +
+                      build_command(ctx.config(), std::string(ctx.config().name) + "_dump"));
   }
   if (committed == head_state_dump(ctx)) return "";
   return path + " does not match the schema the migrations make: write it again with: " +
          build_command(ctx.config(), std::string(ctx.config().name) + "_dump") +
          " and commit it (a review then shows the schema change as a diff of that file)";
+}
+
+}  // namespace
+
+std::string stale_schema_dump(runner_context& ctx) {
+  std::string dir = ctx.config().migrations_dir;
+  return dump_mismatch(ctx, dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql", false);
+}
+
+int dump_check_command(runner_context& ctx, const std::string& file) {
+  std::string mismatch = dump_mismatch(ctx, file, true);
+  if (mismatch.empty()) {
+    ctx.info(file + " matches the schema the migrations make");
+    return ok;
+  }
+  std::cerr << ctx.config().name << ": " << mismatch << "\n";
+  return check_failed;
 }
 
 std::vector<std::string> undeclared_changes(runner_context& ctx) {

@@ -15,7 +15,8 @@ struct parsed_command {
   std::string name;    // "upgrade", "heads", ...
   std::string target;  // upgrade, downgrade
   bool sql = false;
-  std::string output;  // --output of --sql and dump
+  std::string output;      // --output of --sql and dump
+  std::string check_file;  // dump --check: the committed dump to compare
   bool resume = false;
   std::vector<std::string> revisions;  // stamp, merge
   bool purge = false;

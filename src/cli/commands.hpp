@@ -94,6 +94,9 @@ std::vector<std::string> undeclared_changes(runner_context& ctx);
 // (what <name>_dump writes): "" when there is none or it matches the head
 // state, else what is wrong with it and how to write it again.
 std::string stale_schema_dump(runner_context& ctx);
+// `dump --check FILE`: 0 when FILE is the head state's dump, 3 (saying how
+// to write it again) when not; add_migrations' GRAPH_TEST runs it.
+int dump_check_command(runner_context& ctx, const std::string& file);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
 // `config`: the effective configuration and where each value came from.

@@ -339,6 +339,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   auto* dump = app.add_subcommand(
       "dump", "print the schema the migrations make, as one dependency-ordered SQL file");
   dump->add_option("--output", c.output, "write it to FILE (whole or not at all)");
+  dump->add_option("--check", c.check_file,
+                   "compare it with FILE (a committed generated/schema.sql) instead: exit 3 "
+                   "when they differ");
   auto* merge = app.add_subcommand("merge", "write a migration that merges revisions");
   merge->add_option("revisions", c.revisions, "revisions to merge, or heads");
   merge->add_option("-m,--message", c.create.message, "message of the merge migration");

@@ -23,7 +23,9 @@ int dispatch(runner_context& ctx, const parsed_command& c) {
   if (n == "repair") return repair_command(ctx);
   if (n == "new") return autogenerate_command(ctx, c.create);
   if (n == "diff") return diff_command(ctx, c.diff_from, c.diff_to);
-  if (n == "dump") return dump_command(ctx, c.output);
+  if (n == "dump")
+    return c.check_file.empty() ? dump_command(ctx, c.output)
+                                : dump_check_command(ctx, c.check_file);
   if (n == "dev-db") return dev_db_command(ctx, c.dev_action);
   if (n == "config") return config_command(ctx);
   throw std::logic_error("'" + n + "' is no command of the online runner");

@@ -1267,10 +1267,17 @@ function(case_autogenerate_workflow)
   mt_expect_rc(stale nonzero)
   mt_expect_contains(stale "${dumped} does not match the schema the migrations make"
                      "--target migrate_dump")
+  mt_run(dcheck COMMAND "${bin}/migrate" dump --check "${dumped}" STEP "dump --check of a stale dump"
+         CI unset ENV ${db_env})
+  mt_expect_rc(dcheck 3)
+  mt_expect_contains(dcheck "does not match the schema the migrations make")
   mt_build(dump2 "${bin}" migrate_dump STEP "build migrate_dump again" CI 1 ENV ${db_env})
   mt_expect_rc(dump2 0)
   mt_build(chkdump2 "${bin}" migrate_check STEP "migrate_check with the dump written again" CI 1 ENV ${db_env})
   mt_expect_rc(chkdump2 0)
+  mt_run(dcheck2 COMMAND "${bin}/migrate" dump --check "${dumped}" STEP "dump --check of the dump written again"
+         CI unset ENV ${db_env})
+  mt_expect_rc(dcheck2 0)
 
   # A schema file that fails to apply: file:line, exit 2, nothing written.
   file(WRITE "${src}/schema/tags.sql"
