@@ -42,11 +42,16 @@ std::string head_cache_key(const std::string& bookkeeping_schema, const std::str
   return migration_checksum(all).substr(0, 20);
 }
 
-project_states::project_states(project_description project)
-    : project_(std::move(project)),
-      declared_cache_(project_.server_url, "declared", project_.cache_scope,
-                      project_.has_declared_schema ? declared_cache_key(project_) : "",
-                      project_.note) {}
+project_states::project_states(project_description project) : project_(std::move(project)) {}
+
+// Made when a command first needs the declared state: its key reads every
+// schema file, which dump and a diff of two databases need not.
+state_cache& project_states::declared_cache() {
+  if (!declared_cache_)
+    declared_cache_.emplace(project_.server_url, "declared", project_.cache_scope,
+                            declared_cache_key(project_), project_.note);
+  return *declared_cache_;
+}
 
 const std::vector<declared_file>& project_states::declared_files() const {
   if (!project_.has_declared_schema)
@@ -78,11 +83,11 @@ head_state project_states::head(const std::function<void()>& before_applying) {
 
 schema::schema_model project_states::declared() {
   const auto& files = declared_files();
-  if (auto cached = declared_cache_.read(bookkeeping_ignored(project_))) return std::move(*cached);
+  if (auto cached = declared_cache().read(bookkeeping_ignored(project_))) return std::move(*cached);
   scratch_database scratch(project_.server_url);
   auto model = load_declared_schema(scratch.url(), files, bookkeeping_ignored(project_),
-                                    declared_cache_.enabled());
-  declared_cache_.keep(scratch);
+                                    declared_cache().enabled());
+  declared_cache().keep(scratch);
   return model;
 }
 
@@ -90,7 +95,7 @@ head_and_declared project_states::both() {
   const auto& files = declared_files();
   head_and_declared out;
   // A kept declared state leaves only the history to replay.
-  if (auto cached = declared_cache_.read(bookkeeping_ignored(project_))) {
+  if (auto cached = declared_cache().read(bookkeeping_ignored(project_))) {
     auto state = head();
     return {std::move(state.model), std::move(*cached), state.from_cache};
   }
@@ -98,11 +103,11 @@ head_and_declared project_states::both() {
   // thread starts: no fork while another thread runs.
   scratch_database declared_db(project_.server_url);
   std::future<schema::schema_model> declared;
+  bool keep = declared_cache().enabled();
   auto start_declared = [&] {
     if (!declared.valid())
       declared = std::async(std::launch::async, [&] {
-        return load_declared_schema(declared_db.url(), files, bookkeeping_ignored(project_),
-                                    declared_cache_.enabled());
+        return load_declared_schema(declared_db.url(), files, bookkeeping_ignored(project_), keep);
       });
   };
   try {
@@ -115,7 +120,7 @@ head_and_declared project_states::both() {
   }
   start_declared();
   out.declared = declared.get();
-  declared_cache_.keep(declared_db);
+  declared_cache().keep(declared_db);
   return out;
 }
 

@@ -305,9 +305,7 @@ namespace {
 
 // The head state as one ordered SQL file: what `dump` prints and
 // <name>_dump writes.
-std::string head_state_dump(runner_context& ctx) {
-  std::string server = scratch_server(ctx);
-  auto head = project(ctx, server).head().model;
+std::string head_state_dump(const runner_context& ctx, const schema_model& head) {
   // The public schema exists in every new database: a dump does not create it.
   schema_model empty;
   for (const auto& n : head.namespaces)
@@ -320,10 +318,34 @@ std::string head_state_dump(runner_context& ctx) {
   return text;
 }
 
+schema_model head_state(runner_context& ctx) {
+  std::string server = scratch_server(ctx);
+  return project(ctx, server).head().model;
+}
+
+// The committed dump at `path` ("" when there is none and it is not
+// `required`), read before any scratch work, so that a project without one
+// pays nothing.
+std::string committed_dump(const runner_context& ctx, const std::string& path, bool required) {
+  try {
+    return read_file(path);
+  } catch (const std::exception&) {
+    if (!required) return "";
+    throw usage_error("cannot read " + path + ": write it with " +
+                      build_command(ctx.config(), std::string(ctx.config().name) + "_dump"));
+  }
+}
+
+std::string dump_mismatch_message(const runner_context& ctx, const std::string& path) {
+  return path + " does not match the schema the migrations make: write it again with: " +
+         build_command(ctx.config(), std::string(ctx.config().name) + "_dump") +
+         " and commit it (a review then shows the schema change as a diff of that file)";
+}
+
 }  // namespace
 
 int dump_command(runner_context& ctx, const std::string& output) {
-  std::string text = head_state_dump(ctx);
+  std::string text = head_state_dump(ctx, head_state(ctx));
   if (output.empty()) {
     std::cout << text;
   } else {
@@ -335,50 +357,39 @@ int dump_command(runner_context& ctx, const std::string& output) {
   return ok;
 }
 
-namespace {
-
-// What is wrong with the committed dump at `path`, "" when it matches (or,
-// when `required` is false, when there is none).
-std::string dump_mismatch(runner_context& ctx, const std::string& path, bool required) {
-  std::string committed;
-  try {
-    committed = read_file(path);
-  } catch (const std::exception&) {
-    if (!required) return "";  // none committed
-    throw usage_error("cannot read " + path + ": write it with " +
-                      build_command(ctx.config(), std::string(ctx.config().name) + "_dump"));
-  }
-  if (committed == head_state_dump(ctx)) return "";
-  return path + " does not match the schema the migrations make: write it again with: " +
-         build_command(ctx.config(), std::string(ctx.config().name) + "_dump") +
-         " and commit it (a review then shows the schema change as a diff of that file)";
-}
-
-}  // namespace
-
-std::string stale_schema_dump(runner_context& ctx) {
-  std::string dir = ctx.config().migrations_dir;
-  return dump_mismatch(ctx, dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql", false);
-}
-
 int dump_check_command(runner_context& ctx, const std::string& file) {
-  std::string mismatch = dump_mismatch(ctx, file, true);
-  if (mismatch.empty()) {
+  std::string committed = committed_dump(ctx, file, true);
+  if (committed == head_state_dump(ctx, head_state(ctx))) {
     ctx.info(file + " matches the schema the migrations make");
     return ok;
   }
-  std::cerr << ctx.config().name << ": " << mismatch << "\n";
+  std::cerr << ctx.config().name << ": " << dump_mismatch_message(ctx, file) << "\n";
   return check_failed;
 }
 
-std::vector<std::string> undeclared_changes(runner_context& ctx) {
-  if (!*ctx.config().schema_dir || ctx.catalog().schema_count == 0) return {};
+schema_findings schema_findings_of(runner_context& ctx) {
+  schema_findings out;
+  std::string dir = ctx.config().migrations_dir;
+  std::string dump_path = dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql";
+  std::string committed = committed_dump(ctx, dump_path, false);
+  bool declared = *ctx.config().schema_dir && ctx.catalog().schema_count > 0;
+  if (!declared && committed.empty()) return out;
+  // One head state for both findings.
   std::string server = scratch_server(ctx);
-  auto states = project(ctx, server).both();
-  auto d = schema::diff_schemas(states.head, states.declared);
-  std::vector<std::string> out = d.detected;
-  for (const auto& r : d.refusals) out.push_back("refused: " + r);
-  for (const auto& w : d.warnings) out.push_back("warning: " + w);
+  auto states = project(ctx, server);
+  schema_model head;
+  if (declared) {
+    auto both = states.both();
+    auto d = schema::diff_schemas(both.head, both.declared);
+    out.undeclared = d.detected;
+    for (const auto& r : d.refusals) out.undeclared.push_back("refused: " + r);
+    for (const auto& w : d.warnings) out.undeclared.push_back("warning: " + w);
+    head = std::move(both.head);
+  } else {
+    head = states.head().model;
+  }
+  if (!committed.empty() && committed != head_state_dump(ctx, head))
+    out.stale_dump = dump_mismatch_message(ctx, dump_path);
   return out;
 }
 

@@ -59,7 +59,8 @@ int check_command(runner_context& ctx) {
     }
   }
   // alembic check: the declared schema has changes no migration makes.
-  if (auto changes = undeclared_changes(ctx); !changes.empty()) {
+  auto findings = schema_findings_of(ctx);
+  if (const auto& changes = findings.undeclared; !changes.empty()) {
     std::string list;
     for (const auto& c : changes) list += "\n  " + escape_control_characters(c);
     problem("the declared schema (" + std::string(ctx.config().schema_dir) +
@@ -69,7 +70,7 @@ int check_command(runner_context& ctx) {
   }
   // The committed schema dump (generated/schema.sql), as Rails checks
   // structure.sql: a review sees every schema change as a diff of one file.
-  if (std::string stale = stale_schema_dump(ctx); !stale.empty()) problem(stale);
+  if (!findings.stale_dump.empty()) problem(findings.stale_dump);
   if (result == ok)
     std::cout << "ok: the graph is valid and the database is at "
               << describe_revisions(g, state.heads) << "\n";

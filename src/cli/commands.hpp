@@ -87,13 +87,16 @@ int autogenerate_command(runner_context& ctx, new_options options);
 int diff_command(runner_context& ctx, std::string from, std::string to);
 // `dump`: the head state as one SQL file, to stdout or to `output`.
 int dump_command(runner_context& ctx, const std::string& output);
-// For `check`: the changes of the declared schema that no migration makes,
-// one line each; none without a declared schema.
-std::vector<std::string> undeclared_changes(runner_context& ctx);
-// The committed dump, generated/schema.sql beside the migrations directory
-// (what <name>_dump writes): "" when there is none or it matches the head
-// state, else what is wrong with it and how to write it again.
-std::string stale_schema_dump(runner_context& ctx);
+// For `check`, from one head state: the changes of the declared schema that
+// no migration makes, one line each (none without a declared schema), and
+// what is wrong with the committed dump, generated/schema.sql beside the
+// migrations directory (what <name>_dump writes): "" when there is none or
+// it matches.
+struct schema_findings {
+  std::vector<std::string> undeclared;
+  std::string stale_dump;
+};
+schema_findings schema_findings_of(runner_context& ctx);
 // `dump --check FILE`: 0 when FILE is the head state's dump, 3 (saying how
 // to write it again) when not; add_migrations' GRAPH_TEST runs it.
 int dump_check_command(runner_context& ctx, const std::string& file);

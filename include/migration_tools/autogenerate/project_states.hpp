@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,9 @@ class project_states {
   head_state head(const std::function<void()>& before_applying);
 
   project_description project_;
-  state_cache declared_cache_;  // the declared schema, kept as the head state is
+  state_cache& declared_cache();
+  // The declared schema, kept as the head state is; made on first use.
+  std::optional<state_cache> declared_cache_;
 };
 
 }  // namespace migration_tools::autogenerate
