@@ -67,6 +67,26 @@ executable with every migration embedded, plus targets that run it.
     # cmake --build build --target migrate_upgrade
     # MIGRATE_MESSAGE="add users" cmake --build build --target migrate_new
 
+.. command:: add_migration_tests
+
+  ::
+
+    add_migration_tests(<name> [PREFIX <prefix>] [DEV_URL <url>] [DATA <dir>])
+
+  Registers CTest tests of the migrations of runner ``<name>`` (needs
+  ``enable_testing()``), each ``<name> test <kind>`` on a scratch database it
+  creates and drops: ``<prefix>single_head``, ``<prefix>upgrade``,
+  ``<prefix>stairway`` (every revision upgraded, downgraded and upgraded
+  again, the catalog compared), ``<prefix>data`` with ``DATA``,
+  ``<prefix>schema_matches`` with a declared schema and
+  ``<prefix>dump_current`` with a committed ``generated/schema.sql``.
+  ``PREFIX`` defaults to ``<name>.``. The scratch server is ``DEV_URL``, else
+  a cluster of the tests' own under the build tree that the CTest fixture
+  ``<prefix>server_start`` / ``<prefix>server_stop`` starts and stops.
+  ``DATA`` is a folder of ``<revision>.seed.sql`` and
+  ``<revision>.check.sql`` files. A stairway stopped by an irreversible
+  migration is reported as skipped (exit code 77).
+
 #]=======================================================================]
 include_guard(GLOBAL)
 
@@ -566,7 +586,9 @@ function(add_migrations name)
     set_source_files_properties("${file}" PROPERTIES COMPILE_DEFINITIONS
       "MIGRATION_TOOLS_REVISION=\"${revision}\";MIGRATION_TOOLS_NAMESPACE=migration_tools_cpp_${revision}")
   endforeach()
-  set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}")
+  set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}"
+                        MIGRATION_TOOLS_DIRECTORY "${directory}"
+                        MIGRATION_TOOLS_DECLARED_SCHEMA "${schema_files}")
 
   set(commands upgrade downgrade current history heads check new merge stamp)
   # The cache's MIGRATE_MESSAGE and MIGRATE_TARGET, only when set (an empty
@@ -616,4 +638,81 @@ function(add_migrations name)
       VERBATIM)
     set_target_properties(${name}_graph_picture PROPERTIES FOLDER "migrations/${name}")
   endif()
+endfunction()
+
+# add_migration_tests(<name> [PREFIX <p>] [DEV_URL <url>] [DATA <dir>])
+function(add_migration_tests name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "PREFIX;DEV_URL;DATA" "")
+  if(arg_UNPARSED_ARGUMENTS)
+    list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
+    message(FATAL_ERROR "add_migration_tests(${name}): unknown arguments: ${unknown}")
+  endif()
+  if(NOT TARGET ${name})
+    message(FATAL_ERROR "add_migration_tests(${name}): no runner '${name}': call "
+                        "add_migrations(${name} ...) first")
+  endif()
+  get_target_property(directory ${name} MIGRATION_TOOLS_DIRECTORY)
+  if(NOT directory)
+    message(FATAL_ERROR "add_migration_tests(${name}): '${name}' is not a runner of "
+                        "add_migrations()")
+  endif()
+  get_target_property(declared ${name} MIGRATION_TOOLS_DECLARED_SCHEMA)
+  if(NOT DEFINED arg_PREFIX)
+    set(arg_PREFIX "${name}.")
+  endif()
+  set(runner_args --color never)
+  set(data_args "")
+  if(DEFINED arg_DATA)
+    get_filename_component(data "${arg_DATA}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT IS_DIRECTORY "${data}")
+      message(FATAL_ERROR "add_migration_tests(${name}): the data directory does not exist.\n"
+                          "  DATA: ${data}")
+    endif()
+    set(data_args --data "${data}")
+    # A new seed or check file is picked up without a re-configure: the
+    # runner reads the folder when the test runs.
+  endif()
+  set(kinds single_head upgrade stairway)
+  if(DEFINED arg_DATA)
+    list(APPEND kinds data)
+  endif()
+  if(declared)
+    list(APPEND kinds schema_matches)
+  endif()
+  if(EXISTS "${directory}/../generated/schema.sql")
+    list(APPEND kinds dump_current)
+  endif()
+  set(fixture "")
+  set(environment "")
+  if(DEFINED arg_DEV_URL)
+    list(APPEND runner_args --dev-url "${arg_DEV_URL}")
+  else()
+    # A cluster of the tests' own (not the development database a developer
+    # may be using), started before the first test and stopped after the last,
+    # also when tests fail.
+    set(cluster "${CMAKE_CURRENT_BINARY_DIR}/_migration_tools/${name}-test-db")
+    set(environment "MIGRATION_TOOLS_DEV_DB_DIR=${cluster}")
+    set(fixture "${arg_PREFIX}server")
+    add_test(NAME ${arg_PREFIX}server_start COMMAND ${name} ${runner_args} -q dev-db start)
+    add_test(NAME ${arg_PREFIX}server_stop COMMAND ${name} ${runner_args} -q dev-db stop)
+    set_tests_properties(${arg_PREFIX}server_start PROPERTIES FIXTURES_SETUP "${fixture}"
+                         ENVIRONMENT "${environment}" LABELS migrations)
+    set_tests_properties(${arg_PREFIX}server_stop PROPERTIES FIXTURES_CLEANUP "${fixture}"
+                         ENVIRONMENT "${environment}" LABELS migrations)
+  endif()
+  foreach(kind IN LISTS kinds)
+    set(test "${arg_PREFIX}${kind}")
+    if(kind STREQUAL "data")
+      add_test(NAME ${test} COMMAND ${name} ${runner_args} test ${kind} ${data_args})
+    else()
+      add_test(NAME ${test} COMMAND ${name} ${runner_args} test ${kind})
+    endif()
+    # 77: a test that stopped early (an irreversible migration ends the
+    # stairway) shows as skipped, not passed.
+    set_tests_properties(${test} PROPERTIES SKIP_RETURN_CODE 77 LABELS migrations)
+    if(fixture AND NOT kind STREQUAL "single_head")
+      set_tests_properties(${test} PROPERTIES FIXTURES_REQUIRED "${fixture}"
+                           ENVIRONMENT "${environment}")
+    endif()
+  endforeach()
 endfunction()

@@ -105,7 +105,8 @@ set(MIGRATION_TOOLS_ENGINE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/engine/checksum_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/offline_script.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/engine/migrator.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/migrator.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/migration_tests.cpp)
 
 # The runner's command line: parsing, printing, exit codes. runner_front.cpp's
 # executable links only what needs no database (database_session.hpp).
@@ -121,7 +122,8 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/authoring_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/config_command.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/test_command.cpp)
 
 # The configure-time scanner (core + its own main).
 set(MIGRATION_TOOLS_SCANNER_MAIN_SOURCES

@@ -17,4 +17,3 @@ ALTER TABLE public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 CREATE INDEX projects_owner_id_idx ON public.projects USING btree (owner_id);
 CREATE INDEX users_display_name_idx ON public.users USING btree (lower(display_name));
 ALTER TABLE public.projects ADD CONSTRAINT projects_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id) ON DELETE CASCADE;
-GRANT USAGE ON SCHEMA public TO PUBLIC;

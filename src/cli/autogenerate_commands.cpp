@@ -22,10 +22,6 @@
 
 namespace migration_tools::cli {
 
-namespace {
-
-using schema::schema_model;
-
 // Where both sides are materialised: --dev-url, MIGRATE_DEV_URL, else the
 // embedded development cluster. Checked by connecting once, so that an
 // unreachable server is reported with where its URL came from.
@@ -39,13 +35,17 @@ std::string scratch_server(runner_context& ctx) {
     // As for the database a command migrates: CI and --no-dev-db start no
     // development cluster, here as its scratch server either.
     std::string refusal = engine::dev_db_refusal(ctx.options());
+    dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
+    // Under CI a cluster already running is used: it was started on purpose
+    // (add_migration_tests' CTest fixture starts one); starting one unasked
+    // is what CI refuses.
+    if (refusal == "CI is set" && dev.running()) refusal.clear();
     if (!refusal.empty())
       throw usage_error(
           "no scratch server: give --dev-url or MIGRATE_DEV_URL (a PostgreSQL "
           "server where this command may create and drop databases); the "
           "development database is not started as one because " +
           refusal);
-    dev_database dev(dev_db_directory(ctx.config()), ctx.config().name);
     // Starting (the first time, creating) a cluster takes seconds: said
     // before, with where and how to stop it, as upgrade says it.
     if (!dev.running())
@@ -65,6 +65,10 @@ std::string scratch_server(runner_context& ctx) {
   }
   return url;
 }
+
+namespace {
+
+using schema::schema_model;
 
 // The project as autogenerate sees it: its declared files, how its history
 // is applied (upgrade on a runner of the same migrations), and its cache.
@@ -307,9 +311,14 @@ namespace {
 // <name>_dump writes.
 std::string head_state_dump(const runner_context& ctx, const schema_model& head) {
   // The public schema exists in every new database: a dump does not create it.
+  // So does its default privilege since PostgreSQL 15, USAGE for PUBLIC.
   schema_model empty;
   for (const auto& n : head.namespaces)
     if (n.name == "public") empty.namespaces.push_back(n);
+  for (const auto& p : head.privileges)
+    if (p.object_kind == "SCHEMA" && p.object == "public" && p.grantee == "PUBLIC" &&
+        p.type == "USAGE" && !p.grantable)
+      empty.privileges.push_back(p);
   auto d = schema::diff_schemas(empty, head);
   std::string text = std::string("-- The schema the migrations of ") + ctx.config().name +
                      " make, written by '" + ctx.config().name + " dump'.\n";

@@ -29,6 +29,7 @@ struct parsed_command {
   std::string diff_to = "schema";
   std::string dev_action;
   bool offline = false;  // check --offline
+  test_options test;
 };
 
 // Whether the command reaches the database (or the development cluster).

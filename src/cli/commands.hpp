@@ -14,7 +14,15 @@ namespace migration_tools::cli {
 using namespace engine;
 
 // Exit codes of the contract.
-enum exit_code : int { ok = 0, database_failure = 1, bad_input = 2, check_failed = 3 };
+enum exit_code : int {
+  ok = 0,
+  database_failure = 1,
+  bad_input = 2,
+  check_failed = 3,
+  // `test`: nothing failed, but a test stopped early (an irreversible
+  // migration ends the stairway); CTest's SKIP_RETURN_CODE.
+  test_skipped = 77
+};
 
 // `resume`: continue a `transactional false` migration that failed part-way
 // at its failed statement (see failed_state.hpp).
@@ -83,6 +91,10 @@ int merge_command(runner_context& ctx, const std::vector<std::string>& revisions
 // Autogenerate (autogenerate_commands.cpp): the declared schema against the
 // head state of the migrations, on the scratch server.
 int autogenerate_command(runner_context& ctx, new_options options);
+// The scratch server of autogenerate, diff, dump, check and test: --dev-url,
+// MIGRATE_DEV_URL, else the development cluster (started when needed, not
+// under CI). Checked by connecting once.
+std::string scratch_server(runner_context& ctx);
 // `diff [FROM [TO]]`: each of migrations, schema or database.
 int diff_command(runner_context& ctx, std::string from, std::string to);
 // `dump`: the head state as one SQL file, to stdout or to `output`.
@@ -100,6 +112,17 @@ schema_findings schema_findings_of(runner_context& ctx);
 // `dump --check FILE`: 0 when FILE is the head state's dump, 3 (saying how
 // to write it again) when not; add_migrations' GRAPH_TEST runs it.
 int dump_check_command(runner_context& ctx, const std::string& file);
+
+// `test [KIND...]` (test_command.cpp): single_head, upgrade, stairway, data,
+// schema_matches, dump_current; none: every one that applies. Exit 0 when all
+// passed, 3 when one failed, 77 when one was skipped and none failed.
+struct test_options {
+  std::vector<std::string> kinds;
+  std::string from, to;   // the range of upgrade, stairway and data
+  std::string data_dir;   // --data: <revision>.seed.sql and <revision>.check.sql
+  std::string reproduce;  // the command line, told to whoever reads a failure
+};
+int test_command(runner_context& ctx, const test_options& options);
 
 int dev_db_command(runner_context& ctx, const std::string& action);
 // `config`: the effective configuration and where each value came from.

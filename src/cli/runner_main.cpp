@@ -102,7 +102,7 @@ namespace {
 // need it for some options only (needs_database).
 bool always_needs_database(std::string_view n) {
   return n == "stamp" || n == "current" || n == "repair" || n == "diff" || n == "dump" ||
-         n == "dev-db" || n == "config";
+         n == "dev-db" || n == "config" || n == "test";
 }
 
 bool needs_database_unless_offline(std::string_view n) {
@@ -348,6 +348,16 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   merge->add_option("--rev-id", c.create.rev_id, "revision id (default: 12 random hex digits)");
   merge->add_option("--branch-label", c.create.branch_label,
                     "a branch label for the merge revision");
+  auto* test = app.add_subcommand(
+      "test",
+      "run the migration tests on scratch databases: single_head, upgrade, stairway (each "
+      "revision upgraded, downgraded, upgraded again), data, schema_matches, dump_current");
+  test->add_option("tests", c.test.kinds, "which tests (default: every one that applies)");
+  test->add_option("--from", c.test.from, "start the upgrade, stairway and data tests here");
+  test->add_option("--to", c.test.to, "end them here (default: every head)");
+  test->add_option(
+      "--data", c.test.data_dir,
+      "a folder of <revision>.seed.sql and <revision>.check.sql files (the data test)");
   app.add_subcommand("config", "print the effective configuration and where each value came from");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
   dev->add_option("action", c.dev_action, "start, stop, status or url")
@@ -368,6 +378,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
     return rc == 0 ? ok : bad_input;
   }
   for (const auto* sub : app.get_subcommands()) c.name = sub->get_name();
+  if (c.name == "test") {
+    c.test.reproduce = shell_word(argv[0]);
+    for (int i = 1; i < argc; ++i) c.test.reproduce += " " + shell_word(argv[i]);
+  }
   c.verbose = c.verbose || g.verbose;
   c.history.verbose = c.verbose;
   // The runner users run has no database: it hands the whole command line to

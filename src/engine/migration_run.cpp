@@ -16,27 +16,8 @@ namespace {
 // Everything that would stop a step part-way is found before anything runs.
 void preflight(const revision_graph& graph, const plan& p) {
   std::vector<diagnostic> ds;
-  for (node_id id : p.steps) {
-    const auto& m = graph.at(id);
-    if (p.dir == direction::downgrade && m.kind == migration_kind::sql && !m.downgrade.present)
-      ds.push_back({m.path, m.line_of("revision"), severity::error,
-                    "revision '" + m.revision +
-                        "' has no '-- migrate:downgrade' section, so it cannot be downgraded"});
-    if (p.dir == direction::upgrade && has_unfilled_upgrade(graph, id))
-      ds.push_back({m.path, std::max(1, m.upgrade.first_line - 1), severity::error,
-                    unfilled_upgrade_message(m)});
-    if (m.kind == migration_kind::cpp) {
-      const cpp_steps* steps = find_cpp_steps(m.revision.c_str());
-      bool missing = !steps || (p.dir == direction::upgrade ? !steps->upgrade : !steps->downgrade);
-      if (missing)
-        ds.push_back(
-            {m.path, m.line_of("revision"), severity::error,
-             std::string("C++ migration '") + m.revision + "' has no " +
-                 (p.dir == direction::upgrade ? "MIGRATION_UPGRADE" : "MIGRATION_DOWNGRADE") +
-                 " body, so it cannot be " +
-                 (p.dir == direction::upgrade ? "upgraded" : "downgraded")});
-    }
-  }
+  for (node_id id : p.steps)
+    if (auto blocker = step_blocker(graph, id, p.dir)) ds.push_back(std::move(*blocker));
   if (!ds.empty()) throw migration_file_error(std::move(ds));
 }
 
@@ -54,6 +35,27 @@ std::vector<std::string> rows_of(const revision_graph& graph, const applied_stat
 }
 
 }  // namespace
+
+std::optional<diagnostic> step_blocker(const revision_graph& graph, node_id id, direction dir) {
+  const auto& m = graph.at(id);
+  if (dir == direction::downgrade && m.kind == migration_kind::sql && !m.downgrade.present)
+    return diagnostic{m.path, m.line_of("revision"), severity::error,
+                      "revision '" + m.revision +
+                          "' has no '-- migrate:downgrade' section, so it cannot be downgraded"};
+  if (dir == direction::upgrade && has_unfilled_upgrade(graph, id))
+    return diagnostic{m.path, std::max(1, m.upgrade.first_line - 1), severity::error,
+                      unfilled_upgrade_message(m)};
+  if (m.kind == migration_kind::cpp) {
+    const cpp_steps* steps = find_cpp_steps(m.revision.c_str());
+    bool up = dir == direction::upgrade;
+    if (!steps || !(up ? steps->upgrade : steps->downgrade))
+      return diagnostic{m.path, m.line_of("revision"), severity::error,
+                        std::string("C++ migration '") + m.revision + "' has no " +
+                            (up ? "MIGRATION_UPGRADE" : "MIGRATION_DOWNGRADE") +
+                            " body, so it cannot be " + (up ? "upgraded" : "downgraded")};
+  }
+  return std::nullopt;
+}
 
 migration_run run_migrations(runner_context& ctx, const std::string& target, direction dir,
                              bool resume, const step_listener& before_step) {

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "migration_tools/core/diagnostic.hpp"
 #include "migration_tools/core/planner.hpp"
 #include "runner_context.hpp"
 
@@ -30,6 +32,10 @@ struct migration_run {
 
 // Called before each step runs, with the step (its duration still 0).
 using step_listener = std::function<void(const migration_run_step&)>;
+
+// What stops one step of `id` in direction `dir` before it runs: no
+// downgrade section, an upgrade never filled in, a C++ body missing.
+std::optional<diagnostic> step_blocker(const revision_graph& graph, node_id id, direction dir);
 
 // Plans over the whole graph, checks that every step can run (files,
 // checksums, a failed transactional-false migration), takes the migration

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "catalog_queries.hpp"
+#include "migration_tools/schema/sql_text.hpp"
 
 namespace migration_tools {
 
@@ -260,12 +261,21 @@ schema::schema_model inspect_catalog(pqxx::transaction_base& tx,
     bool in_use = std::any_of(m.tables.begin(), m.tables.end(), [&](const schema::table& t) {
       return t.name.schema == options.ignored_schema;
     });
-    if (!in_use)
+    if (!in_use) {
       m.namespaces.erase(std::remove_if(m.namespaces.begin(), m.namespaces.end(),
                                         [&](const schema::namespace_def& n) {
                                           return n.name == options.ignored_schema;
                                         }),
                          m.namespaces.end());
+      // Its privileges are left out with it: a grant on a schema the model
+      // does not hold would be written again by every diff.
+      const std::string object = schema::quote_identifier(options.ignored_schema);
+      m.privileges.erase(std::remove_if(m.privileges.begin(), m.privileges.end(),
+                                        [&](const schema::privilege& p) {
+                                          return p.object_kind == "SCHEMA" && p.object == object;
+                                        }),
+                         m.privileges.end());
+    }
   }
   return m;
 }

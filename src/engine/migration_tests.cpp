@@ -1,0 +1,395 @@
+// upgrade, stairway and data: the migration tests that run migrations on a
+// scratch database, step by step, as `upgrade` and `downgrade` run them.
+#include "migration_tests.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "migration_run.hpp"
+#include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/suggestion.hpp"
+#include "migration_tools/core/text.hpp"
+#include "migration_tools/postgres/bookkeeping_sql.hpp"
+#include "migration_tools/postgres/catalog_inspector.hpp"
+#include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/postgres/step_executor.hpp"
+#include "migration_tools/schema/diff.hpp"
+
+namespace migration_tools::engine {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(clock_type::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
+}
+
+// A test's own database, migrated one step at a time under the migration
+// lock, with the runner's bookkeeping.
+class test_database {
+ public:
+  test_database(runner_context& outer, const std::string& url)
+      : inner_(outer.config(), outer.catalog(), quiet_options(outer, url)), graph_(inner_.graph()) {
+    lock_ = inner_.lock_for_changes();
+    executor_.emplace(inner_.connection(), inner_.books());
+    executor_->set_timeouts(inner_.migration_timeouts());
+    executor_->set_session_defaults(inner_.session_defaults());
+    state_.applied.assign(graph_.size(), 0);
+  }
+
+  const revision_graph& graph() const { return graph_; }
+  const applied_state& state() const { return state_; }
+  pqxx::connection& connection() { return inner_.connection(); }
+
+  // Plain upgrade to `target` (the start of a range), as `upgrade` runs it.
+  void upgrade_to(const std::string& target) {
+    lock_.reset();
+    run_migrations(inner_, target, direction::upgrade, false, nullptr);
+    lock_ = inner_.lock_for_changes();
+    state_ = inner_.current_state();
+  }
+
+  // The revisions above the current state up to `to`, in the order they run.
+  std::vector<node_id> steps_to(const std::string& to) const {
+    return plan_upgrade(graph_, state_, to.empty() ? "heads" : to).steps;
+  }
+
+  // One step; throws migration_failed (`file:line: error: ...`).
+  void run(node_id id, direction dir) {
+    if (auto blocker = step_blocker(graph_, id, dir))
+      throw migration_failed(format_diagnostic(*blocker));
+    auto change = advance(graph_, state_, id, dir);
+    executor_->run(graph_.at(id), dir, change, inner_.checksum(id));
+  }
+
+  schema::schema_model inspect() {
+    const auto& c = inner_.config();
+    bookkeeping_names names{c.schema, c.version_table};
+    inspection_options ignore{{{c.schema, names.version_table},
+                               {c.schema, names.history_table()},
+                               {c.schema, names.progress_table()}},
+                              c.schema};
+    return inspect_catalog(inner_.connection(), ignore);
+  }
+
+ private:
+  static global_options quiet_options(const runner_context& outer, const std::string& url) {
+    global_options o = outer.options();
+    o.url = url;
+    o.url_origin = "the test's scratch database";
+    o.quiet = true;
+    // The migrations' NOTICEs are not the test's news; -v shows them.
+    o.server_notices = outer.options().verbose;
+    o.command = "test";
+    o.connect_early = false;
+    o.log = nullptr;
+    return o;
+  }
+
+  runner_context inner_;
+  const revision_graph& graph_;
+  std::unique_ptr<advisory_lock> lock_;
+  std::optional<step_executor> executor_;
+  applied_state state_;
+};
+
+std::string where(const migration& m, const sql_section& section) {
+  int line = section.present ? std::max(1, section.first_line - 1) : m.line_of("revision");
+  return m.path + ":" + std::to_string(line);
+}
+
+// The changes from `expected` to `found`, one line each.
+std::string describe_difference(const schema::schema_model& expected,
+                                const schema::schema_model& found) {
+  auto d = schema::diff_schemas(expected, found);
+  std::string out;
+  for (const auto& line : d.detected) out += "\n  " + escape_control_characters(line);
+  for (const auto& line : d.warnings) out += "\n  " + escape_control_characters(line);
+  return out;
+}
+
+bool differs(const schema::schema_model& a, const schema::schema_model& b) {
+  return !schema::diff_schemas(a, b).empty();
+}
+
+// A migration that cannot be downgraded ends the stairway.
+bool irreversible(const revision_graph& graph, node_id id) {
+  return step_blocker(graph, id, direction::downgrade).has_value();
+}
+
+}  // namespace
+
+test_result test_upgrade(runner_context& ctx, const std::string& database_url,
+                         const test_range& range) {
+  test_result r;
+  r.name = "upgrade";
+  auto started = clock_type::now();
+  test_database db(ctx, database_url);
+  // The revisions up to `from` are applied as `upgrade` applies them, and
+  // not counted.
+  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
+  auto steps = db.steps_to(range.to);
+  r.total = static_cast<int>(steps.size());
+  for (node_id id : steps) {
+    try {
+      db.run(id, direction::upgrade);
+    } catch (const migration_failed& e) {
+      r.outcome = test_outcome::failed;
+      r.problems.push_back(e.what());
+      break;
+    }
+    ++r.steps;
+    ++r.covered;
+  }
+  r.duration = since(started);
+  return r;
+}
+
+test_result test_stairway(runner_context& ctx, const std::string& database_url,
+                          const test_range& range) {
+  test_result r;
+  r.name = "stairway";
+  auto started = clock_type::now();
+  test_database db(ctx, database_url);
+  // The revisions up to `from` are applied as `upgrade` applies them, and
+  // not counted.
+  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
+  auto steps = db.steps_to(range.to);
+  r.total = static_cast<int>(steps.size());
+  const auto& graph = db.graph();
+  auto fail = [&](std::string message) {
+    r.outcome = test_outcome::failed;
+    r.problems.push_back(std::move(message));
+  };
+  schema::schema_model before = db.inspect();
+  for (node_id id : steps) {
+    const migration& m = graph.at(id);
+    const std::string rev = "'" + m.revision + "'";
+    try {
+      db.run(id, direction::upgrade);
+    } catch (const migration_failed& e) {
+      fail(std::string(e.what()) + "\n  (the upgrade of " + rev + ", step " +
+           std::to_string(r.covered + 1) + " of the stairway)");
+      break;
+    }
+    ++r.steps;
+    if (irreversible(graph, id)) {
+      r.outcome = test_outcome::skipped;
+      r.problems.push_back("the stairway stops at " + rev + " (" + where(m, m.downgrade) +
+                           "): it cannot be downgraded (" +
+                           (m.kind == migration_kind::cpp ? "no MIGRATION_DOWNGRADE body"
+                                                          : "no '-- migrate:downgrade' section") +
+                           "); " + std::to_string(r.covered) + " of " + std::to_string(r.total) +
+                           " revisions were round-tripped before it");
+      break;
+    }
+    schema::schema_model after = db.inspect();
+    try {
+      db.run(id, direction::downgrade);
+    } catch (const migration_failed& e) {
+      fail(std::string(e.what()) + "\n  (the downgrade of " + rev +
+           ", right after its upgrade succeeded)");
+      break;
+    }
+    ++r.steps;
+    schema::schema_model back = db.inspect();
+    if (differs(before, back)) {
+      fail(where(m, m.downgrade) + ": error: the downgrade of " + rev +
+           " does not undo its upgrade: from the schema before the upgrade to the one after the "
+           "downgrade:" +
+           describe_difference(before, back));
+      break;
+    }
+    try {
+      db.run(id, direction::upgrade);
+    } catch (const migration_failed& e) {
+      fail(std::string(e.what()) + "\n  (the upgrade of " + rev + " again, after its downgrade)");
+      break;
+    }
+    ++r.steps;
+    ++r.covered;
+    before = std::move(after);
+  }
+  r.duration = since(started);
+  return r;
+}
+
+data_files read_data_directory(const revision_graph& graph, const std::string& directory) {
+  namespace fs = std::filesystem;
+  data_files out;
+  out.directory = directory;
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec))
+    throw usage_error("the data directory " + directory + " does not exist (--data)");
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (!entry.is_regular_file()) continue;
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> revisions;
+  for (node_id id = 0; id < static_cast<node_id>(graph.size()); ++id)
+    revisions.push_back(graph.revision(id));
+  for (const auto& name : names) {
+    std::string path = directory + "/" + name;
+    bool seed = ends_with(name, ".seed.sql"), check = ends_with(name, ".check.sql");
+    if (!seed && !check) {
+      if (ends_with(name, ".sql"))
+        throw usage_error(path + ": a data file is named <revision>.seed.sql or " +
+                          "<revision>.check.sql");
+      continue;  // a README, an editor's backup
+    }
+    std::string rev = name.substr(0, name.size() - (seed ? 9 : 10));
+    if (graph.find(rev) < 0) {
+      std::string guess = nearest_word(rev, revisions);
+      throw usage_error(path + ": no revision '" + rev + "' in the migrations" +
+                        (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+    }
+    (seed ? out.seeds : out.checks).emplace_back(rev, path);
+  }
+  return out;
+}
+
+namespace {
+
+std::string file_of(const std::vector<std::pair<std::string, std::string>>& files,
+                    const std::string& revision) {
+  for (const auto& [rev, path] : files)
+    if (rev == revision) return path;
+  return "";
+}
+
+// A few rows, as `column=value` lists, for a failed check.
+std::string describe_rows(const pqxx::result& rows) {
+  std::string out;
+  const pqxx::row_size_type shown = 5;
+  for (pqxx::row_size_type i = 0; i < std::min<pqxx::row_size_type>(rows.size(), shown); ++i) {
+    out += "\n    ";
+    for (pqxx::row_size_type c = 0; c < rows.columns(); ++c) {
+      out += (c ? ", " : "") + std::string(rows.column_name(c)) + "=" +
+             (rows[i][c].is_null() ? "NULL" : escape_control_characters(rows[i][c].c_str()));
+    }
+  }
+  if (rows.size() > shown) out += "\n    ... " + std::to_string(rows.size() - shown) + " more";
+  return out;
+}
+
+// Runs a data file's statements: a seed's in one committed transaction, a
+// check's each in its own rolled-back one (a check changes nothing). Returns
+// the problems, `file:line: error: ...`.
+std::vector<std::string> run_data_file(pqxx::connection& conn, const std::string& path,
+                                       bool is_check, const std::string& when) {
+  std::vector<std::string> problems;
+  std::string text = read_file(path);
+  auto statements = split_sql(text);
+  auto at = [&](const sql_statement& s) {
+    return path + ":" + std::to_string(s.line) + ": error: ";
+  };
+  if (!is_check) {
+    pqxx::work tx(conn);
+    for (const auto& s : statements) {
+      try {
+        tx.exec(std::string(s.text));
+      } catch (const pqxx::sql_error& e) {
+        problems.push_back(at(s) + "the seed failed " + when + ": " + postgres_message(e.what()) +
+                           (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+        return problems;
+      }
+    }
+    tx.commit();
+    return problems;
+  }
+  for (const auto& s : statements) {
+    pqxx::work tx(conn);
+    try {
+      auto rows = tx.exec(std::string(s.text));
+      if (!rows.empty())
+        problems.push_back(at(s) + "the check failed " + when + ": it returned " +
+                           std::to_string(rows.size()) + " row" + (rows.size() == 1 ? "" : "s") +
+                           " (a check returns none)" + describe_rows(rows));
+    } catch (const pqxx::sql_error& e) {
+      problems.push_back(at(s) + "the check failed " + when + ": " + postgres_message(e.what()) +
+                         (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+    }
+    tx.abort();
+  }
+  return problems;
+}
+
+}  // namespace
+
+test_result test_data(runner_context& ctx, const std::string& database_url, const data_files& files,
+                      const test_range& range) {
+  test_result r;
+  r.name = "data";
+  auto started = clock_type::now();
+  test_database db(ctx, database_url);
+  // The revisions up to `from` are applied as `upgrade` applies them, and
+  // not counted.
+  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
+  auto steps = db.steps_to(range.to);
+  r.total = static_cast<int>(steps.size());
+  const auto& graph = db.graph();
+  auto fail = [&](std::string message) {
+    r.outcome = test_outcome::failed;
+    r.problems.push_back(std::move(message));
+  };
+  auto checks_at = [&](const std::string& revision, const std::string& when) {
+    std::string check = file_of(files.checks, revision);
+    if (check.empty()) return;
+    for (auto& p : run_data_file(db.connection(), check, true, when)) fail(std::move(p));
+  };
+  // Up: each revision's seed, then its checks.
+  for (node_id id : steps) {
+    const std::string& rev = graph.revision(id);
+    try {
+      db.run(id, direction::upgrade);
+    } catch (const migration_failed& e) {
+      fail(std::string(e.what()) + "\n  (the upgrade of '" + rev + "', with the data seeded)");
+      break;
+    }
+    ++r.steps;
+    if (std::string seed = file_of(files.seeds, rev); !seed.empty())
+      for (auto& p : run_data_file(db.connection(), seed, false, "at '" + rev + "'"))
+        fail(std::move(p));
+    if (r.outcome == test_outcome::failed) break;
+    checks_at(rev, "after the upgrade to '" + rev + "'");
+    if (r.outcome == test_outcome::failed) break;
+    ++r.covered;
+  }
+  if (r.outcome == test_outcome::failed) {
+    r.duration = since(started);
+    return r;
+  }
+  // Down: after each downgrade, the checks of the revisions it went back to.
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    node_id id = *it;
+    const std::string& rev = graph.revision(id);
+    if (irreversible(graph, id)) {
+      r.problems.push_back("the downgrade path stops at '" + rev + "' (" + graph.at(id).path +
+                           "): it cannot be downgraded");
+      break;
+    }
+    try {
+      db.run(id, direction::downgrade);
+    } catch (const migration_failed& e) {
+      fail(std::string(e.what()) + "\n  (the downgrade of '" + rev + "', with the data seeded)");
+      break;
+    }
+    ++r.steps;
+    for (node_id parent : graph.parents(id)) {
+      const auto& heads = db.state().heads;
+      if (std::find(heads.begin(), heads.end(), parent) != heads.end())
+        checks_at(graph.revision(parent),
+                  "after the downgrade of '" + rev + "' to '" + graph.revision(parent) + "'");
+    }
+    if (r.outcome == test_outcome::failed) break;
+  }
+  r.duration = since(started);
+  return r;
+}
+
+}  // namespace migration_tools::engine
