@@ -84,7 +84,9 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/cpp_step_registry.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_queries.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/catalog_inspector.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/postgres/scratch_database.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/scratch_database.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/change_capture.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/change_capture_sql.cpp)
 
 # The use cases of autogenerate: materialise schema states on the scratch
 # server and read them back (returns models; prints nothing).

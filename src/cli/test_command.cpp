@@ -12,7 +12,6 @@
 #include "commands.hpp"
 #include "migration_tools/core/file_io.hpp"
 #include "migration_tools/core/text.hpp"
-#include "migration_tools/postgres/scratch_database.hpp"
 
 namespace migration_tools::cli {
 
@@ -154,10 +153,9 @@ int test_command(runner_context& ctx, const test_options& o) {
           std::chrono::steady_clock::now() - started);
     } else {
       // Each on an empty database of its own, dropped afterwards.
-      scratch_database db(scratch());
-      if (kind == "upgrade") r = engine::test_upgrade(ctx, db.url(), range);
-      if (kind == "stairway") r = engine::test_stairway(ctx, db.url(), range);
-      if (kind == "data") r = engine::test_data(ctx, db.url(), data, range);
+      if (kind == "upgrade") r = engine::test_upgrade(ctx, scratch(), range);
+      if (kind == "stairway") r = engine::test_stairway(ctx, scratch(), range);
+      if (kind == "data") r = engine::test_data(ctx, scratch(), data, range);
     }
     if (!json) print_result(ctx, r);
     results.push_back(std::move(r));

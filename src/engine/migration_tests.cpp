@@ -13,7 +13,9 @@
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/bookkeeping_sql.hpp"
 #include "migration_tools/postgres/catalog_inspector.hpp"
+#include "migration_tools/postgres/change_capture.hpp"
 #include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/postgres/scratch_database.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 #include "migration_tools/schema/diff.hpp"
 
@@ -65,16 +67,31 @@ class test_database {
     executor_->run(graph_.at(id), dir, change, inner_.checksum(id));
   }
 
-  schema::schema_model inspect() {
-    const auto& c = inner_.config();
-    bookkeeping_names names{c.schema, c.version_table};
-    inspection_options ignore{{{c.schema, names.version_table},
-                               {c.schema, names.history_table()},
-                               {c.schema, names.progress_table()}},
-                              c.schema};
-    return inspect_catalog(inner_.connection(), ignore);
+  // A transactional step run and rolled back, `inside` called before the
+  // rollback (step_executor::run_and_roll_back).
+  void try_step(node_id id, direction dir,
+                const std::function<void(pqxx::transaction_base&)>& inside) {
+    if (auto blocker = step_blocker(graph_, id, dir))
+      throw migration_failed(format_diagnostic(*blocker));
+    executor_->run_and_roll_back(graph_.at(id), dir, inside);
   }
 
+  schema::schema_model inspect() { return inspect_catalog(inner_.connection(), ignored()); }
+  schema::schema_model inspect(pqxx::transaction_base& tx) {
+    return inspect_catalog(tx, ignored());
+  }
+
+ private:
+  inspection_options ignored() const {
+    const auto& c = inner_.config();
+    bookkeeping_names names{c.schema, c.version_table};
+    return {{{c.schema, names.version_table},
+             {c.schema, names.history_table()},
+             {c.schema, names.progress_table()}},
+            c.schema};
+  }
+
+ public:
  private:
   static global_options quiet_options(const runner_context& outer, const std::string& url) {
     global_options o = outer.options();
@@ -122,12 +139,13 @@ bool irreversible(const revision_graph& graph, node_id id) {
 
 }  // namespace
 
-test_result test_upgrade(runner_context& ctx, const std::string& database_url,
+test_result test_upgrade(runner_context& ctx, const std::string& server_url,
                          const test_range& range) {
   test_result r;
   r.name = "upgrade";
   auto started = clock_type::now();
-  test_database db(ctx, database_url);
+  scratch_database scratch(server_url);
+  test_database db(ctx, scratch.url());
   // The revisions up to `from` are applied as `upgrade` applies them, and
   // not counted.
   if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
@@ -148,14 +166,47 @@ test_result test_upgrade(runner_context& ctx, const std::string& database_url,
   return r;
 }
 
-test_result test_stairway(runner_context& ctx, const std::string& database_url,
+namespace {
+
+// A unit's description in a map of them; "absent" when it has none.
+std::string described(const std::map<std::string, std::string>& units, const std::string& unit) {
+  auto it = units.find(unit);
+  return it == units.end() ? "absent" : it->second;
+}
+
+void remember(std::map<std::string, std::string>& units, const touched_unit& t) {
+  if (t.description == "absent")
+    units.erase(t.unit);
+  else
+    units[t.unit] = t.description;
+}
+
+// The schema after the first `count` of `steps`, on a database of its own:
+// the state before a revision, for the comparison of whole catalogs.
+schema::schema_model model_after(runner_context& ctx, const std::string& server_url,
+                                 const test_range& range, const std::vector<node_id>& steps,
+                                 size_t count, bool capture) {
+  scratch_database scratch(server_url);
+  test_database db(ctx, scratch.url());
+  if (capture) install_change_capture(db.connection());
+  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
+  for (size_t i = 0; i < count; ++i) db.run(steps[i], direction::upgrade);
+  return db.inspect();
+}
+
+}  // namespace
+
+test_result test_stairway(runner_context& ctx, const std::string& server_url,
                           const test_range& range) {
   test_result r;
   r.name = "stairway";
   auto started = clock_type::now();
-  test_database db(ctx, database_url);
-  // The revisions up to `from` are applied as `upgrade` applies them, and
-  // not counted.
+  scratch_database scratch(server_url);
+  test_database db(ctx, scratch.url());
+  // With event triggers (a superuser), each revision costs what it touches;
+  // without, two inspections of the whole catalog.
+  const bool capture = can_capture_changes(db.connection());
+  if (capture) install_change_capture(db.connection());
   if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
   auto steps = db.steps_to(range.to);
   r.total = static_cast<int>(steps.size());
@@ -164,8 +215,16 @@ test_result test_stairway(runner_context& ctx, const std::string& database_url,
     r.outcome = test_outcome::failed;
     r.problems.push_back(std::move(message));
   };
-  schema::schema_model before = db.inspect();
-  for (node_id id : steps) {
+  // The state before the next revision: every unit described (capture), or
+  // the whole model.
+  std::map<std::string, std::string> units;
+  schema::schema_model before;
+  if (capture)
+    units = describe_all_units(db.connection());
+  else
+    before = db.inspect();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    node_id id = steps[i];
     const migration& m = graph.at(id);
     const std::string rev = "'" + m.revision + "'";
     try {
@@ -176,6 +235,20 @@ test_result test_stairway(runner_context& ctx, const std::string& database_url,
       break;
     }
     ++r.steps;
+    // What the upgrade touched, each unit as it was before it.
+    std::map<std::string, std::string> previous;
+    bool unknown = false;
+    if (capture) {
+      pqxx::nontransaction tx(db.connection());
+      for (const auto& t : take_touched_units(tx)) {
+        if (t.unknown) {
+          unknown = true;
+          continue;
+        }
+        previous.emplace(t.unit, described(units, t.unit));
+        remember(units, t);
+      }
+    }
     if (irreversible(graph, id)) {
       r.outcome = test_outcome::skipped;
       r.problems.push_back("the stairway stops at " + rev + " (" + where(m, m.downgrade) +
@@ -186,32 +259,88 @@ test_result test_stairway(runner_context& ctx, const std::string& database_url,
                            " revisions were round-tripped before it");
       break;
     }
-    schema::schema_model after = db.inspect();
+    schema::schema_model after;
+    if (!capture) after = db.inspect();
+    const bool transactional = m.kind == migration_kind::cpp || m.transactional;
+    // After the downgrade: what differs from the schema before the upgrade
+    // ("" when nothing does).
+    std::string difference;
+    // `touched`: the units the downgrade touched; `back_model`: the whole
+    // schema after it.
+    auto compare = [&](const std::vector<touched_unit>& touched,
+                       const std::function<schema::schema_model()>& back_model) {
+      if (!capture) {
+        auto back = back_model();
+        if (differs(before, back)) difference = describe_difference(before, back);
+        return;
+      }
+      bool suspect = unknown;
+      std::map<std::string, std::string> back;
+      for (const auto& t : touched) {
+        if (t.unknown)
+          suspect = true;
+        else
+          back[t.unit] = t.description;
+      }
+      auto check = [&](const std::string& unit) {
+        auto was = previous.count(unit) ? previous[unit] : described(units, unit);
+        auto is = back.count(unit) ? back[unit] : described(units, unit);
+        if (was != is) suspect = true;
+      };
+      for (const auto& [unit, _] : previous) check(unit);
+      for (const auto& [unit, _] : back) check(unit);
+      if (!suspect) return;
+      // The catalog decides, as models: the schema before the upgrade (made
+      // again on a database of its own) and the one after the downgrade.
+      auto expected = model_after(ctx, server_url, range, steps, i, true);
+      auto found = back_model();
+      if (differs(expected, found)) difference = describe_difference(expected, found);
+    };
     try {
-      db.run(id, direction::downgrade);
+      if (transactional) {
+        // Seen inside its transaction, then rolled back: the upgrade stays.
+        db.try_step(id, direction::downgrade, [&](pqxx::transaction_base& tx) {
+          compare(capture ? take_touched_units(tx) : std::vector<touched_unit>{},
+                  [&] { return db.inspect(tx); });
+        });
+      } else {
+        db.run(id, direction::downgrade);
+        std::vector<touched_unit> touched;
+        if (capture) {
+          pqxx::nontransaction tx(db.connection());
+          touched = take_touched_units(tx);
+        }
+        compare(touched, [&] { return db.inspect(); });
+      }
     } catch (const migration_failed& e) {
       fail(std::string(e.what()) + "\n  (the downgrade of " + rev +
            ", right after its upgrade succeeded)");
       break;
     }
     ++r.steps;
-    schema::schema_model back = db.inspect();
-    if (differs(before, back)) {
+    if (!difference.empty()) {
       fail(where(m, m.downgrade) + ": error: the downgrade of " + rev +
            " does not undo its upgrade: from the schema before the upgrade to the one after the "
            "downgrade:" +
-           describe_difference(before, back));
+           difference);
       break;
     }
-    try {
-      db.run(id, direction::upgrade);
-    } catch (const migration_failed& e) {
-      fail(std::string(e.what()) + "\n  (the upgrade of " + rev + " again, after its downgrade)");
-      break;
+    if (!transactional) {
+      try {
+        db.run(id, direction::upgrade);
+      } catch (const migration_failed& e) {
+        fail(std::string(e.what()) + "\n  (the upgrade of " + rev + " again, after its downgrade)");
+        break;
+      }
+      ++r.steps;
+      if (capture) {
+        pqxx::nontransaction tx(db.connection());
+        for (const auto& t : take_touched_units(tx))
+          if (!t.unknown) remember(units, t);
+      }
     }
-    ++r.steps;
     ++r.covered;
-    before = std::move(after);
+    if (!capture) before = std::move(after);
   }
   r.duration = since(started);
   return r;
@@ -321,12 +450,13 @@ std::vector<std::string> run_data_file(pqxx::connection& conn, const std::string
 
 }  // namespace
 
-test_result test_data(runner_context& ctx, const std::string& database_url, const data_files& files,
+test_result test_data(runner_context& ctx, const std::string& server_url, const data_files& files,
                       const test_range& range) {
   test_result r;
   r.name = "data";
   auto started = clock_type::now();
-  test_database db(ctx, database_url);
+  scratch_database scratch(server_url);
+  test_database db(ctx, scratch.url());
   // The revisions up to `from` are applied as `upgrade` applies them, and
   // not counted.
   if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);

@@ -3,7 +3,8 @@
 // upgrade (base to head, one migration at a time), stairway (each revision
 // upgraded, downgraded and upgraded again, the catalog compared), and data
 // (seed files and checks, on the way up and again on the way down). They
-// return results and print nothing; the command line prints.
+// return results and print nothing; the command line prints. Each makes
+// and drops its own scratch database on the server at `server_url`.
 #pragma once
 
 #include <chrono>
@@ -39,13 +40,17 @@ struct test_range {
 };
 
 // Base (or `from`) to `to`, one migration at a time, as `upgrade` runs them.
-test_result test_upgrade(runner_context& ctx, const std::string& database_url,
+test_result test_upgrade(runner_context& ctx, const std::string& server_url,
                          const test_range& range);
 
-// For each revision in order: upgrade it, downgrade it, upgrade it again.
-// After the downgrade the schema model must equal the one before the upgrade.
-// O(n) steps and two catalog inspections per revision.
-test_result test_stairway(runner_context& ctx, const std::string& database_url,
+// For each revision in order: upgrade it, then downgrade it (inside a
+// transaction that is rolled back, or for a `transactional false` one, for
+// real and upgrade it again). After the downgrade the schema must be the one
+// before the upgrade, as the schema model compares them. With a superuser,
+// event triggers tell which objects each step touched and only those are
+// compared (change_capture.hpp), the whole catalog only when they differ or
+// a step touched what they cannot name: O(n) in the number of revisions.
+test_result test_stairway(runner_context& ctx, const std::string& server_url,
                           const test_range& range);
 
 // The files of a data folder, by revision: `<rev>.seed.sql` and
@@ -61,7 +66,7 @@ data_files read_data_directory(const revision_graph& graph, const std::string& d
 // Up the range: at each revision, its seed then its checks; then down again:
 // after each downgrade, the checks of the revisions the database is back at.
 // A check is a query that must return no rows (or a DO block that raises).
-test_result test_data(runner_context& ctx, const std::string& database_url, const data_files& files,
+test_result test_data(runner_context& ctx, const std::string& server_url, const data_files& files,
                       const test_range& range);
 
 }  // namespace migration_tools::engine

@@ -487,6 +487,42 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
   }
 }
 
+void step_executor::run_and_roll_back(const migration& m, direction dir,
+                                      const std::function<void(pqxx::transaction_base&)>& inside) {
+  checksum_.clear();
+  std::string prelude = "BEGIN;\n" + session_defaults_;
+  for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
+  if (m.kind == migration_kind::cpp) {
+    pqxx::work tx(connection_);
+    if (!session_defaults_.empty()) tx.exec(session_defaults_);
+    run_cpp(tx, m, dir);
+    inside(tx);
+    tx.abort();
+    return;
+  }
+  const sql_section& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
+  auto statements = split_sql(section.text);
+  pqxx::nontransaction tx(connection_);
+  struct roll_back {
+    pqxx::nontransaction& tx;
+    pqxx::connection& connection;
+    ~roll_back() {
+      if (!connection.is_open()) return;
+      try {
+        pqxx::quiet_errorhandler quiet(connection);
+        tx.exec0("ROLLBACK");
+      } catch (const std::exception&) {
+        // The server ends the transaction with the session anyway.
+      }
+    }
+  } guard{tx, connection_};
+  if (statements.empty())
+    tx.exec(prelude);
+  else
+    run_sql(tx, m, section, statements, std::move(prelude), {});
+  inside(tx);
+}
+
 std::optional<std::string> step_executor::bookkeeping_failure(const migration& m,
                                                               const pqxx::sql_error& e) const {
   std::string what = e.what();

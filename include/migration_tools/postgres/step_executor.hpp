@@ -51,6 +51,14 @@ class step_executor {
   void run(const migration& m, direction dir, const version_change& change,
            const std::string& checksum, int first_statement = 1);
 
+  // Runs a transactional step's statements (or its C++ body) in a
+  // transaction, calls `inside` with that transaction open, and rolls it
+  // back: what the step does, seen without keeping it (the stairway test
+  // looks at a downgrade this way, then goes on from the state before it).
+  // No bookkeeping. A failure is a migration_failed at the file and line.
+  void run_and_roll_back(const migration& m, direction dir,
+                         const std::function<void(pqxx::transaction_base&)>& inside);
+
  private:
   // What run_sql sends after the last statement, in the same message.
   struct sql_suffix {
