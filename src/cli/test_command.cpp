@@ -85,7 +85,10 @@ void print_result(const runner_context& ctx, const test_result& r) {
   std::string figures;
   if (r.name == "stairway")
     figures = std::to_string(r.covered) + " of " + std::to_string(r.total) +
-              " revisions round-tripped, " + std::to_string(r.steps) + " steps";
+              " revisions round-tripped, " + std::to_string(r.steps) + " steps" +
+              (r.whole_catalog_comparisons ? ", " + std::to_string(r.whole_catalog_comparisons) +
+                                                 " compared as whole catalogs"
+                                           : "");
   else if (r.name == "upgrade" || r.name == "data")
     figures = std::to_string(r.covered) + " of " + std::to_string(r.total) + " revisions, " +
               std::to_string(r.steps) + " steps";
@@ -110,6 +113,7 @@ nlohmann::json to_json(const test_result& r) {
           {"covered", r.covered},
           {"total", r.total},
           {"steps", r.steps},
+          {"whole_catalog_comparisons", r.whole_catalog_comparisons},
           {"problems", r.problems},
           {"duration_ms", r.duration.count()}};
 }

@@ -33,8 +33,12 @@ std::chrono::milliseconds since(clock_type::time_point start) {
 // lock, with the runner's bookkeeping.
 class test_database {
  public:
-  test_database(runner_context& outer, const std::string& url)
-      : inner_(outer.config(), outer.catalog(), quiet_options(outer, url)), graph_(inner_.graph()) {
+  // An empty database of its own on the server at `server_url`, dropped
+  // with it.
+  test_database(runner_context& outer, const std::string& server_url)
+      : scratch_(server_url),
+        inner_(outer.config(), outer.catalog(), quiet_options(outer, scratch_.url())),
+        graph_(inner_.graph()) {
     lock_ = inner_.lock_for_changes();
     executor_.emplace(inner_.connection(), inner_.books());
     executor_->set_timeouts(inner_.migration_timeouts());
@@ -54,9 +58,12 @@ class test_database {
     state_ = inner_.current_state();
   }
 
-  // The revisions above the current state up to `to`, in the order they run.
-  std::vector<node_id> steps_to(const std::string& to) const {
-    return plan_upgrade(graph_, state_, to.empty() ? "heads" : to).steps;
+  // Applies the revisions up to `range.from` as `upgrade` applies them (the
+  // test does not count them), and returns those the test goes through, in
+  // the order they run.
+  std::vector<node_id> start(const test_range& range) {
+    if (!range.from.empty() && range.from != "base") upgrade_to(range.from);
+    return plan_upgrade(graph_, state_, range.to.empty() ? "heads" : range.to).steps;
   }
 
   // One step; throws migration_failed (`file:line: error: ...`).
@@ -106,12 +113,18 @@ class test_database {
     return o;
   }
 
+  scratch_database scratch_;
   runner_context inner_;
   const revision_graph& graph_;
   std::unique_ptr<advisory_lock> lock_;
   std::optional<step_executor> executor_;
   applied_state state_;
 };
+
+void failed(test_result& r, std::string problem) {
+  r.outcome = test_outcome::failed;
+  r.problems.push_back(std::move(problem));
+}
 
 std::string where(const migration& m, const sql_section& section) {
   int line = section.present ? std::max(1, section.first_line - 1) : m.line_of("revision");
@@ -144,19 +157,14 @@ test_result test_upgrade(runner_context& ctx, const std::string& server_url,
   test_result r;
   r.name = "upgrade";
   auto started = clock_type::now();
-  scratch_database scratch(server_url);
-  test_database db(ctx, scratch.url());
-  // The revisions up to `from` are applied as `upgrade` applies them, and
-  // not counted.
-  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
-  auto steps = db.steps_to(range.to);
+  test_database db(ctx, server_url);
+  auto steps = db.start(range);
   r.total = static_cast<int>(steps.size());
   for (node_id id : steps) {
     try {
       db.run(id, direction::upgrade);
     } catch (const migration_failed& e) {
-      r.outcome = test_outcome::failed;
-      r.problems.push_back(e.what());
+      failed(r, e.what());
       break;
     }
     ++r.steps;
@@ -186,10 +194,9 @@ void remember(std::map<std::string, std::string>& units, const touched_unit& t) 
 schema::schema_model model_after(runner_context& ctx, const std::string& server_url,
                                  const test_range& range, const std::vector<node_id>& steps,
                                  size_t count, bool capture) {
-  scratch_database scratch(server_url);
-  test_database db(ctx, scratch.url());
+  test_database db(ctx, server_url);
   if (capture) install_change_capture(db.connection());
-  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
+  db.start(range);
   for (size_t i = 0; i < count; ++i) db.run(steps[i], direction::upgrade);
   return db.inspect();
 }
@@ -201,20 +208,15 @@ test_result test_stairway(runner_context& ctx, const std::string& server_url,
   test_result r;
   r.name = "stairway";
   auto started = clock_type::now();
-  scratch_database scratch(server_url);
-  test_database db(ctx, scratch.url());
+  test_database db(ctx, server_url);
   // With event triggers (a superuser), each revision costs what it touches;
   // without, two inspections of the whole catalog.
   const bool capture = can_capture_changes(db.connection());
   if (capture) install_change_capture(db.connection());
-  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
-  auto steps = db.steps_to(range.to);
+  auto steps = db.start(range);
   r.total = static_cast<int>(steps.size());
   const auto& graph = db.graph();
-  auto fail = [&](std::string message) {
-    r.outcome = test_outcome::failed;
-    r.problems.push_back(std::move(message));
-  };
+  auto fail = [&r](std::string message) { failed(r, std::move(message)); };
   // The state before the next revision: every unit described (capture), or
   // the whole model.
   std::map<std::string, std::string> units;
@@ -270,6 +272,7 @@ test_result test_stairway(runner_context& ctx, const std::string& server_url,
     auto compare = [&](const std::vector<touched_unit>& touched,
                        const std::function<schema::schema_model()>& back_model) {
       if (!capture) {
+        ++r.whole_catalog_comparisons;
         auto back = back_model();
         if (differs(before, back)) difference = describe_difference(before, back);
         return;
@@ -290,6 +293,7 @@ test_result test_stairway(runner_context& ctx, const std::string& server_url,
       for (const auto& [unit, _] : previous) check(unit);
       for (const auto& [unit, _] : back) check(unit);
       if (!suspect) return;
+      ++r.whole_catalog_comparisons;
       // The catalog decides, as models: the schema before the upgrade (made
       // again on a database of its own) and the one after the downgrade.
       auto expected = model_after(ctx, server_url, range, steps, i, true);
@@ -455,18 +459,11 @@ test_result test_data(runner_context& ctx, const std::string& server_url, const 
   test_result r;
   r.name = "data";
   auto started = clock_type::now();
-  scratch_database scratch(server_url);
-  test_database db(ctx, scratch.url());
-  // The revisions up to `from` are applied as `upgrade` applies them, and
-  // not counted.
-  if (!range.from.empty() && range.from != "base") db.upgrade_to(range.from);
-  auto steps = db.steps_to(range.to);
+  test_database db(ctx, server_url);
+  auto steps = db.start(range);
   r.total = static_cast<int>(steps.size());
   const auto& graph = db.graph();
-  auto fail = [&](std::string message) {
-    r.outcome = test_outcome::failed;
-    r.problems.push_back(std::move(message));
-  };
+  auto fail = [&r](std::string message) { failed(r, std::move(message)); };
   auto checks_at = [&](const std::string& revision, const std::string& when) {
     std::string check = file_of(files.checks, revision);
     if (check.empty()) return;

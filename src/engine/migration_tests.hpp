@@ -26,6 +26,9 @@ struct test_result {
   int covered = 0;
   int total = 0;
   int steps = 0;  // migration steps run (upgrades and downgrades)
+  // stairway: revisions whose states were compared as whole catalogs (no
+  // event triggers, or what they told differed or was not enough).
+  int whole_catalog_comparisons = 0;
   // What failed, each message starting with `file:line: error:` where it has
   // a place; or why the test was skipped.
   std::vector<std::string> problems;

@@ -70,37 +70,28 @@ BEGIN
 END
 $$;
 
--- Records the units of a live object and of what hangs on a relation, so
--- that their drop is traced back to it later.
-CREATE FUNCTION mt_capture.remember(classid oid, objid oid, object text) RETURNS text
-LANGUAGE plpgsql SET search_path = pg_catalog AS $$
-#variable_conflict use_column
-DECLARE
-  found text := mt_capture.unit_of(classid, objid);
-  rel oid;
-BEGIN
-  IF found IS NULL THEN RETURN NULL; END IF;
-  INSERT INTO mt_capture.units VALUES (object, found)
-    ON CONFLICT ON CONSTRAINT units_pkey DO UPDATE SET unit = EXCLUDED.unit;
-  IF found LIKE 'rel:%' THEN
-    rel := to_regclass(substr(found, 5));
-    INSERT INTO mt_capture.units
-      SELECT DISTINCT o.type || ' ' || o.identity, found
-      FROM (SELECT 'pg_class'::regclass AS cl, indexrelid AS oid FROM pg_index WHERE indrelid = rel
-            UNION ALL SELECT 'pg_class'::regclass, objid FROM pg_depend
-              WHERE refclassid = 'pg_class'::regclass AND refobjid = rel AND classid = 'pg_class'::regclass AND deptype IN ('a', 'i')
-            UNION ALL SELECT 'pg_type'::regclass, reltype FROM pg_class WHERE oid = rel AND reltype <> 0
-            UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM pg_class c JOIN pg_type t ON t.oid = c.reltype WHERE c.oid = rel AND t.typarray <> 0
-            UNION ALL SELECT 'pg_constraint'::regclass, oid FROM pg_constraint WHERE conrelid = rel
-            UNION ALL SELECT 'pg_trigger'::regclass, oid FROM pg_trigger WHERE tgrelid = rel
-            UNION ALL SELECT 'pg_policy'::regclass, oid FROM pg_policy WHERE polrelid = rel
-            UNION ALL SELECT 'pg_rewrite'::regclass, oid FROM pg_rewrite WHERE ev_class = rel
-            UNION ALL SELECT 'pg_attrdef'::regclass, oid FROM pg_attrdef WHERE adrelid = rel) parts,
-           LATERAL pg_identify_object(parts.cl, parts.oid, 0) o
-    ON CONFLICT ON CONSTRAINT units_pkey DO UPDATE SET unit = EXCLUDED.unit;
-  END IF;
-  RETURN found;
-END
+-- Records, for a live relation, the unit of each object that hangs on it
+-- (indexes, owned sequences, its row type, constraints, triggers, policies,
+-- rules, defaults), so that their drop is traced back to it later, when their
+-- catalog rows are gone. Run once per transaction, by take().
+CREATE FUNCTION mt_capture.remember_parts(rel oid, found text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog AS $$
+  INSERT INTO mt_capture.units
+    SELECT DISTINCT o.type || ' ' || o.identity, found
+    FROM (SELECT 'pg_class'::regclass AS cl, indexrelid AS oid FROM pg_index WHERE indrelid = rel
+          UNION ALL SELECT 'pg_class'::regclass, objid FROM pg_depend
+            WHERE refclassid = 'pg_class'::regclass AND refobjid = rel
+              AND classid = 'pg_class'::regclass AND deptype IN ('a', 'i')
+          UNION ALL SELECT 'pg_type'::regclass, reltype FROM pg_class WHERE oid = rel AND reltype <> 0
+          UNION ALL SELECT 'pg_type'::regclass, t.typarray FROM pg_class c JOIN pg_type t ON t.oid = c.reltype
+            WHERE c.oid = rel AND t.typarray <> 0
+          UNION ALL SELECT 'pg_constraint'::regclass, oid FROM pg_constraint WHERE conrelid = rel
+          UNION ALL SELECT 'pg_trigger'::regclass, oid FROM pg_trigger WHERE tgrelid = rel
+          UNION ALL SELECT 'pg_policy'::regclass, oid FROM pg_policy WHERE polrelid = rel
+          UNION ALL SELECT 'pg_rewrite'::regclass, oid FROM pg_rewrite WHERE ev_class = rel
+          UNION ALL SELECT 'pg_attrdef'::regclass, oid FROM pg_attrdef WHERE adrelid = rel) parts,
+         LATERAL pg_identify_object(parts.cl, parts.oid, 0) o
+  ON CONFLICT ON CONSTRAINT units_pkey DO UPDATE SET unit = EXCLUDED.unit
 $$;
 
 CREATE FUNCTION mt_capture.on_ddl() RETURNS event_trigger
@@ -116,7 +107,11 @@ BEGIN
       INSERT INTO mt_capture.touched VALUES (NULL, true);
       CONTINUE;
     END IF;
-    unit := mt_capture.remember(r.classid, r.objid, r.object_type || ' ' || r.object_identity);
+    unit := mt_capture.unit_of(r.classid, r.objid);
+    IF unit IS NOT NULL THEN
+      INSERT INTO mt_capture.units VALUES (r.object_type || ' ' || r.object_identity, unit)
+        ON CONFLICT ON CONSTRAINT units_pkey DO UPDATE SET unit = EXCLUDED.unit;
+    END IF;
     INSERT INTO mt_capture.touched VALUES (unit, unit IS NULL);
   END LOOP;
 END
@@ -134,9 +129,10 @@ BEGIN
     SELECT u.unit INTO unit FROM mt_capture.units u WHERE u.identity = r.object_type || ' ' || r.object_identity;
     IF unit IS NULL THEN
       unit := CASE
-        WHEN r.object_type IN ('table', 'view', 'materialized view', 'sequence', 'foreign table')
-          THEN 'rel:' || format('%I.%I', r.address_names[1], r.address_names[2])
-        WHEN r.object_type IN ('table column', 'table constraint', 'trigger', 'policy', 'rule', 'default value')
+        -- A relation, or what hangs on one: its address starts with the relation's.
+        WHEN r.object_type IN ('table', 'view', 'materialized view', 'sequence', 'foreign table',
+                               'table column', 'table constraint', 'trigger', 'policy', 'rule',
+                               'default value')
           THEN 'rel:' || format('%I.%I', r.address_names[1], r.address_names[2])
         WHEN r.object_type = 'function' OR r.object_type = 'procedure'
           THEN 'proc:' || r.object_identity
@@ -235,12 +231,26 @@ END
 $$;
 
 -- What the transaction so far touched, each unit once with its description
--- now (NULL: unknown), and forgets it.
+-- now ('absent' when gone; NULL unit: unknown), and forgets it.
 CREATE FUNCTION mt_capture.take() RETURNS TABLE (unit text, description text, unknown boolean)
-LANGUAGE sql SET search_path = pg_catalog AS $$
-  WITH taken AS (DELETE FROM mt_capture.touched RETURNING touched.unit, touched.unknown)
-  SELECT t.unit, mt_capture.describe(t.unit), bool_or(t.unknown)
-  FROM taken t GROUP BY t.unit
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+  r record;
+  rel oid;
+BEGIN
+  FOR r IN WITH taken AS (DELETE FROM mt_capture.touched t RETURNING t.unit, t.unknown)
+           SELECT taken.unit AS touched, bool_or(taken.unknown) AS is_unknown
+           FROM taken GROUP BY taken.unit LOOP
+    IF r.touched LIKE 'rel:%' THEN
+      rel := to_regclass(substr(r.touched, 5));
+      IF rel IS NOT NULL THEN PERFORM mt_capture.remember_parts(rel, r.touched); END IF;
+    END IF;
+    unit := r.touched;
+    description := mt_capture.describe(r.touched);
+    unknown := r.is_unknown;
+    RETURN NEXT;
+  END LOOP;
+END
 $$;
 
 CREATE EVENT TRIGGER mt_capture_ddl ON ddl_command_end EXECUTE FUNCTION mt_capture.on_ddl();

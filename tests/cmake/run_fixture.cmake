@@ -495,6 +495,21 @@ function(case_valid_project)
     mt_expect_rc(target nonzero)
     mt_expect_contains(target "needs Graphviz's dot, which is not installed")
   endif()
+
+  # add_migration_tests(migrate): ctest runs the round trips under CI, on a
+  # cluster that its fixture starts and stops. (The schema/ this case wrote
+  # above differs from the migrations on purpose: its test is left out.)
+  mt_run(tests COMMAND "${CMAKE_COMMAND}" -E chdir "${bin}" ctest --output-on-failure
+                       -R "^migrate[.]" -E "schema_matches"
+         STEP "ctest: the migration tests" CI 1)
+  mt_expect_rc(tests 0)
+  mt_expect_contains(tests "migrate.server_start" "migrate.single_head" "migrate.upgrade"
+                     "migrate.stairway" "migrate.server_stop" "100% tests passed")
+  mt_expect_not_contains(tests "migrate.data")
+  mt_run(status COMMAND "${bin}/migrate" dev-db status STEP "the tests' cluster is stopped" CI unset
+         ENV "MIGRATION_TOOLS_DEV_DB_DIR=${bin}/_migration_tools/migrate-test-db")
+  mt_expect_rc(status 3)
+  mt_expect_contains(status "stopped")
 endfunction()
 
 # Without MIGRATION_TOOLS_SCANNER (as a consumer configures), add_migrations()
