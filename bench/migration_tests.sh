@@ -4,11 +4,11 @@
 #
 #   bench/migration_tests.sh         1,000 and 10,000 migrations (one table, its
 #                                    index, function and trigger each), median
-#                                    of 3 runs (1 at 10,000); writes the results
-#                                    into bench/README.md
+#                                    of 3 runs; writes the results into
+#                                    bench/README.md
 # Options:
 #   --sizes N,N    migration counts (default 1000,10000)
-#   --runs N       timed runs per figure (default 3; 1 above 5,000 migrations)
+#   --runs N       timed runs per figure (default 3)
 #   --work DIR     where the projects, their builds and the cluster go
 #                  (default bench/work/migration-tests)
 #   --no-readme    print the results without writing bench/README.md

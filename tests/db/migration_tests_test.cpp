@@ -250,3 +250,13 @@ TEST_CASE("migration tests: without a superuser the stairway compares whole cata
   CHECK(kinds.exit_code == 3);
   CHECK(contains(kinds.out, "granted INSERT on public.notes to PUBLIC"));
 }
+
+TEST_CASE("migration tests: the data test's way down ends at an irreversible migration, skipped",
+          "[db][migration_tests]") {
+  RUN_TEST(r, TESTS_IRREVERSIBLE_RUNNER, {"data", "--data", fixtures + "/data_irreversible"});
+  CHECK(r.exit_code == 77);
+  CHECK(contains(r.out, "mt_tests_irreversible test data: skipped (3 of 3 revisions"));
+  CHECK(contains(r.out, "the downgrade path stops at 'i2' (" + shown_fixtures +
+                            "/irreversible/002_drop_payloads.sql): it cannot be downgraded; the "
+                            "checks ran on the way up"));
+}
