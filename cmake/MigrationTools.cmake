@@ -40,6 +40,12 @@ executable with every migration embedded, plus targets that run it.
     headers); linked into ``<name>-online`` and ``<name>::migrations``.
   ``ALLOW_MULTIPLE_HEADS``
     Several heads are intended (labelled branches): no warning, no error.
+  ``LINT``
+    ``OFF``, ``WARN`` (default) or ``ERROR``: the target ``<name>_lint``
+    (part of ``ALL``) runs ``<name> lint`` whenever a migration changes and
+    prints ``file:line:col: warning: ... [rule]`` lines; with ``ERROR`` any
+    finding fails the build. Without ``LINT``, the cache variable
+    ``MIGRATIONS_LINT`` decides (``-DMIGRATIONS_LINT=ERROR`` for CI).
   ``GRAPH_TEST``
     Adds the CTest test ``<name>_graph`` (``<name> check --offline``: the
     graph alone, no database), so that ``ctest`` fails on divergent heads;
@@ -312,7 +318,7 @@ function(add_migrations name)
   # variable of MigrationTools' own CMakeLists.txt after add_subdirectory()).
   get_filename_component(_MIGRATION_TOOLS_ROOT "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALLOW_MULTIPLE_HEADS;GRAPH_TEST"
-                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY"
+                        "DIRECTORY;DATABASE_URL;SCHEMA;VERSION_TABLE;SCHEMA_DIRECTORY;LINT"
                         "LINK_LIBRARIES")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS ", " unknown)
@@ -352,6 +358,18 @@ function(add_migrations name)
   endif()
   if(NOT DEFINED arg_SCHEMA)
     set(arg_SCHEMA public)
+  endif()
+  if(NOT DEFINED arg_LINT)
+    # The cache's MIGRATIONS_LINT (-DMIGRATIONS_LINT=ERROR on a CI's command
+    # line), else WARN.
+    set(arg_LINT "${MIGRATIONS_LINT}")
+    if(arg_LINT STREQUAL "")
+      set(arg_LINT WARN)
+    endif()
+  endif()
+  string(TOUPPER "${arg_LINT}" arg_LINT)
+  if(NOT arg_LINT MATCHES "^(OFF|WARN|ERROR)$")
+    message(FATAL_ERROR "add_migrations(${name}): LINT is OFF, WARN or ERROR, not '${arg_LINT}'")
   endif()
   # The declared schema: given, or schema/ beside the caller when it exists.
   set(schema_directory "")
@@ -589,6 +607,24 @@ function(add_migrations name)
   set_target_properties(${name} PROPERTIES FOLDER "migrations/${name}"
                         MIGRATION_TOOLS_DIRECTORY "${directory}"
                         MIGRATION_TOOLS_DECLARED_SCHEMA "${schema_files}")
+
+  # The lint (src/core/lint) when a migration or the runner changes: its
+  # findings are compiler-style lines in the build log, which IDEs link to
+  # the file; LINT ERROR fails the build on any of them (for CI).
+  if(NOT arg_LINT STREQUAL "OFF" AND NOT (CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR))
+    set(_mt_lint_mode --warn-only)
+    if(arg_LINT STREQUAL "ERROR")
+      set(_mt_lint_mode --strict)
+    endif()
+    add_custom_command(OUTPUT "${out}/lint.stamp"
+      COMMAND ${name} --color never -q lint ${_mt_lint_mode}
+      COMMAND "${CMAKE_COMMAND}" -E touch "${out}/lint.stamp"
+      DEPENDS ${name} ${files}
+      COMMENT "Linting the migrations of ${name} (LINT ${arg_LINT})"
+      VERBATIM)
+    add_custom_target(${name}_lint ALL DEPENDS "${out}/lint.stamp")
+    set_target_properties(${name}_lint PROPERTIES FOLDER "migrations/${name}")
+  endif()
 
   set(commands upgrade downgrade current history heads check new merge stamp)
   # The cache's MIGRATE_MESSAGE and MIGRATE_TARGET, only when set (an empty

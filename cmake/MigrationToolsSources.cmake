@@ -37,7 +37,10 @@ set(MIGRATION_TOOLS_CHECKSUM_SOURCES
 set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/statement_tree.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/core/declared_sql_check.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/core/declared_sql_check.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/lint/lint_rules.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/lint/statement_checks.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/lint/lint.cpp)
 
 # The schema model and its diff (autogenerate): pure logic, no PostgreSQL.
 # One generator per object kind under src/schema/kinds/.
@@ -125,7 +128,8 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/dev_db_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/config_command.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/autogenerate_commands.cpp
-  ${_MIGRATION_TOOLS_ROOT}/src/cli/test_command.cpp)
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/test_command.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/lint_command.cpp)
 
 # The configure-time scanner (core + its own main).
 set(MIGRATION_TOOLS_SCANNER_MAIN_SOURCES

@@ -31,7 +31,7 @@ struct embedded_header {
   bool empty;                // `-- migrate:empty true`
   int lock_timeout_ms;       // < 0: not set
   int statement_timeout_ms;  // < 0: not set
-  int key_lines[10];         // migration::key_lines, in header_keys order
+  int key_lines[11];         // migration::key_lines, in header_keys order
   embedded_section upgrade;
   embedded_section downgrade;
 };

@@ -30,6 +30,7 @@ struct parsed_command {
   std::string dev_action;
   bool offline = false;  // check --offline
   test_options test;
+  lint_options lint;
 };
 
 // Whether the command reaches the database (or the development cluster).

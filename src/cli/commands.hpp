@@ -124,6 +124,18 @@ struct test_options {
 };
 int test_command(runner_context& ctx, const test_options& options);
 
+// `lint [FILE...]` (lint_command.cpp): the runner's SQL migrations (or the
+// files named) through src/core/lint; --format text|json|github|sarif. Exit
+// 3 on a finding of error level (PostgreSQL refuses it), or of any level
+// with `strict`; 0 always with `warn_only` (a build's LINT WARN).
+struct lint_options {
+  std::vector<std::string> files;
+  bool list_rules = false;
+  bool strict = false;
+  bool warn_only = false;
+};
+int lint_command(runner_context& ctx, const lint_options& options);
+
 int dev_db_command(runner_context& ctx, const std::string& action);
 // `config`: the effective configuration and where each value came from.
 int config_command(runner_context& ctx);

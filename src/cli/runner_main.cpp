@@ -102,7 +102,7 @@ namespace {
 // need it for some options only (needs_database).
 bool always_needs_database(std::string_view n) {
   return n == "stamp" || n == "current" || n == "repair" || n == "diff" || n == "dump" ||
-         n == "dev-db" || n == "config" || n == "test";
+         n == "dev-db" || n == "config" || n == "test" || n == "lint";
 }
 
 bool needs_database_unless_offline(std::string_view n) {
@@ -215,9 +215,10 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   app.add_option("--color", g.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--format", g.format,
-                 "text or json (current, history, heads, branches, show); dot or mermaid: "
-                 "history as a picture of the graph")
-      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
+                 "text or json (current, history, heads, branches, show, test, lint); dot or "
+                 "mermaid: history as a picture of the graph; github or sarif: lint's findings "
+                 "as workflow annotations or SARIF 2.1.0")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid", "github", "sarif"}));
   app.add_option("--connect-timeout", g.connect_timeout,
                  "give up one connection attempt after DURATION (e.g. 10s; libpq's "
                  "connect_timeout)");
@@ -358,6 +359,15 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   test->add_option(
       "--data", c.test.data_dir,
       "a folder of <revision>.seed.sql and <revision>.check.sql files (the data test)");
+  auto* lint = app.add_subcommand(
+      "lint",
+      "check the SQL migrations for DDL that locks or rewrites busy tables, breaks "
+      "running clients or ages badly (file:line:col: warning: ... [rule])");
+  lint->add_option("files", c.lint.files, "only these migration files (default: all)");
+  lint->add_flag("--rules", c.lint.list_rules, "list the rules: id, level, reason, alternative");
+  lint->add_flag("--strict", c.lint.strict, "exit 3 on any finding, warnings included");
+  // The build's LINT WARN: findings printed, the build goes on.
+  lint->add_flag("--warn-only", c.lint.warn_only, "exit 0 whatever is found")->group("");
   app.add_subcommand("config", "print the effective configuration and where each value came from");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
   dev->add_option("action", c.dev_action, "start, stop, status or url")
@@ -427,6 +437,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       throw usage_error("--format " + g.format +
                         " draws the revision graph: it is for history (e.g. '" + config.name +
                         " history --format mermaid')");
+    if ((g.format == "github" || g.format == "sarif") && c.name != "lint")
+      throw usage_error("--format " + g.format + " is for lint's findings (e.g. '" + config.name +
+                        " --format sarif lint')");
     const bool check_stale = c.name != "dev-db" && c.name != "config";
     // A command that connects early checks once the connection is on its
     // way, on this thread alone: the server's answer takes longer than the

@@ -27,6 +27,7 @@ int dispatch(runner_context& ctx, const parsed_command& c) {
     return c.check_file.empty() ? dump_command(ctx, c.output)
                                 : dump_check_command(ctx, c.check_file);
   if (n == "test") return test_command(ctx, c.test);
+  if (n == "lint") return lint_command(ctx, c.lint);
   if (n == "dev-db") return dev_db_command(ctx, c.dev_action);
   if (n == "config") return config_command(ctx);
   throw std::logic_error("'" + n + "' is no command of the online runner");

@@ -258,7 +258,7 @@ class parser {
                         (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
                         " (known keys: revision, down_revision, message, created, "
                         "branch_labels, depends_on, transactional, lock_timeout, "
-                        "statement_timeout, empty)");
+                        "statement_timeout, empty, lint_ignore)");
       return;
     }
     if (m_.has_key(key)) {

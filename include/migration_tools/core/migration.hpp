@@ -25,9 +25,9 @@ struct sql_section {
 };
 
 // The header keys, in a fixed order (migration::key_lines follows it).
-constexpr std::array<std::string_view, 10> header_keys = {
-    "revision",   "down_revision", "message",      "created",           "branch_labels",
-    "depends_on", "transactional", "lock_timeout", "statement_timeout", "empty"};
+constexpr std::array<std::string_view, 11> header_keys = {
+    "revision",      "down_revision", "message",           "created", "branch_labels", "depends_on",
+    "transactional", "lock_timeout",  "statement_timeout", "empty",   "lint_ignore"};
 // The index of `key` in header_keys, or header_keys.size() for an unknown key.
 std::size_t header_key_index(std::string_view key);
 

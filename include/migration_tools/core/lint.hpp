@@ -1,0 +1,53 @@
+// A lint of dangerous DDL in SQL migrations, on PostgreSQL's own parser
+// (libpg_query): the locks and rewrites that take production down (an index
+// built without CONCURRENTLY, a constraint validated under an ACCESS
+// EXCLUSIVE lock, a column type changed), what breaks running clients (a
+// column dropped or renamed), and types that age badly. squawk's rules are
+// the reference; each rule has an id, a reason and the safe alternative.
+// Knows nothing of a database: a table created earlier in the same
+// migration is exempt from the lock rules (it is new and empty).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "migration_tools/core/diagnostic.hpp"
+#include "migration_tools/core/migration.hpp"
+
+namespace migration_tools {
+
+struct lint_rule {
+  const char* id;       // e.g. "require-concurrent-index-creation"
+  severity level;       // error: PostgreSQL refuses it or it breaks the runner
+  const char* reason;   // why it is dangerous, one line
+  const char* instead;  // the safe alternative, one line
+};
+
+// Every rule, in a fixed order.
+const std::vector<lint_rule>& lint_rules();
+// The rule of an id; nullptr when there is none.
+const lint_rule* find_lint_rule(std::string_view id);
+
+struct lint_finding {
+  const lint_rule* rule = nullptr;
+  std::string file;
+  int line = 0;            // 1-based, in the file
+  int column = 0;          // 1-based
+  std::string message;     // what this statement does, then the rule's reason
+  bool downgrade = false;  // found in the downgrade section
+};
+
+// The findings of one migration's SQL sections (C++ migrations have none),
+// in file order, without the suppressed ones: a `-- migrate:lint_ignore
+// rule-id,...` line anywhere in the file turns those rules off for it; a
+// comment `-- lint:ignore rule-id,...` on the line before a statement, for
+// that statement. Rule ids that do not exist are findings of their own
+// (unknown-lint-rule), so that a typo does not silence nothing in silence.
+std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text);
+
+// `file:LINE:COL: warning: message [rule-id]`, as compilers print, so that
+// IDEs and CI problem matchers link it.
+std::string format_lint_finding(const lint_finding& f);
+
+}  // namespace migration_tools

@@ -1,0 +1,33 @@
+// What the lint's statement checks share: the migration's state so far
+// (tables created earlier in it, a lock_timeout set, enum values added) and
+// where findings go. Private to src/core/lint.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace migration_tools::lint_detail {
+
+struct statement_context {
+  bool transactional = true;             // the migration runs in one transaction
+  bool lock_timeout = false;             // the header's lock_timeout, or a SET lock_timeout before
+  std::set<std::string> created_tables;  // as written, with and without the schema
+  // In a downgrade: what the same migration's upgrade created (tables) or
+  // added (columns, "table.column"), which it may drop again.
+  std::set<std::string> upgrade_tables;
+  std::set<std::string> upgrade_columns;
+  std::set<std::string> added_columns;  // "table.column", by this section
+  std::vector<std::string> new_enum_values;
+  // Reports rule `id` at `location` (a byte offset into the statement, 0:
+  // its start) with what the statement does.
+  std::function<void(const char* id, int location, const std::string& what)> report;
+};
+
+// Checks one statement (libpg_query's node, e.g. {"IndexStmt": {...}}) and
+// updates the context.
+void check_statement(const nlohmann::json& node, statement_context& context);
+
+}  // namespace migration_tools::lint_detail
