@@ -617,7 +617,7 @@ function(add_migrations name)
       set(_mt_lint_mode --strict)
     endif()
     add_custom_command(OUTPUT "${out}/lint.stamp"
-      COMMAND ${name} --color never -q lint ${_mt_lint_mode}
+      COMMAND ${name} --color never -q lint --absolute-paths ${_mt_lint_mode}
       COMMAND "${CMAKE_COMMAND}" -E touch "${out}/lint.stamp"
       DEPENDS ${name} ${files}
       COMMENT "Linting the migrations of ${name} (LINT ${arg_LINT})"

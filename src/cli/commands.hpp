@@ -133,6 +133,7 @@ struct lint_options {
   bool list_rules = false;
   bool strict = false;
   bool warn_only = false;
+  bool absolute_paths = false;  // the build's lint: paths an IDE opens from any directory
 };
 int lint_command(runner_context& ctx, const lint_options& options);
 

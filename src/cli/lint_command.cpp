@@ -95,6 +95,8 @@ int lint_command(runner_context& ctx, const lint_options& o) {
                     unmatched.end());
     ++files;
     auto found = lint_migration(m, ctx.catalog().files[static_cast<size_t>(id)].text());
+    if (o.absolute_paths && !starts_with(m.path, "/"))
+      for (auto& f : found) f.file = std::string(ctx.config().source_root) + "/" + f.file;
     findings.insert(findings.end(), found.begin(), found.end());
   }
   if (!unmatched.empty())

@@ -368,6 +368,8 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   lint->add_flag("--strict", c.lint.strict, "exit 3 on any finding, warnings included");
   // The build's LINT WARN: findings printed, the build goes on.
   lint->add_flag("--warn-only", c.lint.warn_only, "exit 0 whatever is found")->group("");
+  lint->add_flag("--absolute-paths", c.lint.absolute_paths, "name files by absolute paths")
+      ->group("");
   app.add_subcommand("config", "print the effective configuration and where each value came from");
   auto* dev = app.add_subcommand("dev-db", "the embedded development database");
   dev->add_option("action", c.dev_action, "start, stop, status or url")
