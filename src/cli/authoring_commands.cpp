@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/lint.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 
 namespace migration_tools::cli {
@@ -229,6 +230,10 @@ int new_command(runner_context& ctx, const new_options& o) {
                      "\n-- migrate:upgrade\n" + (o.upgrade_sql.empty() ? "\n" : o.upgrade_sql) +
                      "\n-- migrate:downgrade\n" +
                      (o.downgrade_sql.empty() ? "\n" : o.downgrade_sql);
+  // What autogenerate writes on purpose (a drop the declared schema asks
+  // for) carries the lint rule it breaks, and why, before its statement.
+  if (!o.upgrade_sql.empty() || !o.downgrade_sql.empty())
+    text = with_lint_suppressions("new.sql", text, "the declared schema asks for it");
   return write_migration(ctx, revision, o.message, text, ".sql");
 }
 

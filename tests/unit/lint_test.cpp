@@ -205,6 +205,11 @@ TEST_CASE("lint: suppression for the file and for one statement, both ways", "[u
         ids{"ban-drop-table"});
   CHECK(rules_in("DROP TABLE a;\n-- lint:ignore ban-drop-table\nDROP TABLE b;") ==
         ids{"ban-drop-table"});
+  // A reason may follow the ids.
+  CHECK(rules_in("-- lint:ignore ban-drop-table (the declared schema drops it)\nDROP TABLE a;")
+            .empty());
+  CHECK(rules_in(two, "-- migrate:lint_ignore ban-drop-table, renaming-table (moved to v2)\n")
+            .empty());
   // A comment further up says nothing of this statement.
   CHECK(rules_in("-- lint:ignore ban-drop-table\n\nDROP TABLE a;") == ids{"ban-drop-table"});
   auto typo = lint_sql("DROP TABLE a;", "-- migrate:lint_ignore ban-drop-tabel\n");
@@ -223,4 +228,21 @@ TEST_CASE("lint: C++ migrations and statements the grammar refuses are left alon
   auto m = parse_migration("migrations/002_m.cpp",
                            "// migrate:revision r2\n// migrate:down_revision none\n", ds);
   CHECK(lint_migration(m, "").empty());
+}
+
+TEST_CASE("lint: a written migration carries the rules it breaks on purpose, and why",
+          "[unit][lint]") {
+  std::string text = header +
+                     "-- migrate:lock_timeout 5s\n\n-- migrate:upgrade\n"
+                     "ALTER TABLE t DROP COLUMN c;\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+                     "\n-- migrate:downgrade\nALTER TABLE t ADD COLUMN c text;\n";
+  std::string annotated = with_lint_suppressions("m.sql", text, "the declared schema asks for it");
+  CHECK(annotated == header +
+                         "-- migrate:lock_timeout 5s\n\n-- migrate:upgrade\n"
+                         "-- lint:ignore ban-drop-column (the declared schema asks for it)\n"
+                         "ALTER TABLE t DROP COLUMN c;\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+                         "\n-- migrate:downgrade\nALTER TABLE t ADD COLUMN c text;\n");
+  // The error (CONCURRENTLY in a transaction) is left to fail; the drop is silenced.
+  CHECK(rules_of(lint_text(annotated)) == ids{"ban-concurrent-index-creation-in-transaction"});
+  CHECK(with_lint_suppressions("m.sql", "not a migration", "x") == "not a migration");
 }

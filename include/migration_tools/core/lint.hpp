@@ -36,6 +36,7 @@ struct lint_finding {
   int column = 0;          // 1-based
   std::string message;     // what this statement does, then the rule's reason
   bool downgrade = false;  // found in the downgrade section
+  int statement_line = 0;  // where the statement begins (a lint:ignore goes on the line before)
 };
 
 // The findings of one migration's SQL sections (C++ migrations have none),
@@ -45,6 +46,14 @@ struct lint_finding {
 // that statement. Rule ids that do not exist are findings of their own
 // (unknown-lint-rule), so that a typo does not silence nothing in silence.
 std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text);
+
+// `text` (a migration file) with a `-- lint:ignore ID,... (why)` line before
+// each statement that a rule of level warning flags: for files a tool writes
+// on purpose (autogenerate writes what the declared schema says), so that a
+// reviewer sees the rule and the reason, and the build stays quiet. Findings
+// of level error are left to fail. Unchanged when the text does not parse.
+std::string with_lint_suppressions(std::string_view path, std::string_view text,
+                                   std::string_view why);
 
 // `file:LINE:COL: warning: message [rule-id]`, as compilers print, so that
 // IDEs and CI problem matchers link it.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "migration_tools/core/sql_splitter.hpp"
@@ -16,15 +17,24 @@ namespace migration_tools {
 
 namespace {
 
-// The rule ids of a comma separated list, trimmed.
+// The rule ids at the start of a comment's text: words of [a-z0-9-]
+// separated by commas or spaces, up to anything else (a reason in
+// parentheses, say).
 std::vector<std::string> rule_list(std::string_view text) {
   std::vector<std::string> out;
-  while (!text.empty()) {
-    size_t comma = text.find(',');
-    std::string id(trim(text.substr(0, comma)));
-    if (!id.empty()) out.push_back(id);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
+  size_t i = 0;
+  while (i < text.size()) {
+    char ch = text[i];
+    if (ch == ',' || ch == ' ' || ch == '\t') {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && (std::islower(static_cast<unsigned char>(text[i])) ||
+                               std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '-'))
+      ++i;
+    if (i == start) break;
+    out.emplace_back(text.substr(start, i - start));
   }
   return out;
 }
@@ -145,7 +155,7 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
       out.push_back({rule, m.path, at.line, at.column,
                      what + (downgrade ? " (downgrade)" : "") + ": " + rule->reason +
                          "; instead: " + rule->instead,
-                     downgrade});
+                     downgrade, start.line});
     };
     auto tree = parse_statement(statement.text);
     if (tree.is_null()) continue;  // the server says why; not the lint's to guess
@@ -184,6 +194,36 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
   if (m.upgrade.present)
     upgrade = lint_section(m, m.upgrade, false, file_ignored, lines, out, nullptr);
   if (m.downgrade.present) lint_section(m, m.downgrade, true, file_ignored, lines, out, &upgrade);
+  return out;
+}
+
+std::string with_lint_suppressions(std::string_view path, std::string_view text,
+                                   std::string_view why) {
+  std::vector<diagnostic> ds;
+  auto m = parse_migration(path, text, ds);
+  if (has_errors(ds)) return std::string(text);
+  std::map<int, std::vector<std::string>> ids;  // statement line -> rules
+  for (const auto& f : lint_migration(m, text)) {
+    if (f.rule->level != severity::warning || f.statement_line < 1) continue;
+    auto& list = ids[f.statement_line];
+    if (std::find(list.begin(), list.end(), f.rule->id) == list.end()) list.push_back(f.rule->id);
+  }
+  if (ids.empty()) return std::string(text);
+  std::string out;
+  int line = 1;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    if (auto it = ids.find(line); it != ids.end()) {
+      std::string list;
+      for (const auto& id : it->second) list += (list.empty() ? "" : ", ") + id;
+      out += "-- lint:ignore " + list + " (" + std::string(why) + ")\n";
+    }
+    out.append(text.substr(start, end - start));
+    start = end;
+    ++line;
+  }
   return out;
 }
 
