@@ -576,7 +576,7 @@ function(case_lint_in_the_build)
   mt_copy_project(lint src)
   set(bin "${src}/build")
   # (Up to the message's ';', which a CMake list would split at.)
-  set(finding "${src}/migrations/0002_index_customers.sql:7:33: warning: index on orders is created without CONCURRENTLY: blocks writes to the table until the index is built")
+  set(finding "${src}/migrations/0002_index_customers.sql:8:33: warning: index on orders is created without CONCURRENTLY: blocks writes to the table until the index is built")
   # WARN, the default: the finding in the build log, the build goes on.
   mt_configure(cfg "${src}" "${bin}" STEP "configure (LINT WARN by default)" CI unset)
   mt_expect_rc(cfg 0)

@@ -40,18 +40,18 @@ TEST_CASE("lint: the findings as compiler-style lines, an error exits 3", "[db][
   CHECK(r.exit_code == 3);
   CHECK(r.out ==
         dir +
-            "002_index_emails.sql:6:38: warning: index on accounts is created without "
+            "002_index_emails.sql:7:38: warning: index on accounts is created without "
             "CONCURRENTLY: blocks writes to the table until the index is built; instead: "
             "CREATE INDEX CONCURRENTLY, in a migration with '-- migrate:transactional false' "
             "[require-concurrent-index-creation]\n" +
             dir +
-            "002_index_emails.sql:8:13: warning: ALTER TABLE accounts runs without a "
+            "002_index_emails.sql:9:13: warning: ALTER TABLE accounts runs without a "
             "lock_timeout: an ACCESS EXCLUSIVE lock waits behind every running query and "
             "queues all new ones behind itself; instead: give the migration a '-- "
             "migrate:lock_timeout 5s' header (or SET lock_timeout first) "
             "[require-lock-timeout]\n" +
             dir +
-            "002_index_emails.sql:11:1: warning: index accounts_lower_email is dropped "
+            "002_index_emails.sql:12:1: warning: index accounts_lower_email is dropped "
             "without CONCURRENTLY (downgrade): takes an ACCESS EXCLUSIVE lock on the "
             "table while the index goes; instead: DROP INDEX CONCURRENTLY, in a "
             "migration with '-- migrate:transactional false' "
@@ -93,13 +93,13 @@ TEST_CASE("lint: --format json and github", "[db][lint]") {
   CHECK(first.at("rule") == "require-concurrent-index-creation");
   CHECK(first.at("level") == "warning");
   CHECK(first.at("file") == dir + "002_index_emails.sql");
-  CHECK(first.at("line") == 6);
+  CHECK(first.at("line") == 7);
   CHECK(first.at("column") == 38);
   CHECK(first.at("downgrade") == false);
   CHECK(doc.at("findings").at(2).at("downgrade") == true);
   RUN_LINT(g, {"--format", "github", "lint"});
   CHECK(contains(g.out, "::warning file=" + dir +
-                            "002_index_emails.sql,line=6,col=38,title=require-concurrent-index-"
+                            "002_index_emails.sql,line=7,col=38,title=require-concurrent-index-"
                             "creation::index on accounts is created without CONCURRENTLY: "));
   CHECK(contains(g.out, "::error file=" + dir + "003_concurrently.sql,line=7,col=48,title="));
 }
@@ -114,7 +114,7 @@ TEST_CASE("lint: --format sarif is valid SARIF 2.1.0 for what it writes", "[db][
   CHECK(results.at(3).at("ruleId") == "ban-concurrent-index-creation-in-transaction");
   CHECK(results.at(3).at("level") == "error");
   const auto& region = results.at(0).at("locations").at(0).at("physicalLocation").at("region");
-  CHECK(region.at("startLine") == 6);
+  CHECK(region.at("startLine") == 7);
   CHECK(region.at("startColumn") == 38);
   // Validated by Debian's python3-jsonschema (scripts/install-deps.sh).
   std::string file = "lint_sarif_" + std::to_string(::getpid()) + ".json";

@@ -41,7 +41,7 @@ std::vector<std::string> rules_in(const std::string& upgrade, const std::string&
 
 using ids = std::vector<std::string>;
 
-const std::string timeout = "-- migrate:lock_timeout 5s\n";
+const std::string timeout = "-- migrate:lock_timeout 5s\n-- migrate:statement_timeout 1min\n";
 const std::string outside = "-- migrate:transactional false\n";
 
 }  // namespace
@@ -60,7 +60,12 @@ TEST_CASE("lint: every rule has an id, a reason and an alternative, and ids are 
 
 TEST_CASE("lint: indexes need CONCURRENTLY on existing tables, outside a transaction",
           "[unit][lint]") {
-  CHECK(rules_in("CREATE INDEX i ON t (a);") == ids{"require-concurrent-index-creation"});
+  CHECK(rules_in("CREATE INDEX i ON t (a);", timeout) == ids{"require-concurrent-index-creation"});
+  // Built under the table's lock, it runs as long as the table is big.
+  CHECK(rules_in("CREATE INDEX i ON t (a);") ==
+        ids{"require-concurrent-index-creation", "require-statement-timeout"});
+  CHECK(rules_in("SET statement_timeout = '1min';\nCREATE INDEX i ON t (a);") ==
+        ids{"require-concurrent-index-creation"});
   CHECK(rules_in("CREATE INDEX CONCURRENTLY i ON t (a);", outside).empty());
   CHECK(rules_in("CREATE INDEX CONCURRENTLY i ON t (a);") ==
         ids{"ban-concurrent-index-creation-in-transaction"});
@@ -173,7 +178,7 @@ TEST_CASE("lint: types that age badly", "[unit][lint]") {
 
 TEST_CASE("lint: a finding is a compiler-style line at the statement's file line and column",
           "[unit][lint]") {
-  auto findings = lint_text(header +
+  auto findings = lint_text(header + "-- migrate:statement_timeout 1min\n" +
                             "\n-- migrate:upgrade\n"
                             "CREATE TABLE t (a bigint);\n"
                             "  CREATE INDEX i\n    ON existing (a);\n"
@@ -181,13 +186,13 @@ TEST_CASE("lint: a finding is a compiler-style line at the statement's file line
                             "DROP INDEX i;\n");
   REQUIRE(findings.size() == 2);
   CHECK(format_lint_finding(findings[0]) ==
-        "migrations/001_m.sql:8:8: warning: index on existing is created without CONCURRENTLY: "
+        "migrations/001_m.sql:9:8: warning: index on existing is created without CONCURRENTLY: "
         "blocks writes to the table until the index is built; instead: CREATE INDEX "
         "CONCURRENTLY, in a migration with '-- migrate:transactional false' "
         "[require-concurrent-index-creation]");
   CHECK(findings[1].downgrade);
   CHECK(format_lint_finding(findings[1])
-            .rfind("migrations/001_m.sql:11:1: warning: index i is "
+            .rfind("migrations/001_m.sql:12:1: warning: index i is "
                    "dropped without CONCURRENTLY (downgrade): ",
                    0) == 0);
   auto errors = lint_sql("CREATE INDEX CONCURRENTLY i ON t (a);");

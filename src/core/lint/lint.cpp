@@ -141,6 +141,7 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
   }
   context.transactional = m.transactional;
   context.lock_timeout = m.lock_timeout_ms.has_value();
+  context.statement_timeout = m.statement_timeout_ms.has_value();
   for (const auto& statement : split_sql(section.text)) {
     auto start = position_in(section, statement.offset);
     // `-- lint:ignore ids` on the line before the statement.

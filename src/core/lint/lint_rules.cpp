@@ -64,6 +64,11 @@ const std::vector<lint_rule>& lint_rules() {
        "an ACCESS EXCLUSIVE lock waits behind every running query and queues all new ones "
        "behind itself",
        "give the migration a '-- migrate:lock_timeout 5s' header (or SET lock_timeout first)"},
+      {"require-statement-timeout", severity::warning,
+       "a statement that rewrites or scans a table under a lock runs as long as the table is "
+       "big, holding the lock all that time",
+       "give the migration a '-- migrate:statement_timeout 1min' header (or SET "
+       "statement_timeout first), sized to what it may hold the table for"},
       {"ban-alter-enum-add-value-and-use", severity::error,
        "PostgreSQL refuses a new enum value in the transaction that added it",
        "add the value in a migration of its own, before the one that uses it"},

@@ -90,6 +90,12 @@ void string_constants(const json& node, std::vector<std::string>& out) {
 }
 
 // The type rules of one column definition.
+// A statement that rewrites or scans an existing table under its lock.
+void long_under_lock(statement_context& c, int location, const std::string& what) {
+  if (!c.statement_timeout)
+    c.report("require-statement-timeout", location, what + " runs without a statement_timeout");
+}
+
 void check_column_type(const json& column, statement_context& c) {
   const json& type = member(column, "typeName");
   std::string name = last_name(member(type, "names"));
@@ -165,9 +171,11 @@ void check_alter_command(const json& command, const json& relation, statement_co
     if (column.contains("constraints"))
       for (const auto& k : member(column, "constraints"))
         if (str(member(k, "Constraint"), "contype") == "CONSTR_DEFAULT" &&
-            calls_volatile_function(member(member(k, "Constraint"), "raw_expr")))
+            calls_volatile_function(member(member(k, "Constraint"), "raw_expr"))) {
           c.report("adding-field-with-volatile-default", location_of(member(k, "Constraint"), at),
                    "column '" + col + "' of " + table + " gets a volatile default");
+          long_under_lock(c, at, "ALTER TABLE " + table);
+        }
   } else if (subtype == "AT_DropColumn") {
     if (!c.upgrade_columns.count(table + "." + str(command, "name")))
       c.report("ban-drop-column", at,
@@ -179,21 +187,25 @@ void check_alter_command(const json& command, const json& relation, statement_co
             : "";
     // To text, a table's rows stay as they are for varchar and char: the one
     // change that is commonly binary-coercible without knowing the old type.
-    if (type != "text")
+    if (type != "text") {
       c.report("changing-column-type",
                location_of(def.contains("ColumnDef") ? member(def, "ColumnDef") : def, at),
                "column '" + str(command, "name") + "' of " + table + " changes type");
+      long_under_lock(c, at, "ALTER TABLE " + table);
+    }
   } else if (subtype == "AT_AddConstraint" && def.contains("Constraint")) {
     const auto& k = member(def, "Constraint");
     std::string type = str(k, "contype");
     std::string name = str(k, "conname");
     int where = location_of(k, at);
     bool not_valid = flag(k, "skip_validation");
-    if ((type == "CONSTR_FOREIGN" || type == "CONSTR_CHECK") && !not_valid)
+    if ((type == "CONSTR_FOREIGN" || type == "CONSTR_CHECK") && !not_valid) {
       c.report("constraint-missing-not-valid", where,
                std::string(type == "CONSTR_FOREIGN" ? "foreign key" : "check") +
                    (name.empty() ? "" : " '" + name + "'") + " on " + table +
                    " is validated as it is added");
+      long_under_lock(c, where, "ALTER TABLE " + table);
+    }
     bool using_index = k.contains("indexname");
     if (type == "CONSTR_UNIQUE" && !using_index)
       c.report("disallowed-unique-constraint", where,
@@ -242,9 +254,11 @@ void check_index(const json& s, statement_context& c) {
   if (concurrent && c.transactional)
     c.report("ban-concurrent-index-creation-in-transaction", at,
              "CREATE INDEX CONCURRENTLY runs in the migration's transaction");
-  if (!concurrent && !created_here(c, relation))
+  if (!concurrent && !created_here(c, relation)) {
     c.report("require-concurrent-index-creation", at,
              "index on " + relation_name(relation) + " is created without CONCURRENTLY");
+    long_under_lock(c, at, "CREATE INDEX on " + relation_name(relation));
+  }
 }
 
 void check_drop(const json& s, statement_context& c) {
@@ -327,6 +341,7 @@ void check_statement(const json& node, statement_context& c) {
     if (has_option(member(s, "options"), "full")) c.report("ban-vacuum-full", 0, "VACUUM FULL");
   } else if (kind == "VariableSetStmt") {
     if (str(s, "name") == "lock_timeout") c.lock_timeout = true;
+    if (str(s, "name") == "statement_timeout") c.statement_timeout = true;
   } else if (kind == "AlterEnumStmt") {
     if (s.contains("newVal")) c.new_enum_values.push_back(member(s, "newVal").get<std::string>());
     return;

@@ -14,6 +14,7 @@ namespace migration_tools::lint_detail {
 struct statement_context {
   bool transactional = true;             // the migration runs in one transaction
   bool lock_timeout = false;             // the header's lock_timeout, or a SET lock_timeout before
+  bool statement_timeout = false;        // likewise statement_timeout
   std::set<std::string> created_tables;  // as written, with and without the schema
   // In a downgrade: what the same migration's upgrade created (tables) or
   // added (columns, "table.column"), which it may drop again.
