@@ -1,7 +1,9 @@
 #include "migration_tools/core/migration_sql_check.hpp"
 
+#include <algorithm>
 #include <string>
 
+#include "migration_tools/core/lint.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/statement_tree.hpp"
 #include "migration_tools/core/text.hpp"
@@ -30,7 +32,8 @@ const char* transaction_control_name(const std::string& kind) {
 
 class checker {
  public:
-  checker(const migration& m, std::vector<diagnostic>& ds) : m_(m), ds_(ds) {}
+  checker(const migration& m, std::vector<diagnostic>& ds, bool check_syntax)
+      : m_(m), ds_(ds), check_syntax_(check_syntax) {}
 
   void lone_carriage_returns(std::string_view file_text) {
     for (size_t i = file_text.find('\r'); i != std::string_view::npos;
@@ -47,7 +50,21 @@ class checker {
 
   void section(const sql_section& s, const char* name) {
     if (!s.present) return;
-    for (const auto& p : find_lexical_problems(s.text)) lexical_problem(s, p);
+    auto problems = find_lexical_problems(s.text);
+    for (const auto& p : problems) lexical_problem(s, p);
+    // What PostgreSQL's grammar refuses fails here, at its line and column,
+    // not when the migration runs (an unclosed quote is said above already).
+    if (problems.empty() && check_syntax_)
+      if (auto e = find_syntax_error(s.text)) {
+        size_t line_start = s.text.rfind('\n', e->offset == 0 ? 0 : e->offset - 1);
+        line_start = line_start == std::string::npos || e->offset == 0 ? 0 : line_start + 1;
+        ds_.push_back({m_.path, s.first_line + count_newlines(s.text, e->offset), severity::error,
+                       e->message + " in the " + name +
+                           " section (PostgreSQL 15's grammar, as libpg_query reads it; "
+                           "'-- migrate:lint_ignore syntax-error' lets newer syntax through) "
+                           "[syntax-error]",
+                       static_cast<int>(e->offset - line_start) + 1});
+      }
     for (const auto& statement : split_sql(s.text)) {
       if (!may_need_parsing(statement.text)) continue;
       auto tree = parse_statement(statement.text);
@@ -89,13 +106,16 @@ class checker {
 
   const migration& m_;
   std::vector<diagnostic>& ds_;
+  bool check_syntax_;
 };
 
 }  // namespace
 
 void check_migration_sql(const migration& m, std::string_view file_text,
                          std::vector<diagnostic>& diagnostics) {
-  checker c(m, diagnostics);
+  auto ignored = lint_ignored_rules(m, file_text);
+  checker c(m, diagnostics,
+            std::find(ignored.begin(), ignored.end(), "syntax-error") == ignored.end());
   c.lone_carriage_returns(file_text);
   if (m.kind != migration_kind::sql) return;
   c.section(m.upgrade, "upgrade");

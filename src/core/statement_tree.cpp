@@ -28,6 +28,24 @@ nlohmann::json parse_statement(std::string_view statement) {
   return tree["stmts"][0]["stmt"];
 }
 
+std::optional<sql_syntax_error> find_syntax_error(std::string_view sql) {
+  // The parser alone (no JSON of the tree): a 10 MB INSERT costs its parse.
+  PgQuerySplitResult result = pg_query_split_with_parser(std::string(sql).c_str());
+  std::optional<sql_syntax_error> out;
+  if (result.error) {
+    // cursorpos counts characters from 1; the offset is in bytes.
+    size_t offset = 0;
+    for (int chars = 1; offset < sql.size() && chars < result.error->cursorpos; ++chars) {
+      ++offset;
+      while (offset < sql.size() && (static_cast<unsigned char>(sql[offset]) & 0xC0) == 0x80)
+        ++offset;
+    }
+    out = sql_syntax_error{result.error->message ? result.error->message : "syntax error", offset};
+  }
+  pg_query_free_split_result(result);
+  return out;
+}
+
 bool starts_with_keyword(std::string_view text, std::string_view word) {
   if (text.size() < word.size()) return false;
   for (size_t i = 0; i < word.size(); ++i)

@@ -149,3 +149,22 @@ TEST_CASE("Grammar words cannot be revision ids or branch labels", "[unit][parse
     CHECK(ds[0].line == 3);
   }
 }
+
+TEST_CASE("A syntax error is a configure-time error at its file, line and column",
+          "[unit][sql_check]") {
+  auto ds = check_body("CREATE TABLE t (a bigint);\nSELECT a\n  FROM t WHERE;\n");
+  REQUIRE(ds.size() == 1);
+  CHECK(format_diagnostic(ds[0]) ==
+        "m.sql:8:15: error: syntax error at or near \";\" in the upgrade section (PostgreSQL "
+        "15's grammar, as libpg_query reads it; '-- migrate:lint_ignore syntax-error' lets "
+        "newer syntax through) [syntax-error]");
+  // In the downgrade, past characters of several bytes: the column counts bytes.
+  auto down = check_body("SELECT 1;", "SELECT 'é' FRM t;");
+  REQUIRE(down.size() == 1);
+  CHECK(format_diagnostic(down[0]).rfind("m.sql:8:17: error: syntax error at or near \"t\" in "
+                                         "the downgrade section",
+                                         0) == 0);
+  // Let through on purpose (syntax of a newer server).
+  CHECK(check_body("SELECT 1 FROM;", "", "-- migrate:lint_ignore syntax-error\n").empty());
+  CHECK(check_body("CREATE TABLE t (a bigint);\nSELECT a FROM t;").empty());
+}

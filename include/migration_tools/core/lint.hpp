@@ -47,6 +47,10 @@ struct lint_finding {
 // (unknown-lint-rule), so that a typo does not silence nothing in silence.
 std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text);
 
+// The rule ids of a migration's `-- migrate:lint_ignore` header line (none
+// without one).
+std::vector<std::string> lint_ignored_rules(const migration& m, std::string_view file_text);
+
 // `text` (a migration file) with a `-- lint:ignore ID,... (why)` line before
 // each statement that a rule of level warning flags: for files a tool writes
 // on purpose (autogenerate writes what the declared schema says), so that a

@@ -180,22 +180,36 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
   // The header's `-- migrate:lint_ignore ids`; an id that is no rule is
   // said, at its line.
   int header_line = m.has_key("lint_ignore") ? m.line_of("lint_ignore") : 0;
-  if (header_line > 0 && static_cast<size_t>(header_line) < lines.size())
-    for (auto& id : ids_after(lines[static_cast<size_t>(header_line)], "migrate:lint_ignore")) {
-      if (!find_lint_rule(id)) {
-        const lint_rule* unknown = find_lint_rule("unknown-lint-rule");
-        out.push_back(
-            {unknown, m.path, header_line, 1,
-             "'" + id + "' is no lint rule: " + unknown->reason + "; instead: " + unknown->instead,
-             false});
-      }
-      file_ignored.insert(id);
+  for (auto& id : lint_ignored_rules(m, file_text)) {
+    if (!find_lint_rule(id)) {
+      const lint_rule* unknown = find_lint_rule("unknown-lint-rule");
+      out.push_back(
+          {unknown, m.path, header_line, 1,
+           "'" + id + "' is no lint rule: " + unknown->reason + "; instead: " + unknown->instead,
+           false});
     }
+    file_ignored.insert(id);
+  }
   lint_detail::statement_context upgrade;
   if (m.upgrade.present)
     upgrade = lint_section(m, m.upgrade, false, file_ignored, lines, out, nullptr);
   if (m.downgrade.present) lint_section(m, m.downgrade, true, file_ignored, lines, out, &upgrade);
   return out;
+}
+
+std::vector<std::string> lint_ignored_rules(const migration& m, std::string_view file_text) {
+  if (!m.has_key("lint_ignore")) return {};
+  auto lines = lines_of(file_text);
+  auto line = static_cast<size_t>(m.line_of("lint_ignore"));
+  if (line >= lines.size()) return {};
+  // The header's comment marker: `--` in SQL, `//` in C++.
+  std::string_view text = trim(lines[line]);
+  if (starts_with(text, "//"))
+    text.remove_prefix(2), text = trim(text);
+  else if (starts_with(text, "--"))
+    text.remove_prefix(2), text = trim(text);
+  if (!starts_with(text, "migrate:lint_ignore")) return {};
+  return rule_list(text.substr(std::string_view("migrate:lint_ignore").size()));
 }
 
 std::string with_lint_suppressions(std::string_view path, std::string_view text,

@@ -93,6 +93,11 @@ const std::vector<lint_rule>& lint_rules() {
        "serial leaves a sequence the table does not own by standard SQL; its grants and "
        "ownership drift",
        "GENERATED ALWAYS AS IDENTITY"},
+      {"syntax-error", severity::error,
+       "PostgreSQL 15's grammar (libpg_query) refuses the statement: the migration would fail "
+       "when it runs",
+       "fix the statement; syntax of a newer PostgreSQL than 15 can be let through with "
+       "'-- migrate:lint_ignore syntax-error' in the header"},
       {"unknown-lint-rule", severity::warning,
        "a lint_ignore names a rule that does not exist: it silences nothing",
        "one of the rule ids of 'lint --rules'"},
