@@ -1289,6 +1289,11 @@ function(case_autogenerate_workflow)
   mt_expect_contains(up2 "add description and tags")
   mt_build(chk2 "${bin}" migrate_check STEP "migrate_check passes again" CI 1 ENV ${db_env})
   mt_expect_rc(chk2 0)
+  # What autogenerate wrote is lint-clean (issue 34, item 3): CONCURRENTLY
+  # outside a transaction, a lock_timeout where it locks, new tables exempt.
+  mt_run(lint COMMAND "${bin}/migrate" lint --strict STEP "migrate lint --strict: autogenerate's output is clean" CI unset)
+  mt_expect_rc(lint 0)
+  mt_expect_contains(lint "0 errors and 0 warnings in 3 migrations")
 
   mt_run(down COMMAND "${bin}/migrate" downgrade -2 STEP "downgrade the two generated migrations" CI unset ENV ${db_env})
   mt_expect_rc(down 0)
