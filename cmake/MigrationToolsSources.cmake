@@ -38,6 +38,7 @@ set(MIGRATION_TOOLS_SQL_CHECK_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/statement_tree.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/migration_sql_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/declared_sql_check.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/meaning_checksum.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/lint/lint_rules.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/lint/statement_checks.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/lint/lint.cpp)

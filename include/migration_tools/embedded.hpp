@@ -21,6 +21,9 @@ struct embedded_header {
   // migration_checksum() of that file, so that commands that record or
   // compare checksums (check, upgrade, --sql) do not hash every file.
   const char* checksum;
+  // migration_meaning_checksum() of it ("m1:..."; "" for C++): what new
+  // bookkeeping rows record, so that an edit of layout or comments is none.
+  const char* meaning;
   const char* revision;
   const char* down_revisions;
   const char* depends_on;

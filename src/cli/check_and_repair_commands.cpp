@@ -79,7 +79,14 @@ int check_command(runner_context& ctx) {
 
 int repair_command(runner_context& ctx) {
   const auto& g = ctx.graph();
-  auto changed = repair_changed_migrations(ctx);
+  std::vector<node_id> converted;
+  auto changed = repair_changed_migrations(ctx, &converted);
+  // Rows written before checksums of meaning, moved to them (the files are
+  // unchanged): from now on an edit of layout or comments is no edit.
+  if (!converted.empty())
+    ctx.info("recorded checksums of meaning for " + std::to_string(converted.size()) +
+             " applied migration" + (converted.size() == 1 ? "" : "s") +
+             " whose rows held the textual checksum (their files are unchanged)");
   if (changed.empty()) {
     std::cout << "nothing needed repair: the file of every applied migration has its recorded "
                  "checksum\n";

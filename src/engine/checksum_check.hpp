@@ -22,6 +22,12 @@ struct changed_migration {
 std::vector<changed_migration> changed_migrations(runner_context& ctx, pqxx::transaction_base& tx,
                                                   const applied_state& state);
 
+// The applied revisions whose latest row holds the textual checksum of their
+// unchanged file, where they now have a checksum of meaning: what `repair`
+// moves to the new kind.
+std::vector<node_id> textual_checksum_migrations(runner_context& ctx, pqxx::transaction_base& tx,
+                                                 const applied_state& state);
+
 // `file:line: error: revision 'r' was applied on ... an applied migration was edited ...`
 std::vector<diagnostic> describe_changed(const runner_context& ctx,
                                          const std::vector<changed_migration>& changed);
@@ -32,8 +38,11 @@ void refuse_changed_migrations(runner_context& ctx, const applied_state& state);
 
 // `repair`: under the migration lock, records the current checksum of each
 // applied migration whose file changed (a history row of direction 'repair'),
-// and returns them.
-std::vector<changed_migration> repair_changed_migrations(runner_context& ctx);
+// and returns them; also moves rows of the textual kind to checksums of
+// meaning.
+// `converted` (when given) is told which rows moved.
+std::vector<changed_migration> repair_changed_migrations(runner_context& ctx,
+                                                         std::vector<node_id>* converted = nullptr);
 
 // The first 12 hex digits of a checksum, as shown in messages.
 std::string short_checksum(const std::string& checksum);

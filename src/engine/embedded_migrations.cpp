@@ -1,5 +1,7 @@
 #include "embedded_migrations.hpp"
 
+#include "migration_tools/core/meaning_checksum.hpp"
+
 #include <cstdlib>
 #include <functional>
 
@@ -66,6 +68,11 @@ std::string embedded_checksum(const embedded_file& file) {
                               : migration_checksum(file.text());
 }
 
+std::string embedded_meaning(const embedded_file& file, const migration& m) {
+  return header_matches(file) ? std::string(file.header->meaning)
+                              : migration_meaning_checksum(m);
+}
+
 static_assert(sizeof(embedded_header::key_lines) / sizeof(int) == header_keys.size(),
               "embedded_header::key_lines holds one line per header key");
 
@@ -101,8 +108,10 @@ void check_headers(const embedded_catalog& catalog, std::vector<diagnostic>& dia
   for (size_t i = 0; i < catalog.count; ++i) {
     std::vector<diagnostic> ignored;
     const embedded_file& f = catalog.files[i];
-    if (!same_migration(made(i), parse_migration(f.path, f.text(), ignored)) ||
-        embedded_checksum(f) != migration_checksum(f.text()))
+    auto parsed = parse_migration(f.path, f.text(), ignored);
+    if (!same_migration(made(i), parsed) ||
+        embedded_checksum(f) != migration_checksum(f.text()) ||
+        embedded_meaning(f, parsed) != migration_meaning_checksum(parsed))
       diagnostics.push_back({catalog.files[i].path, 1, severity::error,
                              "internal error: the header embedded at build time differs from "
                              "parsing the embedded file"});

@@ -44,6 +44,9 @@ bool header_matches(const embedded_file& file);
 
 // The file's checksum (migration_checksum), from its header when that matches.
 std::string embedded_checksum(const embedded_file& file);
+// The file's checksum of meaning (migration_meaning_checksum of `m`, its
+// parse), from its header when that matches; "" for a C++ migration.
+std::string embedded_meaning(const embedded_file& file, const migration& m);
 
 // One file's migration from its embedded header: what parse_migration() gives
 // for the same bytes.

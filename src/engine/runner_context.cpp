@@ -39,6 +39,13 @@ void runner_context::use_migrations(std::vector<migration> migrations) {
 }
 
 std::string runner_context::checksum(node_id id) const {
+  // SQL migrations record what they do (a layout or comment edit is none);
+  // C++ ones their text.
+  std::string meaning = embedded_meaning(catalog_.files[static_cast<size_t>(id)], graph_.at(id));
+  return meaning.empty() ? text_checksum(id) : meaning;
+}
+
+std::string runner_context::text_checksum(node_id id) const {
   return embedded_checksum(catalog_.files[static_cast<size_t>(id)]);
 }
 

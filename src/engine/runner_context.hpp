@@ -67,8 +67,12 @@ class runner_context {
   const revision_graph& graph() const { return graph_; }
   // --lock-timeout and --statement-timeout; throws usage_error when malformed.
   timeouts migration_timeouts() const;
-  // Checksum of a migration's embedded file.
+  // The checksum new bookkeeping rows record: of meaning ("m1:...") for an
+  // SQL migration, of the text for a C++ one.
   std::string checksum(node_id id) const;
+  // The textual checksum of the embedded file (plain hex), which rows
+  // written before checksums of meaning hold, and which keeps verifying.
+  std::string text_checksum(node_id id) const;
 
   // The database, opened on first use; throws std::logic_error in a runner
   // that has none (a command that needs it must be handed over first).

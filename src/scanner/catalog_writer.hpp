@@ -16,6 +16,7 @@ struct scanned_file {
   long long changed_ns = 0;
   long long size = 0;    // bytes, as parsed
   std::string checksum;  // migration_checksum() of those bytes
+  std::string meaning;   // migration_meaning_checksum() of their parse
   migration parsed;
   // The copy of exactly the bytes that were parsed, which the runner embeds:
   // the header and the text come from one read, even when the file changes

@@ -22,6 +22,7 @@
 #include "migration_tools/core/checksum.hpp"
 #include "migration_tools/core/declared_sql_check.hpp"
 #include "migration_tools/core/file_io.hpp"
+#include "migration_tools/core/meaning_checksum.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
 #include "migration_tools/core/source_tree.hpp"
@@ -252,6 +253,7 @@ int main(int argc, char** argv) {
       f.checksum = mt::migration_checksum(text);
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       mt::check_migration_sql(f.parsed, text, ds);
+      f.meaning = mt::migration_meaning_checksum(f.parsed);
       files.push_back(std::move(f));
       texts.push_back(std::move(text));
     }

@@ -19,6 +19,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "migration_tools/core/meaning_checksum.hpp"
+
 #include "alembic_runners.hpp"
 #include "alembic_scenarios.hpp"
 #include "migration_tools/core/checksum.hpp"
@@ -42,7 +44,10 @@ history_row stamped(const std::string& revision) {
                    std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  return {revision, "stamp", migration_tools::migration_checksum(text.str()), fixture_dir + file};
+  std::vector<migration_tools::diagnostic> ignored;
+  auto parsed = migration_tools::parse_migration(fixture_dir + file, text.str(), ignored);
+  return {revision, "stamp", migration_tools::migration_meaning_checksum(parsed),
+          fixture_dir + file};
 }
 
 // ... that it inserts for a revision that was applied already.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <pqxx/pqxx>
 
+#include "migration_tools/core/checksum.hpp"
 #include "runners.hpp"
 #include "test_database.hpp"
 
@@ -40,7 +41,7 @@ TEST_CASE("an edited applied migration stops upgrade (2) and check (3) until rep
   auto url = fresh_database("checksum_edited");
   REQUIRE(linear(url, {"upgrade", "rev_d"}).exit_code == 0);
   std::string real = recorded_rev_b(url);
-  REQUIRE(real.size() == 64);
+  REQUIRE(real.size() == 67);  // "m1:" and the checksum of meaning
   pretend_rev_b_was_edited(url);
   std::string history = "SELECT count(*) FROM mt_linear_version_history";
   auto rows_before = column(url, history);
@@ -128,6 +129,57 @@ TEST_CASE("a migration applied from a CRLF file with a BOM matches its LF checko
   CHECK(check.exit_code == 0);
   CHECK(run_runner(EOL_LF_RUNNER, url, {"upgrade"}).exit_code == 0);
   CHECK_THAT(run_runner(EOL_LF_RUNNER, url, {"repair"}).out, Contains("nothing needed repair"));
+}
+
+TEST_CASE("checksums of meaning: layout and comments are no edit, a changed literal is one",
+          "[db][checksum]") {
+  auto url = fresh_database("checksum_meaning");
+  REQUIRE(run_runner(EOL_LF_RUNNER, url, {"upgrade"}).exit_code == 0);
+  auto recorded = column(url, "SELECT checksum FROM eol_version_history WHERE revision = 'eol_a'");
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0].rfind("m1:", 0) == 0);
+  // Reformatted, re-commented, keywords in lower case: the same migration.
+  auto layout = run_runner(EOL_LAYOUT_RUNNER, url, {"check"});
+  INFO(layout.out << layout.err);
+  CHECK(layout.exit_code == 0);
+  CHECK(run_runner(EOL_LAYOUT_RUNNER, url, {"upgrade"}).exit_code == 0);
+  // A literal changed: an edit.
+  auto literal = run_runner(EOL_LITERAL_RUNNER, url, {"upgrade"});
+  INFO(literal.out << literal.err);
+  CHECK(literal.exit_code == 2);
+  CHECK_THAT(literal.err, Contains("revision 'eol_a' was applied on ") &&
+                              Contains("an applied migration was edited"));
+}
+
+TEST_CASE("checksums of meaning: rows of the textual kind keep verifying, repair moves them",
+          "[db][checksum]") {
+  auto url = fresh_database("checksum_kinds");
+  REQUIRE(run_runner(EOL_LF_RUNNER, url, {"upgrade"}).exit_code == 0);
+  // As a runner before checksums of meaning wrote it: the file's SHA-256
+  // (the file tests/db/CMakeLists.txt writes for mt_eol_lf).
+  const std::string eol_lf_text =
+      "-- migrate:revision eol_a\n-- migrate:down_revision none\n"
+      "-- migrate:message one migration, two line-ending conventions\n\n-- migrate:upgrade\n"
+      "CREATE TABLE eol_notes (note text);\n\n-- migrate:downgrade\nDROP TABLE eol_notes;\n";
+  pqxx::connection c(url);
+  pqxx::work tx(c);
+  tx.exec0("UPDATE eol_version_history SET checksum = '" +
+           migration_tools::migration_checksum(eol_lf_text) + "' WHERE revision = 'eol_a'");
+  tx.commit();
+  auto check = run_runner(EOL_LF_RUNNER, url, {"check"});
+  INFO(check.out << check.err);
+  CHECK(check.exit_code == 0);
+  // A layout edit against a textual row is an edit still: its old meaning is unknown.
+  CHECK(run_runner(EOL_LAYOUT_RUNNER, url, {"check"}).exit_code == 3);
+  auto repair = run_runner(EOL_LF_RUNNER, url, {"repair"});
+  INFO(repair.out << repair.err);
+  CHECK(repair.exit_code == 0);
+  CHECK_THAT(repair.err, Contains("recorded checksums of meaning for 1 applied migration whose "
+                                  "rows held the textual checksum"));
+  CHECK(column(url, "SELECT checksum LIKE 'm1:%' FROM eol_version_history WHERE revision = "
+                    "'eol_a' AND direction = 'repair'") == std::vector<std::string>{"t"});
+  // Moved: now the layout edit is none.
+  CHECK(run_runner(EOL_LAYOUT_RUNNER, url, {"check"}).exit_code == 0);
 }
 
 TEST_CASE("a migration on a locked table fails fast under --lock-timeout (55P03)", "[db]") {
