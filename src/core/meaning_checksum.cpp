@@ -67,6 +67,8 @@ std::string migration_meaning_checksum(const migration& m) {
   return "m1:" + migration_checksum(all);
 }
 
-bool is_meaning_checksum(std::string_view checksum) { return starts_with(checksum, "m1:"); }
+bool is_meaning_checksum(std::string_view checksum) {
+  return starts_with(checksum, "m1:");
+}
 
 }  // namespace migration_tools

@@ -69,8 +69,7 @@ std::vector<node_id> textual_checksum_migrations(runner_context& ctx, pqxx::tran
   std::vector<node_id> out;
   for (node_id id : g.topological_order()) {
     auto i = static_cast<size_t>(id);
-    if (!state.applied[i] || latest.id[i] < 0 || is_meaning_checksum(latest.checksum[i]))
-      continue;
+    if (!state.applied[i] || latest.id[i] < 0 || is_meaning_checksum(latest.checksum[i])) continue;
     if (latest.checksum[i] == ctx.text_checksum(id) && ctx.checksum(id) != ctx.text_checksum(id))
       out.push_back(id);
   }

@@ -1,11 +1,10 @@
 #include "embedded_migrations.hpp"
 
-#include "migration_tools/core/meaning_checksum.hpp"
-
 #include <cstdlib>
 #include <functional>
 
 #include "migration_tools/core/checksum.hpp"
+#include "migration_tools/core/meaning_checksum.hpp"
 #include "migration_tools/core/text.hpp"
 
 namespace migration_tools::engine {
@@ -69,8 +68,7 @@ std::string embedded_checksum(const embedded_file& file) {
 }
 
 std::string embedded_meaning(const embedded_file& file, const migration& m) {
-  return header_matches(file) ? std::string(file.header->meaning)
-                              : migration_meaning_checksum(m);
+  return header_matches(file) ? std::string(file.header->meaning) : migration_meaning_checksum(m);
 }
 
 static_assert(sizeof(embedded_header::key_lines) / sizeof(int) == header_keys.size(),
@@ -109,8 +107,7 @@ void check_headers(const embedded_catalog& catalog, std::vector<diagnostic>& dia
     std::vector<diagnostic> ignored;
     const embedded_file& f = catalog.files[i];
     auto parsed = parse_migration(f.path, f.text(), ignored);
-    if (!same_migration(made(i), parsed) ||
-        embedded_checksum(f) != migration_checksum(f.text()) ||
+    if (!same_migration(made(i), parsed) || embedded_checksum(f) != migration_checksum(f.text()) ||
         embedded_meaning(f, parsed) != migration_meaning_checksum(parsed))
       diagnostics.push_back({catalog.files[i].path, 1, severity::error,
                              "internal error: the header embedded at build time differs from "

@@ -61,13 +61,12 @@ std::string header_initializer(const scanned_file& f) {
   std::string key_lines;
   for (int line : m.key_lines) key_lines += (key_lines.empty() ? "" : ", ") + std::to_string(line);
   return "{" + std::to_string(f.size) + "LL, " + c_literal(f.checksum) + ", " +
-         c_literal(f.meaning) + ", " +
-         c_literal(m.revision) + ", " + c_literal(joined(m.down_revisions)) + ", " +
-         c_literal(joined(m.depends_on)) + ", " + c_literal(joined(m.branch_labels)) + ", " +
-         c_literal(m.message) + ", " + c_literal(m.created) + ", " +
-         (m.transactional ? "true" : "false") + ", " + (m.empty ? "true" : "false") + ", " +
-         std::to_string(m.lock_timeout_ms.value_or(-1)) + ", " +
-         std::to_string(m.statement_timeout_ms.value_or(-1)) + ", {" + key_lines + "}, " +
+         c_literal(f.meaning) + ", " + c_literal(m.revision) + ", " +
+         c_literal(joined(m.down_revisions)) + ", " + c_literal(joined(m.depends_on)) + ", " +
+         c_literal(joined(m.branch_labels)) + ", " + c_literal(m.message) + ", " +
+         c_literal(m.created) + ", " + (m.transactional ? "true" : "false") + ", " +
+         (m.empty ? "true" : "false") + ", " + std::to_string(m.lock_timeout_ms.value_or(-1)) +
+         ", " + std::to_string(m.statement_timeout_ms.value_or(-1)) + ", {" + key_lines + "}, " +
          section_initializer(m.upgrade) + ", " + section_initializer(m.downgrade) + "}";
 }
 

@@ -19,11 +19,10 @@
 #include <sstream>
 #include <tuple>
 
-#include "migration_tools/core/meaning_checksum.hpp"
-
 #include "alembic_runners.hpp"
 #include "alembic_scenarios.hpp"
 #include "migration_tools/core/checksum.hpp"
+#include "migration_tools/core/meaning_checksum.hpp"
 
 using namespace migration_tools::test;
 

@@ -176,8 +176,9 @@ TEST_CASE("checksums of meaning: rows of the textual kind keep verifying, repair
   CHECK(repair.exit_code == 0);
   CHECK_THAT(repair.err, Contains("recorded checksums of meaning for 1 applied migration whose "
                                   "rows held the textual checksum"));
-  CHECK(column(url, "SELECT checksum LIKE 'm1:%' FROM eol_version_history WHERE revision = "
-                    "'eol_a' AND direction = 'repair'") == std::vector<std::string>{"t"});
+  CHECK(column(url,
+               "SELECT checksum LIKE 'm1:%' FROM eol_version_history WHERE revision = "
+               "'eol_a' AND direction = 'repair'") == std::vector<std::string>{"t"});
   // Moved: now the layout edit is none.
   CHECK(run_runner(EOL_LAYOUT_RUNNER, url, {"check"}).exit_code == 0);
 }
