@@ -134,6 +134,9 @@ struct lint_options {
   bool strict = false;
   bool warn_only = false;
   bool absolute_paths = false;  // the build's lint: paths an IDE opens from any directory
+  // --database: tables created by revisions the database has not applied
+  // yet are still empty, and exempt from the lock rules.
+  bool database = false;
 };
 int lint_command(runner_context& ctx, const lint_options& options);
 

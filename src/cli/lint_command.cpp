@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "commands.hpp"
 #include "migration_tools/core/lint.hpp"
@@ -84,17 +85,26 @@ int lint_command(runner_context& ctx, const lint_options& o) {
     return ok;
   }
   const auto& graph = ctx.graph();
+  // With --database: what it has applied; the tables of the rest are empty.
+  std::vector<char> applied(graph.size(), 1);
+  if (o.database) applied = ctx.current_state().applied;
+  std::set<std::string> empty_tables;
   std::vector<lint_finding> findings;
   std::vector<std::string> unmatched = o.files;
   int files = 0;
-  for (node_id id = 0; id < static_cast<node_id>(graph.size()); ++id) {
+  for (node_id id : graph.topological_order()) {
     const migration& m = graph.at(id);
+    // Every migration is read, in order, for the tables it creates; the
+    // findings of those named are kept.
+    std::set<std::string> created;
+    auto found = lint_migration(m, ctx.catalog().files[static_cast<size_t>(id)].text(),
+                                &empty_tables, &created);
+    if (!applied[static_cast<size_t>(id)]) empty_tables.insert(created.begin(), created.end());
     if (!named(m.path, o.files)) continue;
     unmatched.erase(std::remove_if(unmatched.begin(), unmatched.end(),
                                    [&](const std::string& f) { return named(m.path, {f}); }),
                     unmatched.end());
     ++files;
-    auto found = lint_migration(m, ctx.catalog().files[static_cast<size_t>(id)].text());
     if (o.absolute_paths && !starts_with(m.path, "/"))
       for (auto& f : found) f.file = std::string(ctx.config().source_root) + "/" + f.file;
     findings.insert(findings.end(), found.begin(), found.end());

@@ -366,6 +366,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   lint->add_option("files", c.lint.files, "only these migration files (default: all)");
   lint->add_flag("--rules", c.lint.list_rules, "list the rules: id, level, reason, alternative");
   lint->add_flag("--strict", c.lint.strict, "exit 3 on any finding, warnings included");
+  lint->add_flag("--database", c.lint.database,
+                 "ask the database which revisions it has applied: tables created by the others "
+                 "are still empty, and exempt from the lock rules");
   // The build's LINT WARN: findings printed, the build goes on.
   lint->add_flag("--warn-only", c.lint.warn_only, "exit 0 whatever is found")->group("");
   lint->add_flag("--absolute-paths", c.lint.absolute_paths, "name files by absolute paths")

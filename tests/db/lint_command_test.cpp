@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
+#include "test_database.hpp"
 
 using namespace migration_tools::test;
 
@@ -141,4 +142,22 @@ TEST_CASE("lint: --rules lists every rule, and github or sarif are for lint only
   RUN_LINT(wrong, {"--format", "sarif", "heads"});
   CHECK(wrong.exit_code == 2);
   CHECK(contains(wrong.err, "--format sarif is for lint's findings"));
+}
+
+TEST_CASE("lint --database: tables of revisions it has not applied are still empty", "[db][lint]") {
+  auto url = fresh_database("lint_database");
+  // Nothing applied: accounts (created by l1) is empty, its index and its
+  // column drop in l2 lock nothing that matters.
+  RUN_LINT(none, {"--url", url, "lint", "--database", "002_index_emails.sql"});
+  CHECK(none.exit_code == 0);
+  CHECK_FALSE(contains(none.out, "[require-concurrent-index-creation]"));
+  CHECK_FALSE(contains(none.out, "[require-lock-timeout]"));
+  CHECK(contains(none.out, "[require-concurrent-index-deletion]"));  // the downgrade's
+  // Once l1 is applied there, accounts may hold rows: the findings are back.
+  REQUIRE(lint({"--url", url, "upgrade", "l1"}).exit_code == 0);
+  RUN_LINT(after, {"--url", url, "lint", "--database", "002_index_emails.sql"});
+  CHECK(contains(after.out,
+                 "002_index_emails.sql:7:38: warning: index on accounts is created "
+                 "without CONCURRENTLY"));
+  CHECK(contains(after.out, "[require-lock-timeout]"));
 }

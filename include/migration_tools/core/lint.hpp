@@ -8,6 +8,7 @@
 // migration is exempt from the lock rules (it is new and empty).
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,13 @@ struct lint_finding {
 // comment `-- lint:ignore rule-id,...` on the line before a statement, for
 // that statement. Rule ids that do not exist are findings of their own
 // (unknown-lint-rule), so that a typo does not silence nothing in silence.
-std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text);
+// `empty_tables`: tables earlier migrations created whose revision no
+// database in sight has applied yet, so still empty: exempt from the lock
+// rules as tables created in this migration are. `created` (when given)
+// receives the tables this migration's upgrade creates.
+std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text,
+                                         const std::set<std::string>* empty_tables = nullptr,
+                                         std::set<std::string>* created = nullptr);
 
 // The rule ids of a migration's `-- migrate:lint_ignore` header line (none
 // without one).

@@ -133,8 +133,10 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
                                             const std::set<std::string>& file_ignored,
                                             const std::vector<std::string_view>& file_lines,
                                             std::vector<lint_finding>& out,
-                                            const lint_detail::statement_context* upgrade) {
+                                            const lint_detail::statement_context* upgrade,
+                                            const std::set<std::string>* empty_tables) {
   lint_detail::statement_context context;
+  if (empty_tables) context.empty_tables = *empty_tables;
   if (upgrade) {
     context.upgrade_tables = upgrade->created_tables;
     context.upgrade_columns = upgrade->added_columns;
@@ -172,7 +174,9 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
 
 }  // namespace
 
-std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text) {
+std::vector<lint_finding> lint_migration(const migration& m, std::string_view file_text,
+                                         const std::set<std::string>* empty_tables,
+                                         std::set<std::string>* created) {
   std::vector<lint_finding> out;
   if (m.kind != migration_kind::sql) return out;
   auto lines = lines_of(file_text);
@@ -192,8 +196,10 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
   }
   lint_detail::statement_context upgrade;
   if (m.upgrade.present)
-    upgrade = lint_section(m, m.upgrade, false, file_ignored, lines, out, nullptr);
-  if (m.downgrade.present) lint_section(m, m.downgrade, true, file_ignored, lines, out, &upgrade);
+    upgrade = lint_section(m, m.upgrade, false, file_ignored, lines, out, nullptr, empty_tables);
+  if (m.downgrade.present)
+    lint_section(m, m.downgrade, true, file_ignored, lines, out, &upgrade, nullptr);
+  if (created) created->insert(upgrade.created_tables.begin(), upgrade.created_tables.end());
   return out;
 }
 

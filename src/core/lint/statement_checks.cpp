@@ -55,7 +55,8 @@ int location_of(const json& node, int fallback = 0) {
 bool created_here(const statement_context& c, const json& range_var) {
   std::string full = relation_name(range_var);
   std::string bare = range_var.is_object() ? str(range_var, "relname") : "";
-  return c.created_tables.count(full) || c.created_tables.count(bare);
+  return c.created_tables.count(full) || c.created_tables.count(bare) ||
+         c.empty_tables.count(full) || c.empty_tables.count(bare);
 }
 
 const char* const volatile_functions[] = {"random",           "clock_timestamp",  "gen_random_uuid",
@@ -283,7 +284,7 @@ void check_drop(const json& s, statement_context& c) {
                "index " + list + " is dropped without CONCURRENTLY");
   } else if (type == "OBJECT_TABLE") {
     bool all_new = std::all_of(names.begin(), names.end(), [&](const std::string& n) {
-      return c.created_tables.count(n) || c.upgrade_tables.count(n);
+      return c.created_tables.count(n) || c.upgrade_tables.count(n) || c.empty_tables.count(n);
     });
     if (!all_new) c.report("ban-drop-table", 0, "table " + list + " is dropped");
   }

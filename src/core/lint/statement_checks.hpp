@@ -16,6 +16,9 @@ struct statement_context {
   bool lock_timeout = false;             // the header's lock_timeout, or a SET lock_timeout before
   bool statement_timeout = false;        // likewise statement_timeout
   std::set<std::string> created_tables;  // as written, with and without the schema
+  // Tables earlier migrations created that no database in sight holds yet:
+  // still empty, exempt as new ones are (lint_migration's `empty_tables`).
+  std::set<std::string> empty_tables;
   // In a downgrade: what the same migration's upgrade created (tables) or
   // added (columns, "table.column"), which it may drop again.
   std::set<std::string> upgrade_tables;
