@@ -40,3 +40,14 @@ bench_start_cluster() {
   "$cluster" stop "$pg_dir"
   "$@" "$cluster" start "$pg_dir"
 }
+
+# bench_build_package WORK: MigrationTools built in Release under WORK/mt-build
+# and installed in WORK/package, where the generated projects find it
+# (find_package). CMakeLists.txt takes ccache on its own when it is installed.
+bench_build_package() {
+  local work=$1
+  cmake -S "$repo" -B "$work/mt-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DMIGRATION_TOOLS_TESTS=OFF -DMIGRATION_TOOLS_DEMO=OFF >/dev/null
+  cmake --build "$work/mt-build" >/dev/null
+  cmake --install "$work/mt-build" --prefix "$work/package" >/dev/null
+}

@@ -44,12 +44,7 @@ if [[ ! -x $work/node/node_modules/.bin/squawk ]]; then
   mkdir -p "$work/node"
   npm install --prefix "$work/node" --no-audit --no-fund --silent squawk-cli >/dev/null
 fi
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$repo" -B "$work/mt-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMIGRATION_TOOLS_TESTS=OFF \
-  -DMIGRATION_TOOLS_DEMO=OFF "${launcher[@]}" >/dev/null
-cmake --build "$work/mt-build" >/dev/null
-cmake --install "$work/mt-build" --prefix "$work/package" >/dev/null
+bench_build_package "$work"
 
 /usr/bin/python3 -B "$here/lint.py" --work "$work" --package "$work/package" --size "$size" \
   --runs "$runs" --squawk "$work/node/node_modules/.bin/squawk" ${readme:+--readme "$readme"}

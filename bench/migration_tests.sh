@@ -41,12 +41,7 @@ work=$(cd "$work" && pwd)
 bench_install_packages migration_tests.sh cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev \
   libpg-query-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client
 # MigrationTools as a package, built once in Release; the projects find it.
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$repo" -B "$work/mt-build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMIGRATION_TOOLS_TESTS=OFF \
-  -DMIGRATION_TOOLS_DEMO=OFF "${launcher[@]}" >/dev/null
-cmake --build "$work/mt-build" >/dev/null
-cmake --install "$work/mt-build" --prefix "$work/package" >/dev/null
+bench_build_package "$work"
 
 bench_start_cluster "$work/pg"
 

@@ -376,7 +376,7 @@ int dump_check_command(runner_context& ctx, const std::string& file) {
   return check_failed;
 }
 
-schema_findings schema_findings_of(runner_context& ctx) {
+schema_findings schema_findings_of(runner_context& ctx, const std::string& given_server) {
   schema_findings out;
   std::string dir = ctx.config().migrations_dir;
   std::string dump_path = dir.substr(0, dir.find_last_of('/')) + "/generated/schema.sql";
@@ -384,7 +384,7 @@ schema_findings schema_findings_of(runner_context& ctx) {
   bool declared = *ctx.config().schema_dir && ctx.catalog().schema_count > 0;
   if (!declared && committed.empty()) return out;
   // One head state for both findings.
-  std::string server = scratch_server(ctx);
+  std::string server = given_server.empty() ? scratch_server(ctx) : given_server;
   auto states = project(ctx, server);
   schema_model head;
   if (declared) {

@@ -108,7 +108,9 @@ struct schema_findings {
   std::vector<std::string> undeclared;
   std::string stale_dump;
 };
-schema_findings schema_findings_of(runner_context& ctx);
+// `server`: the scratch server when the caller has it already ("": found
+// here, as scratch_server does).
+schema_findings schema_findings_of(runner_context& ctx, const std::string& server = "");
 // `dump --check FILE`: 0 when FILE is the head state's dump, 3 (saying how
 // to write it again) when not; add_migrations' GRAPH_TEST runs it.
 int dump_check_command(runner_context& ctx, const std::string& file);

@@ -141,7 +141,7 @@ int test_command(runner_context& ctx, const test_options& o) {
       r = single_head_test(ctx);
     } else if (kind == "schema_matches" || kind == "dump_current") {
       auto started = std::chrono::steady_clock::now();
-      if (!findings) findings = schema_findings_of(ctx);
+      if (!findings) findings = schema_findings_of(ctx, scratch());
       r.name = kind;
       if (kind == "schema_matches" && !findings->undeclared.empty()) {
         r.problems.push_back("the declared schema has changes that no migration makes:");
