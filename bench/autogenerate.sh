@@ -38,7 +38,7 @@ work=${work:-$here/work/autogenerate}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libfmt-dev
+packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libprotobuf-c-dev libfmt-dev
   libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client)
 # Node may come from elsewhere than Debian (NodeSource bundles npm with it).
 command -v npm >/dev/null || packages+=(nodejs npm)

@@ -36,7 +36,7 @@ work=${work:-$here/work/lint}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libfmt-dev
+packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libprotobuf-c-dev libfmt-dev
   libcli11-dev libssl-dev nlohmann-json3-dev)
 command -v npm >/dev/null || packages+=(nodejs npm)
 bench_install_packages lint.sh "${packages[@]}"

@@ -39,7 +39,7 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
 bench_install_packages migration_tests.sh cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev \
-  libpg-query-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client
+  libpg-query-dev libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client
 # MigrationTools as a package, built once in Release; the projects find it.
 bench_build_package "$work"
 

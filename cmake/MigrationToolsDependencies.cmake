@@ -1,5 +1,5 @@
 # Finds the libraries MigrationTools builds on. On Debian/Ubuntu:
-#   apt-get install libpqxx-dev libpg-query-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev catch2 postgresql
+#   apt-get install libpqxx-dev libpg-query-dev libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev catch2 postgresql
 include_guard(GLOBAL)
 
 include(${CMAKE_CURRENT_LIST_DIR}/MigrationToolsPgQuery.cmake)

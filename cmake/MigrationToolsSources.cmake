@@ -21,6 +21,7 @@ set(MIGRATION_TOOLS_CORE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/core/planner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/stamp.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_splitter.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/core/section_statements.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/sql_literal.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/url.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/core/dotenv.cpp
@@ -75,6 +76,7 @@ set(MIGRATION_TOOLS_SCHEMA_SOURCES
 # The PostgreSQL layer on libpqxx.
 set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/errors.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_watch.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/connection_string.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/notice_printer.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/bookkeeping_sql.cpp
@@ -108,6 +110,7 @@ set(MIGRATION_TOOLS_ENGINE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/engine/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/stale_runner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/migration_run.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/invalid_index.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/checksum_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/offline_script.cpp

@@ -11,6 +11,10 @@ struct embedded_section {
   long long begin;  // < 0: the file has no such section
   long long end;
   int first_line;
+  // Its statements as PostgreSQL's scanner split them at build time: offset,
+  // length and line in the section's text, three numbers each.
+  const long long* statements;
+  long long statement_count;
 };
 
 // A file's header as the scanner parsed it at build time, with the parser the

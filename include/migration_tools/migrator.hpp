@@ -49,8 +49,14 @@ struct upgrade_options {
   // Progress, one line at a time: which database, waiting for the lock, each
   // migration before it runs. None: quiet.
   std::function<void(const std::string&)> log;
-  std::string lock_wait = "5m";   // how long to wait for another migrator's lock
-  std::string lock_timeout;       // PostgreSQL lock_timeout of each migration ("": unset)
+  std::string lock_wait = "5m";  // how long to wait for another migrator's lock
+  // The lock guard, as in the runner: each migration waits at most
+  // lock_timeout for a lock ("": 3s; "0": no limit), and one that gave up is
+  // tried again lock_retries times, after a pause from lock_retry_delay that
+  // doubles, nothing held in between; each timeout is logged with who blocked.
+  std::string lock_timeout;
+  int lock_retries = 9;
+  std::string lock_retry_delay = "500ms";
   std::string statement_timeout;  // PostgreSQL statement_timeout of each migration
 };
 

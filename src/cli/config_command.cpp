@@ -72,8 +72,11 @@ std::vector<setting> effective_settings(runner_context& ctx) {
   out.push_back(
       {"wait for the database", o.wait_for_db.empty() ? "no" : o.wait_for_db, "--wait-for-db"});
   out.push_back({"lock wait", o.lock_wait, "--lock-wait (default 5m)"});
-  out.push_back({"lock timeout", o.lock_timeout.empty() ? "unset" : o.lock_timeout,
-                 "--lock-timeout; a migration's header wins"});
+  out.push_back({"lock timeout", o.lock_timeout.empty() ? "3s" : o.lock_timeout,
+                 "--lock-timeout (default 3s); a migration's header wins"});
+  out.push_back({"lock retries",
+                 std::to_string(o.lock_retries) + ", the first after " + o.lock_retry_delay,
+                 "--lock-retries (default 9), --lock-retry-delay (default 500ms)"});
   out.push_back({"statement timeout", o.statement_timeout.empty() ? "unset" : o.statement_timeout,
                  "--statement-timeout; a migration's header wins"});
   return out;

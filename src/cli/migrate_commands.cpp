@@ -1,8 +1,11 @@
 // upgrade, downgrade (the engine's run_migrations, printed) and stamp.
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "../engine/failed_state.hpp"
@@ -15,14 +18,88 @@ namespace migration_tools::cli {
 
 namespace {
 
+// The lock guard's report of a lock wait that timed out: to stderr even with
+// -q (an operator decides from it), as a JSON line with --format json.
+void print_lock_timeout(runner_context& ctx, const lock_timeout_report& r) {
+  auto seconds = [](std::chrono::milliseconds d) {
+    return std::chrono::duration<double>(d).count();
+  };
+  if (ctx.options().format == "json") {
+    nlohmann::json blockers = nlohmann::json::array();
+    for (const auto& b : r.blockers)
+      blockers.push_back({{"pid", b.pid},
+                          {"user", b.user},
+                          {"application", b.application},
+                          {"state", b.state},
+                          {"transaction_seconds", b.transaction_seconds},
+                          {"query", b.query}});
+    nlohmann::json line = {{"event", "lock_timeout"}, {"revision", r.step.revision},
+                           {"path", r.step.path},     {"attempt", r.attempt},
+                           {"tries", r.tries},        {"waited_seconds", seconds(r.waited)},
+                           {"blockers", blockers},    {"retry_in_seconds", seconds(r.pause)}};
+    if (!r.unseen_because.empty()) line["blockers_unread"] = r.unseen_because;
+    std::cerr << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+    return;
+  }
+  std::string blockers;
+  for (const auto& b : r.blockers)
+    blockers += "\n  blocked by " + escape_control_characters(describe_blocking_session(b));
+  if (r.blockers.empty())
+    blockers = "\n  " + escape_control_characters(blockers_text({}, r.unseen_because));
+  std::cerr << fmt::format(FMT_STRING("warning: revision '{}' ({}) gave up waiting for a lock "
+                                      "after {:.1f} s (try {} of {}){}\n  {}"),
+                           r.step.revision, escape_control_characters(r.step.path),
+                           seconds(r.waited), r.attempt, r.tries, blockers,
+                           r.pause.count() > 0
+                               ? fmt::format(FMT_STRING("nothing of it is held; trying again in "
+                                                        "{:.1f} s"),
+                                             seconds(r.pause))
+                               : std::string("that was the last try"))
+            << std::endl;
+}
+
+// Progress of a statement that runs long: on a terminal a line rewritten in
+// place every half second, otherwise a line every 5 s; nothing with -q.
+progress_reporting progress_printer(runner_context& ctx) {
+  progress_reporting out;
+  if (ctx.options().quiet || ctx.options().format == "json") return out;
+  bool terminal = ::isatty(STDERR_FILENO) != 0;
+  if (terminal) out.every = std::chrono::milliseconds(500);
+  out.report = [terminal](const migration_run_step& step, const step_progress& p) {
+    if (terminal) {
+      // The bar is erased when the step ends; the step's own line stays.
+      if (p.finished) {
+        std::cerr << "\r\033[K" << std::flush;
+        return;
+      }
+      std::string bar;
+      if (p.percent) {
+        int filled = static_cast<int>(*p.percent / 5);
+        bar = "[" + std::string(static_cast<size_t>(std::clamp(filled, 0, 20)), '#') +
+              std::string(static_cast<size_t>(20 - std::clamp(filled, 0, 20)), '.') + "] ";
+      }
+      std::cerr << "\r\033[K  " << bar << escape_control_characters(describe_progress(p))
+                << std::flush;
+      return;
+    }
+    if (!p.finished)
+      std::cerr << "  still running revision '" << step.revision
+                << "': " << escape_control_characters(describe_progress(p)) << std::endl;
+  };
+  return out;
+}
+
 int migrate(runner_context& ctx, const std::string& target, direction dir, bool resume) {
   const bool up = dir == direction::upgrade;
-  auto run = run_migrations(ctx, target, dir, resume, [&](const migration_run_step& step) {
-    if (!ctx.options().quiet)
-      std::cout << (up ? "upgrade   " : "downgrade ") << step.label
-                << (step.message.empty() ? "" : ", " + escape_control_characters(step.message))
-                << "  (" << escape_control_characters(step.path) << ")" << std::endl;
-  });
+  auto run = run_migrations(
+      ctx, target, dir, resume,
+      [&](const migration_run_step& step) {
+        if (!ctx.options().quiet)
+          std::cout << (up ? "upgrade   " : "downgrade ") << step.label
+                    << (step.message.empty() ? "" : ", " + escape_control_characters(step.message))
+                    << "  (" << escape_control_characters(step.path) << ")" << std::endl;
+      },
+      [&](const lock_timeout_report& r) { print_lock_timeout(ctx, r); }, progress_printer(ctx));
   auto at = [&](const std::vector<std::string>& rows) {
     std::vector<node_id> ids;
     for (const auto& r : rows) ids.push_back(ctx.graph().find(r));

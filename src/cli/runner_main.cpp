@@ -238,9 +238,15 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       },
       "DURATION");
   app.add_option("--lock-timeout", g.lock_timeout,
-                 "PostgreSQL lock_timeout of each migration (e.g. 5s); a migration's "
-                 "lock_timeout header key wins")
+                 "PostgreSQL lock_timeout of each migration (default 3s; 0: none); a "
+                 "migration's lock_timeout header key wins")
       ->check(pg_duration);
+  app.add_option("--lock-retries", g.lock_retries,
+                 "how many times a migration that timed out waiting for a lock is tried again, "
+                 "nothing held in between (default 9; 0: one try)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--lock-retry-delay", g.lock_retry_delay,
+                 "the pause before the first retry, doubling with each (default 500ms)");
   app.add_option("--statement-timeout", g.statement_timeout,
                  "PostgreSQL statement_timeout of each migration (e.g. 2min); a migration's "
                  "statement_timeout header key wins")

@@ -50,7 +50,8 @@ class checker {
 
   void section(const sql_section& s, const char* name) {
     if (!s.present) return;
-    auto problems = find_lexical_problems(s.text);
+    auto split = split_sql_with_problems(s.text);
+    const auto& problems = split.problems;
     for (const auto& p : problems) lexical_problem(s, p);
     // What PostgreSQL's grammar refuses fails here, at its line and column,
     // not when the migration runs (an unclosed quote is said above already).
@@ -65,7 +66,7 @@ class checker {
                            "[syntax-error]",
                        static_cast<int>(e->offset - line_start) + 1});
       }
-    for (const auto& statement : split_sql(s.text)) {
+    for (const auto& statement : split.statements) {
       if (!may_need_parsing(statement.text)) continue;
       auto tree = parse_statement(statement.text);
       if (tree.is_null()) continue;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/section_statements.hpp"
 
 namespace migration_tools {
 
@@ -167,7 +167,7 @@ version_change advance(const revision_graph& graph, applied_state& state, node_i
 bool has_unfilled_upgrade(const revision_graph& graph, node_id id) {
   const migration& m = graph.at(id);
   if (m.kind != migration_kind::sql || m.empty || graph.parents(id).size() > 1) return false;
-  return split_sql(m.upgrade.text).empty();
+  return section_statements(m.upgrade).empty();
 }
 
 std::string unfilled_upgrade_message(const migration& m) {

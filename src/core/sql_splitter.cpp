@@ -1,216 +1,291 @@
 #include "migration_tools/core/sql_splitter.hpp"
 
-#include <cctype>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <algorithm>
+#include <memory>
 #include <string>
+
+#include "migration_tools/core/text.hpp"
+
+// Statement boundaries from PostgreSQL's own scanner (libpg_query's
+// pg_query_scan, the PostgreSQL 15 lexer): strings, E'' escapes, dollar
+// quotes, nested comments and identifiers are read exactly as the server
+// reads them. What the scanner leaves to the grammar is decided here, as psql
+// decides it: a ';' inside parentheses (a rule's action list) or inside a
+// BEGIN ATOMIC ... END body does not end the statement.
 
 namespace migration_tools {
 
 namespace {
 
-bool is_ident_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
+struct token {
+  size_t start = 0;
+  int kind = 0;  // PgQuery__Token: an ASCII character or a named token
+};
+
+// One call of the scanner over text[begin, end): its tokens, or where and why
+// it stopped (the scanner gives no tokens when it fails).
+struct scan_outcome {
+  std::vector<token> tokens;
+  bool failed = false;
+  bool placed = false;  // whether the scanner said where it stopped
+  size_t error_at = 0;
+  std::string message;
+};
+
+// PostgreSQL's pg_utf_mblen: the length of the UTF-8 character led by `c`,
+// 1 for a byte that cannot lead one.
+size_t utf8_length(unsigned char c) {
+  if ((c & 0x80) == 0) return 1;
+  if ((c & 0xe0) == 0xc0) return 2;
+  if ((c & 0xf0) == 0xe0) return 3;
+  if ((c & 0xf8) == 0xf0) return 4;
+  return 1;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
+// The scanner reports a 1-based position in characters; this is its byte
+// offset in `text`.
+size_t byte_offset(std::string_view text, int cursorpos) {
+  size_t offset = 0;
+  for (int c = 1; c < cursorpos && offset < text.size(); ++c)
+    offset += utf8_length(static_cast<unsigned char>(text[offset]));
+  return std::min(offset, text.size());
+}
+
+// PostgreSQL's pg_utf8_islegal: whether `n` bytes at `p` are one well-formed
+// UTF-8 character (no overlong form, no surrogate, nothing past U+10FFFF).
+bool utf8_legal(const unsigned char* p, size_t n) {
+  auto continuation = [](unsigned char c) { return c >= 0x80 && c <= 0xbf; };
+  switch (n) {
+    case 1:
+      return p[0] < 0x80;
+    case 2:
+      return p[0] >= 0xc2 && continuation(p[1]);
+    case 3:
+      if (!continuation(p[1]) || !continuation(p[2])) return false;
+      if (p[0] == 0xe0) return p[1] >= 0xa0;
+      if (p[0] == 0xed) return p[1] <= 0x9f;
+      return true;
+    case 4:
+      if (!continuation(p[1]) || !continuation(p[2]) || !continuation(p[3])) return false;
+      if (p[0] == 0xf0) return p[1] >= 0x90;
+      if (p[0] == 0xf4) return p[1] <= 0x8f;
+      return p[0] < 0xf4;
+    default:
       return false;
-  return true;
+  }
 }
 
-class splitter {
+// What the scanner is given for `text`, byte for byte at the same offsets: it
+// reads a C string in UTF-8, and refuses (without saying where) a byte that
+// is no part of a UTF-8 character. A NUL byte, which the server never
+// receives, and such a byte are read as a character that starts no token
+// the splitter counts, so that nothing after them is lost.
+std::string scannable(std::string_view text) {
+  std::string out(text);
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  for (size_t i = 0; i < out.size();) {
+    size_t n = utf8_length(p[i]);
+    if (p[i] != 0 && i + n <= out.size() && utf8_legal(p + i, n)) {
+      i += n;
+    } else {
+      p[i++] = 0x01;
+    }
+  }
+  return out;
+}
+
+scan_outcome scan(std::string_view sql, size_t begin, size_t end) {
+  std::string text = scannable(sql.substr(begin, end - begin));
+  scan_outcome out;
+  PgQueryScanResult result = pg_query_scan(text.c_str());
+  std::unique_ptr<PgQueryScanResult, void (*)(PgQueryScanResult*)> owned(
+      &result, [](PgQueryScanResult* r) { pg_query_free_scan_result(*r); });
+  if (result.error) {
+    out.failed = true;
+    out.placed = result.error->cursorpos > 0;
+    out.error_at = begin + byte_offset(text, result.error->cursorpos);
+    out.message = result.error->message ? result.error->message : "";
+    return out;
+  }
+  PgQuery__ScanResult* unpacked = pg_query__scan_result__unpack(
+      nullptr, result.pbuf.len, reinterpret_cast<const uint8_t*>(result.pbuf.data));
+  if (!unpacked) {
+    out.failed = true;
+    out.error_at = begin;
+    return out;
+  }
+  out.tokens.reserve(unpacked->n_tokens);
+  for (size_t i = 0; i < unpacked->n_tokens; ++i)
+    out.tokens.push_back({begin + static_cast<size_t>(unpacked->tokens[i]->start),
+                          static_cast<int>(unpacked->tokens[i]->token)});
+  pg_query__scan_result__free_unpacked(unpacked, nullptr);
+  return out;
+}
+
+// Groups the scanner's tokens into statements.
+class statement_builder {
  public:
-  explicit splitter(std::string_view s) : s_(s) {}
+  explicit statement_builder(std::string_view s) : s_(s) {}
 
-  std::vector<sql_lexical_problem> problems() && { return std::move(problems_); }
-
-  std::vector<sql_statement> run() {
-    while (i_ < s_.size()) {
-      char c = s_[i_];
-      if (c == '-' && peek(1) == '-') {
-        skip_line_comment();
-      } else if (c == '/' && peek(1) == '*') {
-        skip_block_comment();
-      } else if (c == '\'') {
-        mark_token();
-        skip_quoted('\'', false);
-      } else if ((c == 'E' || c == 'e') && peek(1) == '\'' && !prev_is_ident()) {
-        mark_token();
-        ++i_;
-        skip_quoted('\'', true);
-      } else if (c == '"') {
-        mark_token();
-        skip_quoted('"', false);
-      } else if (c == '$' && !prev_is_ident() && dollar_tag_length() > 0) {
-        mark_token();
-        skip_dollar_quoted();
-      } else if (c == ';') {
-        end_statement(i_);
-        ++i_;
-      } else if (c == '(' || c == ')') {
-        // As in psql, ';' inside parentheses (a rule's action list) does not end
-        // the statement; a stray ')' does not make the depth negative.
-        mark_token();
-        if (c == '(') {
-          ++paren_depth_;
-        } else if (paren_depth_ > 0) {
-          --paren_depth_;
-        }
-        ++i_;
-      } else if (is_ident_char(c) && !prev_is_ident()) {
-        mark_token();
-        word();
-      } else if (c == '\\') {
-        // psql starts a meta-command here (\\!, \\i, \\o ...); the server
-        // would reject the statement.
-        problem(sql_lexical_problem::kind::backslash, i_);
-        mark_token();
-        ++i_;
-      } else {
-        if (!std::isspace(static_cast<unsigned char>(c))) mark_token();
-        ++i_;
-      }
+  void add(const token& t) {
+    switch (t.kind) {
+      case PG_QUERY__TOKEN__SQL_COMMENT:
+      case PG_QUERY__TOKEN__C_COMMENT:
+        return;  // neither starts a statement nor stands between BEGIN and ATOMIC
+      case '\v':
+        // PostgreSQL 15's scanner reads a vertical tab as a token of its own,
+        // where psql and editors see white space.
+        return;
+      case PG_QUERY__TOKEN__ASCII_59:
+        end_statement(t.start);
+        return;
+      case PG_QUERY__TOKEN__ASCII_40:
+        ++paren_depth_;
+        break;
+      case PG_QUERY__TOKEN__ASCII_41:
+        if (paren_depth_ > 0) --paren_depth_;  // a stray ')' does not go negative
+        break;
+      case PG_QUERY__TOKEN__ATOMIC:
+        if (previous_ == PG_QUERY__TOKEN__BEGIN_P) ++atomic_depth_;
+        break;
+      case PG_QUERY__TOKEN__CASE:
+        if (atomic_depth_ > 0) ++atomic_depth_;  // CASE ... END nests in a body
+        break;
+      case PG_QUERY__TOKEN__END_P:
+        if (atomic_depth_ > 0) --atomic_depth_;
+        break;
+      case PG_QUERY__TOKEN__ASCII_92:
+        // psql starts a meta-command here (\!, \i, \o ...); the server would
+        // reject the statement.
+        problems_.push_back({sql_lexical_problem::kind::backslash, t.start});
+        break;
+      default:
+        break;
     }
-    end_statement(s_.size());
-    return std::move(out_);
+    mark(t.start);
+    previous_ = t.kind;
   }
 
- private:
-  char peek(size_t k) const { return i_ + k < s_.size() ? s_[i_ + k] : '\0'; }
-  bool prev_is_ident() const { return i_ > 0 && is_ident_char(s_[i_ - 1]); }
-
-  void mark_token() {
-    if (!in_statement_) {
-      in_statement_ = true;
-      start_ = i_;
-    }
-  }
-
-  void end_statement(size_t end) {
-    // ';' inside BEGIN ATOMIC or parentheses
-    if ((atomic_depth_ > 0 || paren_depth_ > 0) && end < s_.size()) return;
-    if (in_statement_) {
-      sql_statement st;
-      st.offset = start_;
-      st.text = s_.substr(start_, end - start_);
-      while (line_pos_ < start_) {
-        if (s_[line_pos_] == '\n') ++line_;
-        ++line_pos_;
-      }
-      st.line = line_;
-      out_.push_back(st);
-    }
-    in_statement_ = false;
-    atomic_depth_ = 0;
-    paren_depth_ = 0;
-    last_word_ = {};
-  }
-
-  void skip_line_comment() {
-    while (i_ < s_.size() && s_[i_] != '\n') ++i_;
-  }
-
-  void skip_block_comment() {
-    size_t open = i_;
-    int depth = 0;
-    while (i_ < s_.size()) {
-      if (s_[i_] == '/' && peek(1) == '*') {
-        ++depth;
-        i_ += 2;
-      } else if (s_[i_] == '*' && peek(1) == '/') {
-        i_ += 2;
-        if (--depth == 0) return;
-      } else {
-        ++i_;
-      }
-    }
-    problem(sql_lexical_problem::kind::unterminated_comment, open);
-  }
-
-  // At the opening quote; doubled quotes escape, and so does '\' in E'' strings.
-  void skip_quoted(char q, bool backslash) {
-    size_t open = i_ - (backslash ? 1 : 0);
-    ++i_;
-    while (i_ < s_.size()) {
-      char c = s_[i_];
-      if (backslash && c == '\\') {
-        i_ += 2;
-      } else if (c == q) {
-        if (peek(1) == q) {
-          i_ += 2;
-        } else {
-          ++i_;
-          return;
-        }
-      } else {
-        ++i_;
-      }
-    }
-    problem(sql_lexical_problem::kind::unterminated_quote, open);
-  }
-
-  // Length of `$tag$` at i_, or 0 if it is not a dollar-quote opener.
-  size_t dollar_tag_length() const {
-    size_t j = i_ + 1;
-    if (j < s_.size() && std::isdigit(static_cast<unsigned char>(s_[j]))) return 0;
-    while (j < s_.size() && s_[j] != '$') {
-      char c = s_[j];
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-            static_cast<unsigned char>(c) >= 0x80))
-        return 0;
-      ++j;
-    }
-    return j < s_.size() ? j - i_ + 1 : 0;
-  }
-
-  void skip_dollar_quoted() {
-    size_t n = dollar_tag_length();
-    std::string_view tag = s_.substr(i_, n);
-    auto end = s_.find(tag, i_ + n);
-    if (end == std::string_view::npos) problem(sql_lexical_problem::kind::unterminated_dollar, i_);
-    i_ = end == std::string_view::npos ? s_.size() : end + n;
-  }
-
-  // Tracks BEGIN ATOMIC ... END (SQL-standard function bodies), where ';'
-  // separates the body's statements, not the outer one. CASE ... END nests.
-  void word() {
-    size_t start = i_;
-    while (i_ < s_.size() && is_ident_char(s_[i_])) ++i_;
-    std::string_view w = s_.substr(start, i_ - start);
-    if (iequals(w, "atomic") && iequals(last_word_, "begin")) {
-      ++atomic_depth_;
-    } else if (atomic_depth_ > 0 && iequals(w, "case")) {
-      ++atomic_depth_;
-    } else if (atomic_depth_ > 0 && iequals(w, "end")) {
-      --atomic_depth_;
-    }
-    last_word_ = w;
+  // Text from `start` the scanner could not read as tokens: part of the
+  // current statement, from its first character that is not white space.
+  void opaque(size_t start) {
+    while (start < s_.size() && (is_space(s_[start]) || s_[start] == ';')) ++start;
+    if (start < s_.size()) mark(start);
   }
 
   void problem(sql_lexical_problem::kind what, size_t offset) {
     problems_.push_back({what, offset});
   }
 
+  sql_split finish() && {
+    end_statement(s_.size());
+    return {std::move(out_), std::move(problems_)};
+  }
+
+ private:
+  void mark(size_t start) {
+    if (!in_statement_) {
+      in_statement_ = true;
+      start_ = start;
+    }
+  }
+
+  void end_statement(size_t end) {
+    if ((atomic_depth_ > 0 || paren_depth_ > 0) && end < s_.size()) return;
+    if (in_statement_) {
+      while (line_pos_ < start_) {
+        if (s_[line_pos_] == '\n') ++line_;
+        ++line_pos_;
+      }
+      out_.push_back({s_.substr(start_, end - start_), start_, line_});
+    }
+    in_statement_ = false;
+    atomic_depth_ = 0;
+    paren_depth_ = 0;
+    previous_ = 0;
+  }
+
   std::string_view s_;
-  size_t i_ = 0;
   bool in_statement_ = false;
   size_t start_ = 0;
   int atomic_depth_ = 0;
   int paren_depth_ = 0;
-  std::string_view last_word_;
+  int previous_ = 0;
   size_t line_pos_ = 0;
   int line_ = 1;
   std::vector<sql_statement> out_;
   std::vector<sql_lexical_problem> problems_;
 };
 
+// What an "unterminated ..." scanner error leaves open.
+sql_lexical_problem::kind unterminated_kind(std::string_view message) {
+  if (message.find("comment") != std::string_view::npos)
+    return sql_lexical_problem::kind::unterminated_comment;
+  if (message.find("dollar") != std::string_view::npos)
+    return sql_lexical_problem::kind::unterminated_dollar;
+  return sql_lexical_problem::kind::unterminated_quote;
+}
+
+void add_tokens(statement_builder& b, const std::vector<token>& tokens) {
+  for (const auto& t : tokens) b.add(t);
+}
+
 }  // namespace
 
+sql_split split_sql_with_problems(std::string_view sql) {
+  statement_builder b(sql);
+  size_t pos = 0;
+  while (pos < sql.size()) {
+    scan_outcome whole = scan(sql, pos, sql.size());
+    if (!whole.failed) {
+      add_tokens(b, whole.tokens);
+      break;
+    }
+    // The scanner stopped at error_at: the tokens before it, from a scan of
+    // the text before it. That text may itself end inside a literal (an
+    // invalid escape is reported where it is, inside its string): then the
+    // tokens before that literal's opening.
+    if (!whole.placed) {
+      // An error the scanner places nowhere: the rest is the server's to
+      // refuse.
+      b.opaque(pos);
+      break;
+    }
+    size_t error_at = std::max(whole.error_at, pos);
+    size_t clean_end = error_at;
+    for (;;) {
+      scan_outcome before = scan(sql, pos, clean_end);
+      if (!before.failed) {
+        add_tokens(b, before.tokens);
+        break;
+      }
+      clean_end = std::max(pos, std::min(before.error_at, clean_end - 1));
+    }
+    if (starts_with(whole.message, "unterminated")) {
+      // A string, identifier, dollar quote or comment never closed: it runs
+      // to the end of the text (a comment starts no statement).
+      auto what = unterminated_kind(whole.message);
+      b.problem(what, error_at);
+      if (what != sql_lexical_problem::kind::unterminated_comment) b.opaque(clean_end);
+      break;
+    }
+    // Anything else the scanner refuses (`1abc`, a bad escape) is the
+    // server's to report when it runs the statement; read on after it.
+    b.opaque(clean_end);
+    pos = error_at + 1;
+  }
+  return std::move(b).finish();
+}
+
 std::vector<sql_statement> split_sql(std::string_view sql) {
-  return splitter(sql).run();
+  return split_sql_with_problems(sql).statements;
+}
+
+std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql) {
+  return split_sql_with_problems(sql).problems;
 }
 
 const char* describe_lexical_problem(sql_lexical_problem::kind what) {
@@ -226,18 +301,6 @@ const char* describe_lexical_problem(sql_lexical_problem::kind what) {
       return "a dollar-quoted string that is never closed in this section";
   }
   return "";
-}
-
-std::vector<sql_lexical_problem> find_lexical_problems(std::string_view sql) {
-  return split_sql_with_problems(sql).problems;
-}
-
-sql_split split_sql_with_problems(std::string_view sql) {
-  splitter s(sql);
-  sql_split out;
-  out.statements = s.run();
-  out.problems = std::move(s).problems();
-  return out;
 }
 
 }  // namespace migration_tools

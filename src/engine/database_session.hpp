@@ -49,6 +49,10 @@ class database_session {
   virtual std::vector<std::string> version_rows() = 0;
   virtual std::unique_ptr<advisory_lock> lock_for_changes() = 0;
   virtual std::string session_defaults() const = 0;
+  // A connection no migration uses, idle while the steps run (the one that
+  // holds the migration lock), from which the lock guard watches who blocks
+  // them; null when there is none (an application's own connection).
+  virtual pqxx::connection* observer_connection() { return nullptr; }
   virtual void record_failure_elsewhere(const migration& m, const std::string& checksum,
                                         const std::string& message) = 0;
 };

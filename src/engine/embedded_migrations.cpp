@@ -38,10 +38,15 @@ sql_section section(std::string_view text, const embedded_section& s) {
   // As the parser does: carriage returns go, other bytes stay.
   out.text = bytes.find('\r') == std::string_view::npos ? std::string(bytes)
                                                         : strip_carriage_returns(bytes);
+  if (s.statements && s.statement_count >= 0) {
+    out.known_statements = s.statements;
+    out.known_statement_count = static_cast<size_t>(s.statement_count);
+  }
   return out;
 }
 
 bool same_section(const sql_section& a, const sql_section& b) {
+  // Not the known statements: a section read again from its file has none.
   return a.present == b.present && a.text == b.text && a.first_line == b.first_line &&
          a.source_begin == b.source_begin && a.source_end == b.source_end;
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
@@ -52,11 +52,11 @@ std::string describe_failed_migration(runner_context& ctx, const failed_migratio
   node_id id = graph.find(f.revision);
   const sql_section* section = section_of(graph, f);
   std::string of_total =
-      section ? " of " + std::to_string(split_sql(section->text).size()) : std::string();
+      section ? " of " + std::to_string(section_statements(*section).size()) : std::string();
 
   std::vector<const progress_row*> done;
   const progress_row* stopped = nullptr;
-  size_t total = section ? split_sql(section->text).size() : 0;
+  size_t total = section ? section_statements(*section).size() : 0;
   int next_statement = 0;
   for (const auto& r : f.rows) {
     if (r.finished()) {
@@ -127,7 +127,7 @@ int resume_point(runner_context& ctx, const failed_migration& f) {
     throw database_error("cannot resume revision '" + f.revision + "': this runner does not " +
                          (id < 0 ? "contain it" : "have it as an SQL migration"));
   const auto& m = graph.at(id);
-  auto statements = split_sql(section->text);
+  auto statements = section_statements(*section);
   int next = 1;
   for (const auto& r : f.rows) {
     if (!r.finished() || r.statement.index != next) break;

@@ -3,10 +3,15 @@
 #include "migration_run.hpp"
 
 #include <algorithm>
+#include <random>
+#include <thread>
 
 #include "checksum_check.hpp"
 #include "failed_state.hpp"
+#include "invalid_index.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/migration.hpp"
+#include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
 namespace migration_tools::engine {
@@ -34,6 +39,39 @@ std::vector<std::string> rows_of(const revision_graph& graph, const applied_stat
   return out;
 }
 
+// The pause before retry `retry` (1-based): `first`, doubling, at most 40
+// times `first`, each drawn within a quarter of that so that runners that
+// timed out together do not come back together.
+std::chrono::milliseconds retry_pause(std::chrono::milliseconds first, int retry) {
+  double base = static_cast<double>(first.count());
+  for (int i = 1; i < retry && base < 40.0 * static_cast<double>(first.count()); ++i) base *= 2;
+  base = std::min(base, 40.0 * static_cast<double>(first.count()));
+  static thread_local std::mt19937 random{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.75, 1.25);
+  return std::chrono::milliseconds(static_cast<long long>(base * jitter(random)));
+}
+
+}  // namespace
+
+std::string blockers_text(const std::vector<blocking_session>& blockers,
+                          const std::string& unseen_because) {
+  if (blockers.empty() && !unseen_because.empty())
+    return "the blocking sessions could not be read: " + postgres_message(unseen_because);
+  if (blockers.empty()) return "no blocking session was seen (it ended meanwhile)";
+  std::string out = "blocked by ";
+  for (size_t i = 0; i < blockers.size(); ++i)
+    out += (i ? "; " : "") + describe_blocking_session(blockers[i]);
+  return out;
+}
+
+namespace {
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
 }  // namespace
 
 std::optional<diagnostic> step_blocker(const revision_graph& graph, node_id id, direction dir) {
@@ -58,7 +96,9 @@ std::optional<diagnostic> step_blocker(const revision_graph& graph, node_id id, 
 }
 
 migration_run run_migrations(runner_context& ctx, const std::string& target, direction dir,
-                             bool resume, const step_listener& before_step) {
+                             bool resume, const step_listener& before_step,
+                             const lock_timeout_listener& on_lock_timeout,
+                             const progress_reporting& progress) {
   const auto& graph = ctx.graph();
   auto limits = ctx.migration_timeouts();
   // Plan first without the lock, so that bad input fails without waiting.
@@ -94,6 +134,20 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
       [&ctx](const migration& m, const std::string& checksum, const std::string& message) {
         ctx.record_failure_elsewhere(m, checksum, message);
       });
+  const auto& options = ctx.options();
+  if (options.lock_retries < 0)
+    throw usage_error("--lock-retries must be 0 or more, not " +
+                      std::to_string(options.lock_retries));
+  auto first_pause = parse_duration(options.lock_retry_delay, "--lock-retry-delay");
+  int tries = 1 + options.lock_retries;
+  pqxx::connection* observer = ctx.database().observer_connection();
+  int backend = conn.backendpid();
+  // A CREATE INDEX CONCURRENTLY run again (retried, resumed) first clears
+  // the INVALID index its failed try left.
+  executor.set_statement_again_hook(
+      [&ctx](pqxx::connection& c, const migration&, const sql_statement& statement) {
+        drop_invalid_index_of(c, statement, [&ctx](const std::string& what) { ctx.info(what); });
+      });
   auto started = std::chrono::steady_clock::now();
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);
@@ -106,7 +160,67 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     if (before_step) before_step(step);
     auto step_started = std::chrono::steady_clock::now();
     auto change = advance(graph, state, id, dir);
-    executor.run(m, dir, change, ctx.checksum(id), resumed.first_statement_of(id));
+    int first_statement = resumed.first_statement_of(id);
+    bool again = resumed.revision == id;
+    // The lock guard: a step that gives up waiting for a lock (lock_timeout)
+    // has rolled back and holds nothing; it is tried again after a pause,
+    // while the session that blocked it finishes, instead of queueing the
+    // application's queries behind its own wait.
+    for (int attempt = 1;; ++attempt) {
+      bool last = attempt >= tries;
+      executor.set_retrying_lock_timeouts(!last);
+      auto try_started = std::chrono::steady_clock::now();
+      std::optional<step_watch> watch;
+      if (observer) {
+        progress_listener on_progress;
+        if (progress.report)
+          on_progress = [&progress, &step](const step_progress& p) { progress.report(step, p); };
+        watch.emplace(*observer, backend, on_progress, progress.after, progress.every);
+      }
+      try {
+        executor.run(m, dir, change, ctx.checksum(id), first_statement, again);
+        break;
+      } catch (const migration_failed& e) {
+        std::vector<blocking_session> blockers;
+        std::string unseen_because;
+        if (watch) {
+          blockers = watch->stop();
+          unseen_because = watch->failure();
+        }
+        if (!e.lock_timed_out()) throw;
+        lock_timeout_report report;
+        report.step = step;
+        report.attempt = attempt;
+        report.tries = tries;
+        report.waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - try_started);
+        report.blockers = blockers;
+        report.unseen_because = unseen_because;
+        report.pause = last ? std::chrono::milliseconds(0) : retry_pause(first_pause, attempt);
+        if (on_lock_timeout) on_lock_timeout(report);
+        if (last)
+          throw migration_failed(
+              std::string(e.what()) + "\n  the lock guard gave up after " + std::to_string(tries) +
+                  (tries == 1 ? " try" : " tries") + " over " +
+                  seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - step_started)) +
+                  " (--lock-timeout, --lock-retries); " + blockers_text(blockers, unseen_because) +
+                  "\n  nothing of revision '" + m.revision +
+                  "' stays; the revisions before it are applied",
+              e.sqlstate(), e.statement());
+        // A `transactional false` migration goes on from the statement
+        // that timed out: those before it are done and recorded. One whose
+        // statements all ran timed out in its bookkeeping: that alone again.
+        if (e.statement() > 0) {
+          first_statement = e.statement();
+          again = true;
+        } else if (m.kind == migration_kind::sql && !m.transactional) {
+          const auto& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
+          first_statement = static_cast<int>(section_statements(section).size()) + 1;
+        }
+        std::this_thread::sleep_for(report.pause);
+      }
+    }
     step.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - step_started);
     run.steps.push_back(std::move(step));

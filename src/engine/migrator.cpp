@@ -21,6 +21,8 @@ engine::global_options options_of(const std::string& url, const upgrade_options&
   g.command = "upgrade (in-app)";
   g.lock_wait = o.lock_wait;
   g.lock_timeout = o.lock_timeout;
+  g.lock_retries = o.lock_retries;
+  g.lock_retry_delay = o.lock_retry_delay;
   g.statement_timeout = o.statement_timeout;
   g.log = o.log;
   g.open_database = &engine::open_postgres_session;
@@ -40,10 +42,17 @@ std::vector<pending_migration> pending_of(engine::runner_context& ctx) {
 
 upgrade_report upgrade_in(engine::runner_context& ctx, const upgrade_options& o) {
   auto run = engine::run_migrations(
-      ctx, o.target, direction::upgrade, false, [&](const engine::migration_run_step& step) {
+      ctx, o.target, direction::upgrade, false,
+      [&](const engine::migration_run_step& step) {
         if (o.log)
           o.log("upgrade " + step.label + (step.message.empty() ? "" : ", " + step.message) + " (" +
                 step.path + ")");
+      },
+      [&](const engine::lock_timeout_report& r) {
+        if (o.log)
+          o.log("revision '" + r.step.revision + "' gave up waiting for a lock (try " +
+                std::to_string(r.attempt) + " of " + std::to_string(r.tries) +
+                "): " + engine::blockers_text(r.blockers, r.unseen_because));
       });
   upgrade_report report;
   report.from = std::move(run.from);

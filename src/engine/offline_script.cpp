@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "migration_tools/core/revision_resolver.hpp"
-#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/step_sql.hpp"
@@ -76,7 +76,7 @@ std::string escape_format(const std::string& text) {
 // backslash would be a psql meta-command.
 void check_offline_safe(const migration& m, const sql_section& section,
                         std::vector<diagnostic>& ds) {
-  for (const auto& p : find_lexical_problems(section.text)) {
+  for (const auto& p : section_lexical_problems(section)) {
     int line = section.first_line + count_newlines(section.text, p.offset);
     ds.push_back({m.path, line, severity::error, describe_lexical_problem(p.what)});
   }
@@ -116,7 +116,7 @@ std::string trimmed(const std::string& text) {
 // A migration's section as written, with a terminating ';' when its last
 // statement has none, so that psql does not run it into what follows.
 std::string section_sql(const sql_section& section) {
-  auto statements = split_sql(section.text);
+  auto statements = section_statements(section);
   std::string text = trimmed(section.text);
   if (text.empty()) return "";
   if (!statements.empty()) {
@@ -130,7 +130,7 @@ std::string section_sql(const sql_section& section) {
 // progress rows the runner writes for it (bookkeeping_sql::progress_*).
 void append_tracked_statements(std::string& out, const bookkeeping_names& names, const migration& m,
                                const sql_section& section, bool up) {
-  auto statements = split_sql(section.text);
+  auto statements = section_statements(section);
   for (size_t i = 0; i < statements.size(); ++i) {
     const auto& statement = statements[i];
     auto progress =
@@ -384,7 +384,13 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
          escape_control_characters(in.runner) +
          "' (MigrationTools), written by: " + escape_control_characters(in.command) + "\n";
   out += "-- Run it with: psql -v ON_ERROR_STOP=1 -f FILE\n";
-  out += "-- Version table: " + escape_control_characters(version_table) + "\n\n";
+  out += "-- Version table: " + escape_control_characters(version_table) + "\n";
+  if (in.limits.lock_timeout_ms && *in.limits.lock_timeout_ms > 0)
+    out += "-- Each migration waits at most " + std::to_string(*in.limits.lock_timeout_ms) +
+           " ms for a lock (lock_timeout), so that it never queues the application's queries\n"
+           "-- behind its own wait. psql cannot try again: when a migration fails with SQLSTATE\n"
+           "-- 55P03, nothing of it stays; run the script again (the runner itself retries).\n";
+  out += "\n";
   // As the runner pins it: literals mean the same whatever the database's
   // default says.
   out += "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n";

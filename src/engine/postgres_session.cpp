@@ -65,6 +65,7 @@ class postgres_session final : public database_session {
   std::vector<std::string> version_rows() override;
   std::unique_ptr<advisory_lock> lock_for_changes() override;
   std::string session_defaults() const override;
+  pqxx::connection* observer_connection() override { return lock_connection_.get(); }
   void record_failure_elsewhere(const migration& m, const std::string& checksum,
                                 const std::string& message) override;
 

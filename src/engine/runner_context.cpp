@@ -114,8 +114,12 @@ timeouts runner_context::migration_timeouts() const {
                         "integer of milliseconds");
     return ms;
   };
-  return {parse(options_.lock_timeout, "--lock-timeout"),
-          parse(options_.statement_timeout, "--statement-timeout")};
+  // The lock guard's default: a migration that waits for a lock gives up
+  // after 3s instead of queueing every later query on the table behind it.
+  auto lock_timeout = options_.lock_timeout.empty()
+                          ? std::optional<int>(default_lock_timeout_ms)
+                          : parse(options_.lock_timeout, "--lock-timeout");
+  return {lock_timeout, parse(options_.statement_timeout, "--statement-timeout")};
 }
 
 std::string dev_db_directory(const runner_config& config) {

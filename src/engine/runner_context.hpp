@@ -37,11 +37,17 @@ struct global_options {
   // say (an IDE's CMake settings), used when the environment says nothing.
   std::string default_message;
   std::string default_target;
-  std::string command;            // for application_name, e.g. "upgrade"
-  std::string connect_timeout;    // libpq's connect_timeout of each attempt (empty: libpq's)
-  std::string wait_for_db;        // retry connecting for this long (empty: once)
-  std::string lock_wait = "5m";   // how long to wait for the migration lock
-  std::string lock_timeout;       // PostgreSQL lock_timeout of migrations (empty: unset)
+  std::string command;           // for application_name, e.g. "upgrade"
+  std::string connect_timeout;   // libpq's connect_timeout of each attempt (empty: libpq's)
+  std::string wait_for_db;       // retry connecting for this long (empty: once)
+  std::string lock_wait = "5m";  // how long to wait for the migration lock
+  // PostgreSQL lock_timeout of migrations (empty: the lock guard's 3s; "0": none).
+  std::string lock_timeout;
+  // The lock guard: how many times a step that timed out waiting for a lock
+  // is tried again (0: once only), and the pause before the first retry,
+  // which doubles with each (up to 40 times it, with a jitter of a quarter).
+  int lock_retries = 9;
+  std::string lock_retry_delay = "500ms";
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
   // Where info() goes instead of stderr (the in-app migrator's log callback).
   std::function<void(const std::string&)> log;
@@ -65,8 +71,10 @@ class runner_context {
   const embedded_catalog& catalog() const { return catalog_; }
   const global_options& options() const { return options_; }
   const revision_graph& graph() const { return graph_; }
-  // --lock-timeout and --statement-timeout; throws usage_error when malformed.
+  // --lock-timeout (default_lock_timeout when unset) and --statement-timeout;
+  // throws usage_error when malformed.
   timeouts migration_timeouts() const;
+  static constexpr int default_lock_timeout_ms = 3000;
   // The checksum new bookkeeping rows record: of meaning ("m1:...") for an
   // SQL migration, of the text for a C++ one.
   std::string checksum(node_id id) const;

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -266,23 +266,25 @@ pqxx::result step_executor::run_sql(pqxx::transaction_base& tx, const migration&
         check_suffix_failure(e);
         auto place = where_error(statement, sent_before, e);
         if (place == error_place::terminator)
-          throw migration_failed(failed_at_terminator(m, section, statement, e));
+          throw migration_failed(failed_at_terminator(m, section, statement, e), e.sqlstate());
         if (place == error_place::after)
-          throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)));
+          throw migration_failed(located(m.path, m.line_of("revision"), sql_error_text(e)),
+                                 e.sqlstate());
       }
-      throw migration_failed(failed_statement(m, section, statement, sent_before, e));
+      throw migration_failed(failed_statement(m, section, statement, sent_before, e), e.sqlstate());
     }
   }
   return last;
 }
 
 void step_executor::run_sql_outside_transaction(const migration& m, direction dir,
-                                                const sql_section& section, int first_statement) {
+                                                const sql_section& section, int first_statement,
+                                                bool again) {
   // transactional false: statements such as CREATE INDEX CONCURRENTLY refuse to
   // run inside a transaction block, so each one commits on its own. Progress is
   // committed before (started) and after (finished or failed) each statement,
   // so that whatever happens the table says which statements surely ran.
-  auto statements = split_sql(section.text);
+  auto statements = section_statements(section);
   for (size_t i = static_cast<size_t>(std::max(first_statement, 1)) - 1; i < statements.size();
        ++i) {
     const auto& statement = statements[i];
@@ -301,6 +303,10 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
               "unknown, and the next run reports it"));
     };
     try {
+      // What the statement's failed try left is cleared as part of it: a
+      // lock timeout there is the statement's, and retried with it.
+      if (again && again_hook_ && i + 1 == static_cast<size_t>(std::max(first_statement, 1)))
+        again_hook_(connection_, m, statement);
       pqxx::nontransaction tx(connection_);
       tx.exec(std::string(statement.text));
     } catch (const pqxx::broken_connection& e) {
@@ -313,7 +319,7 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
       } catch (const pqxx::failure&) {
         // The started row without an error still marks the statement as not done.
       }
-      throw migration_failed(message);
+      throw migration_failed(message, e.sqlstate(), static_cast<int>(progress.index));
     }
     books_.progress_finished(progress);
   }
@@ -343,7 +349,7 @@ void step_executor::run_cpp(pqxx::work& tx, const migration& m, direction dir) {
   try {
     fn(tx);
   } catch (const pqxx::sql_error& e) {
-    throw migration_failed(located(m.path, line, sql_error_text(e)));
+    throw migration_failed(located(m.path, line, sql_error_text(e)), e.sqlstate());
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const std::exception& e) {
@@ -357,7 +363,7 @@ void step_executor::run_cpp(pqxx::work& tx, const migration& m, direction dir) {
 }
 
 void step_executor::run(const migration& m, direction dir, const version_change& change,
-                        const std::string& checksum, int first_statement) {
+                        const std::string& checksum, int first_statement, bool again) {
   checksum_ = checksum;
   const sql_section& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
   bool outside = m.kind == migration_kind::sql && !m.transactional;
@@ -366,7 +372,7 @@ void step_executor::run(const migration& m, direction dir, const version_change&
       if (!session_defaults_.empty()) pqxx::nontransaction(connection_).exec(session_defaults_);
       {
         session_timeouts scope(connection_, timeout_statements(m, timeouts_, false));
-        run_sql_outside_transaction(m, dir, section, first_statement);
+        run_sql_outside_transaction(m, dir, section, first_statement, again);
       }
       // A statement such as DISCARD ALL may have dropped the runner's
       // prepared statements; they are prepared afresh.
@@ -390,7 +396,8 @@ void step_executor::run(const migration& m, direction dir, const version_change&
     if (outside) books_.clear_progress(tx, m.revision);
     tx.commit();
   } catch (const migration_failed& e) {
-    record_failure(m, checksum, e.what());
+    // A lock timeout the caller tries again is no failure of the migration.
+    if (!(retrying_lock_timeouts_ && e.lock_timed_out())) record_failure(m, checksum, e.what());
     throw;
   } catch (const pqxx::in_doubt_error&) {
     throw database_error(located(
@@ -404,8 +411,9 @@ void step_executor::run(const migration& m, direction dir, const version_change&
                                      m.revision + "': " + postgres_message(e.what())));
   } catch (const pqxx::sql_error& e) {
     std::string message = located(m.path, m.line_of("revision"), sql_error_text(e));
-    record_failure(m, checksum, message);
-    throw migration_failed(message);
+    migration_failed failed(message, e.sqlstate());
+    if (!(retrying_lock_timeouts_ && failed.lock_timed_out())) record_failure(m, checksum, message);
+    throw failed;
   }
 }
 
@@ -416,7 +424,7 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
   // section with an unclosed quote or comment (refused at configure time)
   // would swallow it: then it goes on its own.
   std::optional<std::string> books = books_.step_execute(change, step_entry(m, dir, checksum));
-  auto split = split_sql_with_problems(section.text);
+  auto split = section_split(section);
   const auto& problems = split.problems;
   bool closed = std::none_of(problems.begin(), problems.end(), [](const sql_lexical_problem& p) {
     return p.what != sql_lexical_problem::kind::backslash;
@@ -501,7 +509,7 @@ void step_executor::run_and_roll_back(const migration& m, direction dir,
     return;
   }
   const sql_section& section = dir == direction::upgrade ? m.upgrade : m.downgrade;
-  auto statements = split_sql(section.text);
+  auto statements = section_statements(section);
   pqxx::nontransaction tx(connection_);
   struct roll_back {
     pqxx::nontransaction& tx;

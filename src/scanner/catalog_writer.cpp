@@ -49,15 +49,35 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string section_initializer(const sql_section& s) {
-  if (!s.present) return "{-1, -1, 0}";
+// `statements` names the array of its statement_bounds().
+std::string section_initializer(const sql_section& s, const std::string& statements,
+                                size_t statement_count) {
+  if (!s.present) return "{-1, -1, 0, nullptr, 0}";
   return "{" + std::to_string(s.source_begin) + ", " + std::to_string(s.source_end) + ", " +
-         std::to_string(s.first_line) + "}";
+         std::to_string(s.first_line) + ", " + statements + ", " + std::to_string(statement_count) +
+         "}";
 }
 
-// The aggregate initializer of a file's embedded_header.
-std::string header_initializer(const scanned_file& f) {
+// The array of a section's statement bounds, defined before the headers that
+// point at it (an empty section points at `no_statements`).
+std::string statements_array(const std::vector<long long>& bounds, const std::string& name,
+                             std::string& definitions) {
+  if (bounds.empty()) return "no_statements";
+  definitions += "const long long " + name + "[] = {";
+  for (size_t i = 0; i < bounds.size(); ++i)
+    definitions += (i == 0 ? "" : ", ") + std::to_string(bounds[i]) + "LL";
+  definitions += "};\n";
+  return name;
+}
+
+// The aggregate initializer of the index'th file's embedded_header; the arrays
+// it points at go to `definitions`.
+std::string header_initializer(const scanned_file& f, size_t index, std::string& definitions) {
   const migration& m = f.parsed;
+  std::string up =
+      statements_array(f.upgrade_statements, "up_" + std::to_string(index), definitions);
+  std::string down =
+      statements_array(f.downgrade_statements, "down_" + std::to_string(index), definitions);
   std::string key_lines;
   for (int line : m.key_lines) key_lines += (key_lines.empty() ? "" : ", ") + std::to_string(line);
   return "{" + std::to_string(f.size) + "LL, " + c_literal(f.checksum) + ", " +
@@ -67,7 +87,8 @@ std::string header_initializer(const scanned_file& f) {
          c_literal(m.created) + ", " + (m.transactional ? "true" : "false") + ", " +
          (m.empty ? "true" : "false") + ", " + std::to_string(m.lock_timeout_ms.value_or(-1)) +
          ", " + std::to_string(m.statement_timeout_ms.value_or(-1)) + ", {" + key_lines + "}, " +
-         section_initializer(m.upgrade) + ", " + section_initializer(m.downgrade) + "}";
+         section_initializer(m.upgrade, up, f.upgrade_statements.size() / 3) + ", " +
+         section_initializer(m.downgrade, down, f.downgrade_statements.size() / 3) + "}";
 }
 
 }  // namespace
@@ -105,9 +126,13 @@ std::string embedding_source(const std::string& runner_name, const std::vector<s
   }
   out += "}\n\nnamespace {\n";
   // The headers as parsed here, so that the runner does not parse them again.
-  out += "const migration_tools::embedded_header headers[] = {\n";
-  for (const auto& f : files) out += "    " + header_initializer(f) + ",\n";
-  if (files.empty()) out += "    {},\n";
+  // Each section's statements first, as the build's scanner split them.
+  std::string statement_arrays = "const long long no_statements[] = {0LL};\n";
+  std::string headers = "const migration_tools::embedded_header headers[] = {\n";
+  for (size_t i = 0; i < files.size(); ++i)
+    headers += "    " + header_initializer(files[i], i, statement_arrays) + ",\n";
+  if (files.empty()) headers += "    {},\n";
+  out += statement_arrays + headers;
   out += "};\nconst migration_tools::embedded_file files[] = {\n";
   for (size_t i = 0; i < files.size(); ++i) {
     std::string label = "migration_tools_file_" + std::to_string(i);

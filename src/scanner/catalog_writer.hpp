@@ -18,6 +18,9 @@ struct scanned_file {
   std::string checksum;  // migration_checksum() of those bytes
   std::string meaning;   // migration_meaning_checksum() of their parse
   migration parsed;
+  // Its sections' statements as PostgreSQL's scanner splits them
+  // (statement_bounds()), embedded so that the runner does not scan again.
+  std::vector<long long> upgrade_statements, downgrade_statements;
   // The copy of exactly the bytes that were parsed, which the runner embeds:
   // the header and the text come from one read, even when the file changes
   // between configure and build.

@@ -25,6 +25,7 @@
 #include "migration_tools/core/meaning_checksum.hpp"
 #include "migration_tools/core/migration_sql_check.hpp"
 #include "migration_tools/core/revision_graph.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/source_tree.hpp"
 #include "migration_tools/core/sql_splitter.hpp"
 #include "migration_tools/core/text.hpp"
@@ -254,6 +255,10 @@ int main(int argc, char** argv) {
       f.parsed = mt::parse_migration(f.display_path, text, ds);
       mt::check_migration_sql(f.parsed, text, ds);
       f.meaning = mt::migration_meaning_checksum(f.parsed);
+      if (f.parsed.upgrade.present)
+        f.upgrade_statements = mt::statement_bounds(mt::split_sql(f.parsed.upgrade.text));
+      if (f.parsed.downgrade.present)
+        f.downgrade_statements = mt::statement_bounds(mt::split_sql(f.parsed.downgrade.text));
       files.push_back(std::move(f));
       texts.push_back(std::move(text));
     }

@@ -190,7 +190,8 @@ TEST_CASE("a migration on a locked table fails fast under --lock-timeout (55P03)
   pqxx::work hold(holder);
   hold.exec0("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
   auto start = std::chrono::steady_clock::now();
-  auto r = linear(url, {"--lock-timeout", "200ms", "upgrade"});
+  // One try: the lock guard's retries are tests/db/lock_guard_test.cpp's.
+  auto r = linear(url, {"--lock-timeout", "200ms", "--lock-retries", "0", "upgrade"});
   double took = seconds_since(start);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
@@ -228,7 +229,8 @@ TEST_CASE("a migration's lock_timeout header wins over --lock-timeout", "[db]") 
   pqxx::work hold(holder);
   hold.exec0("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
   auto start = std::chrono::steady_clock::now();
-  auto r = run_runner(TIMEOUTS_RUNNER, url, {"--lock-timeout", "10min", "upgrade", "to_b"});
+  auto r = run_runner(TIMEOUTS_RUNNER, url,
+                      {"--lock-timeout", "10min", "--lock-retries", "0", "upgrade", "to_b"});
   double took = seconds_since(start);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
@@ -260,8 +262,10 @@ TEST_CASE("offline scripts set the timeouts as the runner does", "[db]") {
   auto r = run_process({TIMEOUTS_RUNNER, "--statement-timeout", "1s", "upgrade", "--sql"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  // to_a: the option; to_b: its header's lock_timeout and the option.
-  CHECK_THAT(r.out, Contains("BEGIN;\nSET LOCAL statement_timeout = 1000;\n"));
+  // to_a: the lock guard's default lock_timeout and the option; to_b: its
+  // header's lock_timeout and the option.
+  CHECK_THAT(r.out, Contains("BEGIN;\nSET LOCAL lock_timeout = 3000;\n"
+                             "SET LOCAL statement_timeout = 1000;\n"));
   CHECK_THAT(r.out, Contains("BEGIN;\nSET LOCAL lock_timeout = 150;\n"
                              "SET LOCAL statement_timeout = 1000;\n"));
   // to_c runs outside a transaction: SET on the session, its header winning.

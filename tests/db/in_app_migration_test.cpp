@@ -2,6 +2,9 @@
 // examples/self_migrating, started twice at once, applies each migration
 // once; on the application's own connection too.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "process.hpp"
 #include "test_database.hpp"
@@ -66,4 +69,25 @@ TEST_CASE("the migrator works on the application's own connection, and refuses a
   CHECK_THAT(edited.err, Contains("the database could not be migrated") && Contains("edited"));
   CHECK(column(url, "SELECT version_num FROM app_db_version") ==
         std::vector<std::string>{"a1b2c3d4e5f6"});
+}
+
+TEST_CASE("the in-app migrator has the lock guard by default: a blocked migration is retried",
+          "[db][in_app][lock_guard]") {
+  auto url = fresh_database("in_app_lock_guard");
+  REQUIRE(run_process({APP_DB_RUNNER, "--url", url, "upgrade", "a1b2c3d4e5f6"}).exit_code == 0);
+  // A session holds the table for 4 s: the first try gives up after the
+  // default 3 s, the second gets through once the session is gone.
+  pqxx::connection holder_connection(url);
+  pqxx::work hold(holder_connection);
+  hold.exec0("LOCK TABLE notes IN ACCESS EXCLUSIVE MODE");
+  auto app = start_process({SELF_MIGRATING_APP, url});
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  hold.commit();
+  auto r = finish_process(app, 120);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("applied 1 migration(s)"));
+  CHECK_THAT(r.err, Contains("[migrations] revision 'b2c3d4e5f6a7' gave up waiting for a lock "
+                             "(try 1 of 10): blocked by pid "));
+  CHECK(column(url, "SELECT count(*) FROM notes") == std::vector<std::string>{"1"});
 }

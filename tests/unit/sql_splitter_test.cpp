@@ -252,3 +252,92 @@ TEST_CASE("Parentheses in strings, identifiers and comments are not counted", "[
   CHECK(texts("SELECT '(' AS \"(\" /* ( */ -- (\n; SELECT 2;") ==
         strings{"SELECT '(' AS \"(\" /* ( */ -- (", "SELECT 2"});
 }
+
+// Read by PostgreSQL's scanner: what it reads differently from a naive lexer.
+
+TEST_CASE("Statements are read as PostgreSQL's scanner reads them", "[unit][sql]") {
+  // U&'' and U&"" escapes, b'' and x'' strings, an operator that holds '-'
+  // and '*' without starting a comment.
+  CHECK(texts("SELECT U&'d\\0061;t'; SELECT U&\"a;b\"; SELECT b'1;'; SELECT 2;") ==
+        strings{"SELECT U&'d\\0061;t'", "SELECT U&\"a;b\"", "SELECT b'1;'", "SELECT 2"});
+  CHECK(texts("SELECT 1 +-- c;\n 2; SELECT 3 */* c; */ 4;") ==
+        strings{"SELECT 1 +-- c;\n 2", "SELECT 3 */* c; */ 4"});
+  // `$1$` is a parameter followed by `$`, not a dollar quote's opening.
+  CHECK(texts("SELECT $_$;$_$; SELECT 2;") == strings{"SELECT $_$;$_$", "SELECT 2"});
+}
+
+TEST_CASE("What the scanner refuses is left to the server, and splitting goes on after it",
+          "[unit][sql]") {
+  // PostgreSQL 15 refuses `1abc` (trailing junk after a number): the server
+  // reports it when the statement runs; the next statement is still found.
+  auto sts = split_sql("SELECT 1abc; SELECT 2;\nSELECT 3;");
+  REQUIRE(sts.size() == 3);
+  CHECK(sts[0].text == "SELECT 1abc");
+  CHECK(sts[1].text == "SELECT 2");
+  CHECK(sts[2].text == "SELECT 3");
+  CHECK(sts[2].line == 2);
+  CHECK(find_lexical_problems("SELECT 1abc; SELECT 2;").empty());
+  // The refused text may be the statement's first.
+  CHECK(texts("9x; SELECT 2;") == strings{"9x", "SELECT 2"});
+}
+
+TEST_CASE(
+    "Unterminated strings, identifiers, dollar quotes and comments are problems at their "
+    "opening",
+    "[unit][sql]") {
+  using kind = sql_lexical_problem::kind;
+  struct expected {
+    std::string sql;
+    kind what;
+    size_t offset;
+  };
+  for (const auto& e : std::vector<expected>{
+           {"SELECT 1; SELECT 'open; SELECT 2;", kind::unterminated_quote, 17},
+           {"SELECT \"open", kind::unterminated_quote, 7},
+           {"SELECT E'x\\'", kind::unterminated_quote, 7},
+           {"SELECT $x$ open", kind::unterminated_dollar, 7},
+           {"SELECT 1; /* open", kind::unterminated_comment, 10},
+       }) {
+    INFO(e.sql);
+    auto split = split_sql_with_problems(e.sql);
+    REQUIRE(split.problems.size() == 1);
+    CHECK(split.problems[0].what == e.what);
+    CHECK(split.problems[0].offset == e.offset);
+  }
+}
+
+TEST_CASE("A problem's offset counts bytes where the scanner counts characters", "[unit][sql]") {
+  // "é" and "€" are 2 and 3 bytes; the scanner's position is in characters.
+  std::string sql = "SELECT 'é€'; SELECT 'open";
+  auto problems = find_lexical_problems(sql);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].offset == sql.rfind('\''));
+}
+
+TEST_CASE("A backslash outside strings and comments is a problem, inside them it is not",
+          "[unit][sql]") {
+  std::string sql = "SELECT 'a\\b', E'\\n' /* \\ */ -- \\\n; \\i file.sql\nSELECT 2;";
+  auto split = split_sql_with_problems(sql);
+  REQUIRE(split.problems.size() == 1);
+  CHECK(split.problems[0].what == sql_lexical_problem::kind::backslash);
+  CHECK(split.problems[0].offset == sql.find("\\i"));
+  CHECK(split.statements.size() == 2);
+}
+
+TEST_CASE("A NUL byte is a character like another, and nothing after it is lost", "[unit][sql]") {
+  std::string sql("SELECT 1;\0SELECT 2; SELECT 3;", 29);
+  auto sts = split_sql(sql);
+  REQUIRE(sts.size() == 3);
+  CHECK(sts[0].text == "SELECT 1");
+  CHECK(sts[1].offset == 9);
+  CHECK(sts[1].text == std::string_view("\0SELECT 2", 9));
+  CHECK(sts[2].text == "SELECT 3");
+}
+
+TEST_CASE("Bytes that are no UTF-8 do not stop the splitting", "[unit][sql]") {
+  // The scanner refuses them without saying where; the server refuses the
+  // statement that holds them, and the others run.
+  CHECK(texts("SELECT 'a\xa7'; SELECT b\xff\xfe; SELECT \xe9t\xe9;\nSELECT 4;") ==
+        strings{"SELECT 'a\xa7'", "SELECT b\xff\xfe", "SELECT \xe9t\xe9", "SELECT 4"});
+  CHECK(lines("SELECT '\xc0\x80';\nSELECT 2;") == std::vector<int>{1, 2});
+}

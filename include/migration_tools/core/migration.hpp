@@ -22,6 +22,12 @@ struct sql_section {
   // in), so that a runner can take a section from its embedded copy without
   // parsing the file again.
   std::size_t source_begin = 0, source_end = 0;
+  // The statements of `text` as the build's scanner split them (offset,
+  // length and line in `text`, three numbers each, in static storage), so
+  // that a runner does not scan its embedded migrations again; null when
+  // unknown (a file read at run time): section_statements() splits then.
+  const long long* known_statements = nullptr;
+  std::size_t known_statement_count = 0;
 };
 
 // The header keys, in a fixed order (migration::key_lines follows it).

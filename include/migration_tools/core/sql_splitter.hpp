@@ -1,6 +1,7 @@
-// Splits SQL text into statements the way PostgreSQL's lexer would see them:
-// `--` and nested `/* */` comments, '' strings, E'' strings with backslash
-// escapes, "" identifiers, $tag$ dollar quoting and BEGIN ATOMIC ... END bodies.
+// Splits SQL text into statements on PostgreSQL's own scanner (libpg_query):
+// comments, strings, E'' escapes, quoted identifiers and dollar quotes exactly
+// as the server reads them; like psql, a ';' inside parentheses or inside a
+// BEGIN ATOMIC ... END body does not end the statement.
 #pragma once
 
 #include <string_view>

@@ -23,6 +23,19 @@ class version_table_damaged : public database_error {
 class migration_failed : public database_error {
  public:
   using database_error::database_error;
+  migration_failed(const std::string& message, std::string sqlstate, int statement = 0)
+      : database_error(message), sqlstate_(std::move(sqlstate)), statement_(statement) {}
+  const std::string& sqlstate() const { return sqlstate_; }
+  // The statement (1-based) of a `transactional false` migration that failed,
+  // from which it can go on; 0 for a transactional one.
+  int statement() const { return statement_; }
+  // PostgreSQL gave up waiting for a lock (lock_timeout, SQLSTATE 55P03):
+  // nothing of the transaction stays, and trying again may succeed.
+  bool lock_timed_out() const { return sqlstate_ == "55P03"; }
+
+ private:
+  std::string sqlstate_;
+  int statement_ = 0;
 };
 
 // The first line of a libpq error without its "ERROR:  " prefix, plus DETAIL

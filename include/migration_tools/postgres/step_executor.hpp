@@ -39,6 +39,18 @@ class step_executor {
                                               const std::string& message)>;
   void set_failure_recorder(failure_recorder record) { failure_recorder_ = std::move(record); }
 
+  // While the caller will try a step again after a lock timeout (the lock
+  // guard), such a timeout writes no `failure` history row.
+  void set_retrying_lock_timeouts(bool retrying) { retrying_lock_timeouts_ = retrying; }
+
+  // Called on the migrations' connection before a `transactional false`
+  // migration runs again the statement that failed before (a retry of the
+  // lock guard, or --resume): what that statement left half done (the
+  // INVALID index of a CREATE INDEX CONCURRENTLY) is the caller's to clear.
+  using statement_again_hook =
+      std::function<void(pqxx::connection&, const migration&, const sql_statement&)>;
+  void set_statement_again_hook(statement_again_hook hook) { again_hook_ = std::move(hook); }
+
   // On failure nothing of the step remains, a `failure` history row is
   // written, and migration_failed says `file:line: error: ... (SQLSTATE x)`.
   // A `transactional false` SQL migration runs statement by statement in
@@ -48,8 +60,10 @@ class step_executor {
   // transaction once all statements ran. `first_statement` (1-based) resumes
   // such a migration: the statements before it ran already, and the caller
   // has checked that they are unchanged.
+  // `again`: first_statement failed before and runs again (see
+  // set_statement_again_hook).
   void run(const migration& m, direction dir, const version_change& change,
-           const std::string& checksum, int first_statement = 1);
+           const std::string& checksum, int first_statement = 1, bool again = false);
 
   // Runs a transactional step's statements (or its C++ body) in a
   // transaction, calls `inside` with that transaction open, and rolls it
@@ -89,7 +103,7 @@ class step_executor {
   std::optional<std::string> bookkeeping_failure(const migration& m,
                                                  const pqxx::sql_error& e) const;
   void run_sql_outside_transaction(const migration& m, direction dir, const sql_section& section,
-                                   int first_statement);
+                                   int first_statement, bool again);
   void run_cpp(pqxx::work& tx, const migration& m, direction dir);
   void record_failure(const migration& m, const std::string& checksum, const std::string& message);
 
@@ -99,6 +113,8 @@ class step_executor {
   std::string session_defaults_;
   failure_recorder failure_recorder_;
   std::string checksum_;  // of the step running
+  bool retrying_lock_timeouts_ = false;
+  statement_again_hook again_hook_;
 };
 
 }  // namespace migration_tools
