@@ -247,6 +247,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
       ->check(CLI::NonNegativeNumber);
   app.add_option("--lock-retry-delay", g.lock_retry_delay,
                  "the pause before the first retry, doubling with each (default 500ms)");
+  app.add_option("--wait-for-idle", g.wait_for_idle,
+                 "before a migration locks an existing table ACCESS EXCLUSIVE, wait up to "
+                 "DURATION for the transactions on it older than the lock timeout to end");
   app.add_option("--statement-timeout", g.statement_timeout,
                  "PostgreSQL statement_timeout of each migration (e.g. 2min); a migration's "
                  "statement_timeout header key wins")

@@ -9,7 +9,9 @@
 #include "checksum_check.hpp"
 #include "failed_state.hpp"
 #include "invalid_index.hpp"
+#include "migration_tools/core/lint.hpp"
 #include "migration_tools/core/section_statements.hpp"
+#include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/errors.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
@@ -70,6 +72,49 @@ std::string seconds_text(std::chrono::milliseconds d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
   return buf;
+}
+
+// Before a step takes an ACCESS EXCLUSIVE lock on an existing table: the
+// transactions on it open longer than the lock timeout, which it would wait
+// for (and queue every query behind), are named; with --wait-for-idle the
+// step waits for them to end first, up to that long, holding nothing.
+void check_idle_tables(runner_context& ctx, pqxx::connection& observer, const migration& m,
+                       direction dir, std::chrono::milliseconds lock_timeout) {
+  auto tables = exclusively_locked_tables(m, dir == direction::downgrade);
+  if (tables.empty()) return;
+  const auto& patience_text = ctx.options().wait_for_idle;
+  auto patience = patience_text.empty() ? std::chrono::milliseconds(0)
+                                        : parse_duration(patience_text, "--wait-for-idle");
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  bool said = false;
+  for (;;) {
+    std::vector<std::pair<std::string, blocking_session>> old;
+    for (const auto& table : tables)
+      for (auto& s : old_transactions_on(observer, table, lock_timeout))
+        old.emplace_back(table, std::move(s));
+    if (old.empty()) {
+      if (said) ctx.warn("  the tables are free now; revision '" + m.revision + "' goes on");
+      return;
+    }
+    if (!said) {
+      for (const auto& [table, s] : old)
+        ctx.warn("warning: revision '" + m.revision + "' (" + m.path + ") locks table " + table +
+                 ", which a transaction open longer than the lock timeout holds: " +
+                 escape_control_characters(describe_blocking_session(s)));
+      ctx.warn(patience.count() > 0
+                   ? "  waiting up to " + patience_text + " for it to end (--wait-for-idle)"
+                   : "  the migration will wait behind it, or time out and retry; "
+                     "--wait-for-idle DURATION waits for it to end first");
+      said = true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (patience.count() > 0)
+        ctx.warn("  still open after " + patience_text + "; revision '" + m.revision +
+                 "' goes on, guarded by the lock timeout");
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
 }
 
 }  // namespace
@@ -162,6 +207,12 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     auto change = advance(graph, state, id, dir);
     int first_statement = resumed.first_statement_of(id);
     bool again = resumed.revision == id;
+    if (observer) {
+      auto timeout = m.lock_timeout_ms.value_or(limits.lock_timeout_ms.value_or(0));
+      check_idle_tables(ctx, *observer, m, dir,
+                        std::chrono::milliseconds(
+                            timeout > 0 ? timeout : runner_context::default_lock_timeout_ms));
+    }
     // The lock guard: a step that gives up waiting for a lock (lock_timeout)
     // has rolled back and holds nothing; it is tried again after a pause,
     // while the session that blocked it finishes, instead of queueing the

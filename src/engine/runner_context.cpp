@@ -62,6 +62,13 @@ void runner_context::info(const std::string& message) const {
     std::cerr << message << "\n";
 }
 
+void runner_context::warn(const std::string& message) const {
+  if (options_.log)
+    options_.log(message);
+  else
+    std::cerr << message << std::endl;
+}
+
 std::string runner_context::style(const std::string& text, const char* code) const {
   if (!color_) return text;
   return std::string("\033[") + code + "m" + text + "\033[0m";

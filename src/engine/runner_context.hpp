@@ -48,6 +48,10 @@ struct global_options {
   // which doubles with each (up to 40 times it, with a jitter of a quarter).
   int lock_retries = 9;
   std::string lock_retry_delay = "500ms";
+  // Before a migration takes an ACCESS EXCLUSIVE lock on an existing table:
+  // wait up to this long for the transactions on it that are older than the
+  // lock timeout to end (empty: only warn of them).
+  std::string wait_for_idle;
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
   // Where info() goes instead of stderr (the in-app migrator's log callback).
   std::function<void(const std::string&)> log;
@@ -122,6 +126,8 @@ class runner_context {
 
   // Messages to stderr, unless --quiet.
   void info(const std::string& message) const;
+  // What an operator must see: to stderr, also with --quiet.
+  void warn(const std::string& message) const;
   bool color() const { return color_; }
   std::string style(const std::string& text, const char* code) const;
 

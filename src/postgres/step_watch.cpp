@@ -57,6 +57,30 @@ std::vector<blocking_session> sessions_blocking(pqxx::connection& conn, int pid)
   return out;
 }
 
+std::vector<blocking_session> old_transactions_on(pqxx::connection& conn, const std::string& table,
+                                                  std::chrono::milliseconds older_than) {
+  pqxx::nontransaction tx(conn);
+  auto rows = tx.exec_params(
+      "SELECT DISTINCT a.pid, COALESCE(a.usename::pg_catalog.text, ''),"
+      " COALESCE(a.application_name, ''), COALESCE(a.state, ''),"
+      " pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-)"
+      " a.xact_start)::pg_catalog.float8, pg_catalog.left(COALESCE(a.query, ''), 200)"
+      " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a"
+      " ON a.pid OPERATOR(pg_catalog.=) l.pid"
+      " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'"
+      " AND l.relation OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1::pg_catalog.text)"
+      " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
+      " AND a.xact_start OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
+      " OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => $2::pg_catalog.float8))"
+      " ORDER BY 5 DESC",
+      table, static_cast<double>(older_than.count()) / 1000.0);
+  std::vector<blocking_session> out;
+  for (const auto& row : rows)
+    out.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>(), row[4].as<double>(), row[5].as<std::string>()});
+  return out;
+}
+
 std::string describe_progress(const step_progress& p) {
   std::string out = p.command.empty() ? std::string("running") : p.command;
   if (!p.phase.empty()) out += ": " + p.phase;

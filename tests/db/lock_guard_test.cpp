@@ -304,3 +304,31 @@ TEST_CASE("progress: what PostgreSQL reports of an index build reads as phase an
   plain.elapsed = std::chrono::milliseconds(4000);
   CHECK(migration_tools::describe_progress(plain) == "running (4.0 s)");
 }
+
+TEST_CASE("lock guard: an old transaction on a table the migration locks is named first, and "
+          "--wait-for-idle waits for it to end",
+          "[db][lock_guard]") {
+  auto url = fresh_database("lock_guard_idle");
+  REQUIRE(lock_guard(url, {"upgrade", "lg_a"}).exit_code == 0);
+  auto holder = std::make_unique<long_transaction>(url);
+  // Older than the lock timeout (300 ms) by the time the runner looks.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  auto migration = start_process({LOCK_GUARD_RUNNER, "--url", url, "--color", "never",
+                                  "--lock-timeout", "300ms", "--wait-for-idle", "20s", "upgrade",
+                                  "lg_b"});
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  holder->tx.commit();
+  auto r = finish_process(migration, 60);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Contains("warning: revision 'lg_b' (tests/db/fixtures/lock_guard/"
+                             "002_add_note.sql) locks table accounts, which a transaction open "
+                             "longer than the lock timeout holds: pid ") &&
+                        Contains("application 'long-report'") &&
+                        Contains("waiting up to 20s for it to end (--wait-for-idle)") &&
+                        Contains("the tables are free now"));
+  // It waited before taking its lock, so it never timed out in the queue.
+  CHECK_THAT(r.err, !Contains("gave up waiting"));
+  CHECK(column(url, "SELECT version_num FROM mt_lock_guard_version") ==
+        std::vector<std::string>{"lg_b"});
+}

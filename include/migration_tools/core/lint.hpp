@@ -54,6 +54,11 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
                                          const std::set<std::string>* empty_tables = nullptr,
                                          std::set<std::string>* created = nullptr);
 
+// The existing tables a section of `m` (the downgrade's when `downgrade`)
+// locks ACCESS EXCLUSIVE with ALTER TABLE, as written (schema-qualified when
+// it is): those its statements wait for, queueing every query behind them.
+std::vector<std::string> exclusively_locked_tables(const migration& m, bool downgrade);
+
 // The rule ids of a migration's `-- migrate:lint_ignore` header line (none
 // without one).
 std::vector<std::string> lint_ignored_rules(const migration& m, std::string_view file_text);

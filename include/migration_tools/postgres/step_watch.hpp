@@ -33,6 +33,13 @@ std::string describe_blocking_session(const blocking_session& s);
 // The sessions that block `pid` now, asked on `conn`.
 std::vector<blocking_session> sessions_blocking(pqxx::connection& conn, int pid);
 
+// The sessions other than `conn`'s whose transaction has been open longer
+// than `older_than` and holds a lock on `table` (a name as SQL writes it;
+// none when no such table exists): those an ACCESS EXCLUSIVE lock on it
+// would wait for.
+std::vector<blocking_session> old_transactions_on(pqxx::connection& conn, const std::string& table,
+                                                  std::chrono::milliseconds older_than);
+
 // How far the statement running in a step has got.
 struct step_progress {
   std::chrono::milliseconds elapsed{0};  // since the step started

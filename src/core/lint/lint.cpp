@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "migration_tools/core/sql_splitter.hpp"
+#include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/statement_tree.hpp"
 #include "migration_tools/core/text.hpp"
 #include "statement_checks.hpp"
@@ -144,7 +144,7 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
   context.transactional = m.transactional;
   context.lock_timeout = m.lock_timeout_ms.has_value();
   context.statement_timeout = m.statement_timeout_ms.has_value();
-  for (const auto& statement : split_sql(section.text)) {
+  for (const auto& statement : section_statements(section)) {
     auto start = position_in(section, statement.offset);
     // `-- lint:ignore ids` on the line before the statement.
     std::set<std::string> ignored = file_ignored;
@@ -201,6 +201,20 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
     lint_section(m, m.downgrade, true, file_ignored, lines, out, &upgrade, nullptr);
   if (created) created->insert(upgrade.created_tables.begin(), upgrade.created_tables.end());
   return out;
+}
+
+std::vector<std::string> exclusively_locked_tables(const migration& m, bool downgrade) {
+  if (m.kind != migration_kind::sql) return {};
+  const sql_section& section = downgrade ? m.downgrade : m.upgrade;
+  if (!section.present) return {};
+  lint_detail::statement_context context;
+  context.transactional = m.transactional;
+  context.report = [](const char*, int, const std::string&) {};
+  for (const auto& statement : section_statements(section)) {
+    auto tree = parse_statement(statement.text);
+    if (!tree.is_null()) lint_detail::check_statement(tree, context);
+  }
+  return context.exclusive_tables;
 }
 
 std::vector<std::string> lint_ignored_rules(const migration& m, std::string_view file_text) {

@@ -243,6 +243,9 @@ void check_alter_table(const json& s, statement_context& c) {
     }
     check_alter_command(command, relation, c, exclusive);
   }
+  if (exclusive && std::find(c.exclusive_tables.begin(), c.exclusive_tables.end(),
+                             relation_name(relation)) == c.exclusive_tables.end())
+    c.exclusive_tables.push_back(relation_name(relation));
   if (exclusive && !c.lock_timeout)
     c.report("require-lock-timeout", location_of(relation),
              "ALTER TABLE " + relation_name(relation) + " runs without a lock_timeout");

@@ -25,6 +25,8 @@ struct statement_context {
   std::set<std::string> upgrade_columns;
   std::set<std::string> added_columns;  // "table.column", by this section
   std::vector<std::string> new_enum_values;
+  // Existing tables the section locks ACCESS EXCLUSIVE (ALTER TABLE), as written.
+  std::vector<std::string> exclusive_tables;
   // Reports rule `id` at `location` (a byte offset into the statement, 0:
   // its start) with what the statement does.
   std::function<void(const char* id, int location, const std::string& what)> report;
