@@ -111,6 +111,7 @@ set(MIGRATION_TOOLS_ENGINE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/engine/stale_runner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/migration_run.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/invalid_index.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/concurrent_statements.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/checksum_check.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/failed_state.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/offline_script.cpp

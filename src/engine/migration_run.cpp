@@ -8,6 +8,7 @@
 
 #include "checksum_check.hpp"
 #include "failed_state.hpp"
+#include "concurrent_statements.hpp"
 #include "invalid_index.hpp"
 #include "migration_tools/core/lint.hpp"
 #include "migration_tools/core/section_statements.hpp"
@@ -193,6 +194,12 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
       [&ctx](pqxx::connection& c, const migration&, const sql_statement& statement) {
         drop_invalid_index_of(c, statement, [&ctx](const std::string& what) { ctx.info(what); });
       });
+  // The default lock_timeout is for statements that queue others behind
+  // them; a CONCURRENTLY index build only waits (concurrent_statements.hpp).
+  if (options.lock_timeout.empty())
+    executor.set_lock_timeout_exemption([](const migration& m, const sql_statement& statement) {
+      return !m.lock_timeout_ms && waits_without_blocking(statement);
+    });
   auto started = std::chrono::steady_clock::now();
   for (node_id id : p.steps) {
     const auto& m = graph.at(id);

@@ -308,7 +308,28 @@ void step_executor::run_sql_outside_transaction(const migration& m, direction di
       if (again && again_hook_ && i + 1 == static_cast<size_t>(std::max(first_statement, 1)))
         again_hook_(connection_, m, statement);
       pqxx::nontransaction tx(connection_);
-      tx.exec(std::string(statement.text));
+      if (exempt_ && exempt_(m, statement)) {
+        // The migration's own lock_timeout comes back after it.
+        std::string restore = "RESET lock_timeout";
+        for (const auto& set : timeout_statements(m, timeouts_, false))
+          if (set.rfind("SET lock_timeout", 0) == 0) restore = set;
+        tx.exec0("SET lock_timeout = 0");
+        struct restore_timeout {
+          pqxx::nontransaction& tx;
+          const std::string& sql;
+          ~restore_timeout() {
+            try {
+              tx.exec0(sql);
+            } catch (const std::exception&) {
+              // A lost connection loses the setting too; the error that
+              // ended the statement is the one reported.
+            }
+          }
+        } restore_after{tx, restore};
+        tx.exec(std::string(statement.text));
+      } else {
+        tx.exec(std::string(statement.text));
+      }
     } catch (const pqxx::broken_connection& e) {
       throw lost(e.what());
     } catch (const pqxx::sql_error& e) {

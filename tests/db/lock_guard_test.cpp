@@ -305,17 +305,18 @@ TEST_CASE("progress: what PostgreSQL reports of an index build reads as phase an
   CHECK(migration_tools::describe_progress(plain) == "running (4.0 s)");
 }
 
-TEST_CASE("lock guard: an old transaction on a table the migration locks is named first, and "
-          "--wait-for-idle waits for it to end",
-          "[db][lock_guard]") {
+TEST_CASE(
+    "lock guard: an old transaction on a table the migration locks is named first, and "
+    "--wait-for-idle waits for it to end",
+    "[db][lock_guard]") {
   auto url = fresh_database("lock_guard_idle");
   REQUIRE(lock_guard(url, {"upgrade", "lg_a"}).exit_code == 0);
   auto holder = std::make_unique<long_transaction>(url);
   // Older than the lock timeout (300 ms) by the time the runner looks.
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  auto migration = start_process({LOCK_GUARD_RUNNER, "--url", url, "--color", "never",
-                                  "--lock-timeout", "300ms", "--wait-for-idle", "20s", "upgrade",
-                                  "lg_b"});
+  auto migration =
+      start_process({LOCK_GUARD_RUNNER, "--url", url, "--color", "never", "--lock-timeout", "300ms",
+                     "--wait-for-idle", "20s", "upgrade", "lg_b"});
   std::this_thread::sleep_for(std::chrono::seconds(2));
   holder->tx.commit();
   auto r = finish_process(migration, 60);
@@ -331,4 +332,25 @@ TEST_CASE("lock guard: an old transaction on a table the migration locks is name
   CHECK_THAT(r.err, !Contains("gave up waiting"));
   CHECK(column(url, "SELECT version_num FROM mt_lock_guard_version") ==
         std::vector<std::string>{"lg_b"});
+}
+
+TEST_CASE("lock guard: CREATE INDEX CONCURRENTLY waits for old transactions past the default lock "
+          "timeout, blocking no one",
+          "[db][lock_guard]") {
+  auto url = fresh_database("lock_guard_concurrent_waits");
+  REQUIRE(lock_guard(url, {"upgrade", "lg_b"}).exit_code == 0);
+  // A writer keeps the build waiting for 4 s, past the default 3 s.
+  auto holder = std::make_unique<long_transaction>(url, writes);
+  auto migration =
+      start_process({LOCK_GUARD_RUNNER, "--url", url, "--color", "never", "upgrade", "lg_c"});
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  // Meanwhile the table takes writes: the build blocks no one.
+  CHECK(column(url, "UPDATE accounts SET balance = balance + 1 WHERE id = 2 RETURNING id") ==
+        std::vector<std::string>{"2"});
+  holder->tx.commit();
+  auto r = finish_process(migration, 60);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, !Contains("gave up waiting"));
+  CHECK(note_index(url) == "valid");
 }

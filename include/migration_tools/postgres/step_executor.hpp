@@ -51,6 +51,12 @@ class step_executor {
       std::function<void(pqxx::connection&, const migration&, const sql_statement&)>;
   void set_statement_again_hook(statement_again_hook hook) { again_hook_ = std::move(hook); }
 
+  // Whether a `transactional false` migration's statement runs without the
+  // session's lock_timeout (SET lock_timeout = 0 around it): the caller's
+  // say, for statements that wait without making others wait.
+  using lock_timeout_exemption = std::function<bool(const migration&, const sql_statement&)>;
+  void set_lock_timeout_exemption(lock_timeout_exemption exempt) { exempt_ = std::move(exempt); }
+
   // On failure nothing of the step remains, a `failure` history row is
   // written, and migration_failed says `file:line: error: ... (SQLSTATE x)`.
   // A `transactional false` SQL migration runs statement by statement in
@@ -115,6 +121,7 @@ class step_executor {
   std::string checksum_;  // of the step running
   bool retrying_lock_timeouts_ = false;
   statement_again_hook again_hook_;
+  lock_timeout_exemption exempt_;
 };
 
 }  // namespace migration_tools
