@@ -14,6 +14,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "concurrent_statements.hpp"
 #include "migration_tools/core/revision_resolver.hpp"
 #include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/text.hpp"
@@ -128,8 +129,11 @@ std::string section_sql(const sql_section& section) {
 
 // The statements of a `transactional false` section, each between the
 // progress rows the runner writes for it (bookkeeping_sql::progress_*).
+// `lock_set`: the session's SET lock_timeout, which a CONCURRENTLY index
+// statement goes without when `exempt_concurrent` (as online).
 void append_tracked_statements(std::string& out, const bookkeeping_names& names, const migration& m,
-                               const sql_section& section, bool up) {
+                               const sql_section& section, bool up, const std::string& lock_set,
+                               bool exempt_concurrent) {
   auto statements = section_statements(section);
   for (size_t i = 0; i < statements.size(); ++i) {
     const auto& statement = statements[i];
@@ -137,9 +141,13 @@ void append_tracked_statements(std::string& out, const bookkeeping_names& names,
         progress_of(m, up ? direction::upgrade : direction::downgrade, section, statement, i);
     sql::append_inlined(out, sql::progress_started(names, progress));
     out += ";\n";
+    bool exempt = exempt_concurrent && !lock_set.empty() && !m.lock_timeout_ms &&
+                  waits_without_blocking(statement);
+    if (exempt) out += "SET lock_timeout = 0;\n";
     // On a line of its own: the statement may end in a line comment.
     out += statement.text;
     out += "\n;\n";
+    if (exempt) out += lock_set + ";\n";
     sql::append_inlined(out, sql::progress_finished(names, progress));
     out += ";\n";
   }
@@ -356,7 +364,8 @@ offline_script_summary write_offline_script(runner_context& ctx, const std::stri
   write_offline_script(
       {graph, bookkeeping_names{ctx.config().schema, ctx.config().version_table}, ctx.config().name,
        std::string(ctx.config().name) + " " + verb + " " + r.from + ":" + r.to + " --sql", from, p,
-       [&](node_id id) { return ctx.checksum(id); }, ctx.migration_timeouts()},
+       [&](node_id id) { return ctx.checksum(id); }, ctx.migration_timeouts(),
+       ctx.options().lock_timeout.empty()},
       destination.stream());
   destination.finish();
 
@@ -459,8 +468,12 @@ void write_offline_script(const offline_script_input& in, std::ostream& script) 
           "-- transactional false: these statements run outside a transaction, each with\n"
           "-- its progress row (see the runner's --resume)\n";
       auto sets = timeout_statements(m, in.limits, false);
-      for (const auto& set : sets) out += set + ";\n";
-      append_tracked_statements(out, in.names, m, section, up);
+      std::string lock_set;
+      for (const auto& set : sets) {
+        out += set + ";\n";
+        if (set.rfind("SET lock_timeout", 0) == 0) lock_set = set;
+      }
+      append_tracked_statements(out, in.names, m, section, up, lock_set, in.default_lock_timeout);
       for (const auto& set : sets) out += "RESET " + set.substr(4, set.find(' ', 4) - 4) + ";\n";
       out += "BEGIN;\n";
       sql::append_inlined(out, sql::delete_progress_rows(in.names, m.revision));

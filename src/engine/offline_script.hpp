@@ -37,6 +37,9 @@ struct offline_script_input {
   plan steps;           // from the planner, starting at `from`
   std::function<std::string(node_id)> checksum;
   timeouts limits;  // --lock-timeout, --statement-timeout (header keys win)
+  // limits' lock_timeout is the lock guard's default, which CONCURRENTLY
+  // index statements go without, as online (concurrent_statements.hpp).
+  bool default_lock_timeout = false;
 };
 
 // The script, written to `script` migration by migration. Throws

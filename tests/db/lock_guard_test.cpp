@@ -334,9 +334,10 @@ TEST_CASE(
         std::vector<std::string>{"lg_b"});
 }
 
-TEST_CASE("lock guard: CREATE INDEX CONCURRENTLY waits for old transactions past the default lock "
-          "timeout, blocking no one",
-          "[db][lock_guard]") {
+TEST_CASE(
+    "lock guard: CREATE INDEX CONCURRENTLY waits for old transactions past the default lock "
+    "timeout, blocking no one",
+    "[db][lock_guard]") {
   auto url = fresh_database("lock_guard_concurrent_waits");
   REQUIRE(lock_guard(url, {"upgrade", "lg_b"}).exit_code == 0);
   // A writer keeps the build waiting for 4 s, past the default 3 s.
@@ -353,4 +354,24 @@ TEST_CASE("lock guard: CREATE INDEX CONCURRENTLY waits for old transactions past
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, !Contains("gave up waiting"));
   CHECK(note_index(url) == "valid");
+}
+
+TEST_CASE(
+    "lock guard: offline scripts run CONCURRENTLY index statements without the default "
+    "lock_timeout, as the runner does",
+    "[db][lock_guard]") {
+  auto r = run_process({LOCK_GUARD_RUNNER, "upgrade", "lg_b:lg_c", "--sql"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("SET lock_timeout = 3000;\n"));
+  CHECK_THAT(r.out,
+             Contains("SET lock_timeout = 0;\nCREATE UNIQUE INDEX CONCURRENTLY "
+                      "accounts_note_key ON accounts (note)\n;\nSET lock_timeout = 3000;\n"));
+  // A timeout asked for applies to it too.
+  auto asked =
+      run_process({LOCK_GUARD_RUNNER, "--lock-timeout", "1s", "upgrade", "lg_b:lg_c", "--sql"});
+  INFO(asked.err);
+  REQUIRE(asked.exit_code == 0);
+  CHECK_THAT(asked.out, Contains("SET lock_timeout = 1000;\n"));
+  CHECK_THAT(asked.out, !Contains("SET lock_timeout = 0;"));
 }
