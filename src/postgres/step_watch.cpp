@@ -38,18 +38,16 @@ std::string describe_blocking_session(const blocking_session& s) {
   return out;
 }
 
-std::vector<blocking_session> sessions_blocking(pqxx::connection& conn, int pid) {
-  pqxx::nontransaction tx(conn);
-  auto rows = tx.exec_params(
-      "SELECT a.pid, COALESCE(a.usename::pg_catalog.text, ''),"
-      " COALESCE(a.application_name, ''), COALESCE(a.state, ''),"
-      " COALESCE(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()"
-      " OPERATOR(pg_catalog.-) a.xact_start), 0)::pg_catalog.float8,"
-      " pg_catalog.left(COALESCE(a.query, ''), 200)"
-      " FROM pg_catalog.pg_stat_activity a"
-      " WHERE a.pid OPERATOR(pg_catalog.=) ANY (pg_catalog.pg_blocking_pids($1::pg_catalog.int4))"
-      " ORDER BY a.xact_start NULLS LAST, a.pid",
-      pid);
+namespace {
+
+// The columns of a blocking_session, from pg_stat_activity `a`.
+constexpr const char* session_columns =
+    "a.pid, COALESCE(a.usename::pg_catalog.text, ''), COALESCE(a.application_name, ''),"
+    " COALESCE(a.state, ''), COALESCE(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()"
+    " OPERATOR(pg_catalog.-) a.xact_start), 0)::pg_catalog.float8,"
+    " pg_catalog.left(COALESCE(a.query, ''), 200)";
+
+std::vector<blocking_session> sessions_from(const pqxx::result& rows) {
   std::vector<blocking_session> out;
   for (const auto& row : rows)
     out.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -57,28 +55,32 @@ std::vector<blocking_session> sessions_blocking(pqxx::connection& conn, int pid)
   return out;
 }
 
+}  // namespace
+
+std::vector<blocking_session> sessions_blocking(pqxx::connection& conn, int pid) {
+  pqxx::nontransaction tx(conn);
+  return sessions_from(tx.exec_params(std::string("SELECT ") + session_columns +
+                                          " FROM pg_catalog.pg_stat_activity a"
+                                          " WHERE a.pid OPERATOR(pg_catalog.=) ANY "
+                                          "(pg_catalog.pg_blocking_pids($1::pg_catalog.int4))"
+                                          " ORDER BY a.xact_start NULLS LAST, a.pid",
+                                      pid));
+}
+
 std::vector<blocking_session> old_transactions_on(pqxx::connection& conn, const std::string& table,
                                                   std::chrono::milliseconds older_than) {
   pqxx::nontransaction tx(conn);
-  auto rows = tx.exec_params(
-      "SELECT DISTINCT a.pid, COALESCE(a.usename::pg_catalog.text, ''),"
-      " COALESCE(a.application_name, ''), COALESCE(a.state, ''),"
-      " pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-)"
-      " a.xact_start)::pg_catalog.float8, pg_catalog.left(COALESCE(a.query, ''), 200)"
-      " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a"
-      " ON a.pid OPERATOR(pg_catalog.=) l.pid"
-      " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'"
-      " AND l.relation OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1::pg_catalog.text)"
-      " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
-      " AND a.xact_start OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
-      " OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => $2::pg_catalog.float8))"
-      " ORDER BY 5 DESC",
-      table, static_cast<double>(older_than.count()) / 1000.0);
-  std::vector<blocking_session> out;
-  for (const auto& row : rows)
-    out.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>(), row[4].as<double>(), row[5].as<std::string>()});
-  return out;
+  return sessions_from(tx.exec_params(
+      std::string("SELECT DISTINCT ") + session_columns +
+          " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a"
+          " ON a.pid OPERATOR(pg_catalog.=) l.pid"
+          " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'"
+          " AND l.relation OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1::pg_catalog.text)"
+          " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
+          " AND a.xact_start OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
+          " OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => $2::pg_catalog.float8))"
+          " ORDER BY 5 DESC",
+      table, static_cast<double>(older_than.count()) / 1000.0));
 }
 
 std::string describe_progress(const step_progress& p) {
