@@ -15,34 +15,21 @@ same before it (the baseline), and the migration's total time.
 import argparse
 import glob
 import os
-import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
 
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
+from benchlib import log, replace_readme_block, run, write
 
 
-def run(argv, env=None, stdout=subprocess.DEVNULL):
-    r = subprocess.run(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        sys.exit(f"lock_guard.py: {' '.join(argv)} exited {r.returncode}:\n{r.stderr}")
-    return r
 
 
 def pgbench_program():
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench"))
     return found[-1] if found else "pgbench"
 
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def percentile(values, p):
@@ -154,14 +141,7 @@ def main():
     text = "\n".join(table)
     print(text)
     if a.readme:
-        readme = open(a.readme).read()
-        block = f"<!-- lock-guard:begin -->\n{text}\n<!-- lock-guard:end -->"
-        if "<!-- lock-guard:begin -->" not in readme:
-            sys.exit("lock_guard.py: bench/README.md has no lock-guard block")
-        readme = re.sub(r"<!-- lock-guard:begin -->.*<!-- lock-guard:end -->", lambda m: block, readme,
-                        flags=re.S)
-        with open(a.readme, "w") as f:
-            f.write(readme)
+        replace_readme_block(a.readme, "lock-guard", text, "lock_guard.py")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,7 @@ set(MIGRATION_TOOLS_POSTGRES_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/advisory_lock_key.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_executor.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/postgres/replica_wait.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/step_sql.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/private_directory.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/postgres/dev_database.cpp
@@ -110,6 +111,7 @@ set(MIGRATION_TOOLS_ENGINE_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/engine/embedded_migrations.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/stale_runner.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/migration_run.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/engine/fleet_run.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/invalid_index.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/concurrent_statements.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/engine/checksum_check.cpp
@@ -126,6 +128,7 @@ set(MIGRATION_TOOLS_CLI_SOURCES
   ${_MIGRATION_TOOLS_ROOT}/src/cli/runner_online.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/check_and_repair_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/migrate_commands.cpp
+  ${_MIGRATION_TOOLS_ROOT}/src/cli/fleet_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/offline_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/listing_commands.cpp
   ${_MIGRATION_TOOLS_ROOT}/src/cli/revision_view.cpp

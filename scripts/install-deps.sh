@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config git
   libpqxx-dev libpq-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev catch2 libpg-query-dev libprotobuf-c-dev
-  postgresql postgresql-client clang libclang-rt-dev ccache python3-jsonschema
+  postgresql postgresql-client clang libclang-rt-dev ccache python3-jsonschema pgbouncer
   ${MIGRATION_TOOLS_EXTRA_PACKAGES:-}
 )
 

@@ -60,6 +60,23 @@ struct upgrade_options {
   std::string statement_timeout;  // PostgreSQL statement_timeout of each migration
 };
 
+// One database of upgrade_all(): what it did, or why it failed.
+struct target_upgrade {
+  std::string target;  // the connection without its password
+  bool ok = false;
+  upgrade_report report;  // when ok
+  std::string error;      // when not
+};
+
+struct fleet_upgrade_options {
+  upgrade_options upgrade;  // for each database; its log lines are prefixed with the target
+  int jobs = 0;             // at most this many at once (0: the cores, at most 8)
+  bool fail_fast = false;   // start no other database after one failed
+  int canary = 0;           // the first K alone, the rest only when they all succeeded
+  // Called as each database finishes, one call at a time (from worker threads).
+  std::function<void(const target_upgrade&)> on_target;
+};
+
 class migrator {
  public:
   // The migrations of one add_migrations() call (<name>::migrations() gives it).
@@ -75,6 +92,13 @@ class migrator {
   // whose session settings are reset (RESET ALL) as before every migration.
   upgrade_report upgrade(const std::string& url, const upgrade_options& options = {}) const;
   upgrade_report upgrade(pqxx::connection& connection, const upgrade_options& options = {}) const;
+
+  // Upgrades every database of `urls`, each exactly as upgrade(url) would,
+  // under its own lock, a bounded number at a time; a failure of one does
+  // not stop the others (unless fail_fast). Returns one report per URL, in
+  // their order; throws only for bad options.
+  std::vector<target_upgrade> upgrade_all(const std::vector<std::string>& urls,
+                                          const fleet_upgrade_options& options = {}) const;
 
  private:
   const runner_config& config_;

@@ -12,26 +12,22 @@
 
 namespace migration_tools::cli {
 
-int check_command(runner_context& ctx) {
+std::vector<std::string> check_problems(runner_context& ctx, applied_state& state) {
   const auto& g = ctx.graph();
-  int result = ok;
-  auto problem = [&](const std::string& text) {
-    std::cout << ctx.style("problem:", "1;31") << " " << text << "\n";
-    result = check_failed;
-  };
+  std::vector<std::string> problems;
+  auto problem = [&](const std::string& text) { problems.push_back(text); };
   auto heads = g.real_heads();
   for (const auto& p : graph_problems(ctx)) problem(p);
-  applied_state state;
   try {
     state = ctx.current_state();
   } catch (const version_table_damaged& e) {
     problem(e.what());
-    return result;
+    return problems;
   } catch (const usage_error& e) {
     // The database is at a revision this runner does not know: a finding of
     // check (exit 3), not bad input.
     problem(e.what());
-    return result;
+    return problems;
   }
   for (const auto& f : read_failed_migrations(ctx))
     problem("a transactional-false migration failed part-way:\n" +
@@ -71,10 +67,17 @@ int check_command(runner_context& ctx) {
   // The committed schema dump (generated/schema.sql), as Rails checks
   // structure.sql: a review sees every schema change as a diff of one file.
   if (!findings.stale_dump.empty()) problem(findings.stale_dump);
-  if (result == ok)
-    std::cout << "ok: the graph is valid and the database is at "
-              << describe_revisions(g, state.heads) << "\n";
-  return result;
+  return problems;
+}
+
+int check_command(runner_context& ctx) {
+  applied_state state;
+  auto problems = check_problems(ctx, state);
+  for (const auto& p : problems) std::cout << ctx.style("problem:", "1;31") << " " << p << "\n";
+  if (!problems.empty()) return check_failed;
+  std::cout << "ok: the graph is valid and the database is at "
+            << describe_revisions(ctx.graph(), state.heads) << "\n";
+  return ok;
 }
 
 int repair_command(runner_context& ctx) {

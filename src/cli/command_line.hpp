@@ -9,6 +9,22 @@
 
 namespace migration_tools::cli {
 
+// Many targets in one run (fleet_commands.cpp): databases, tenant schemas.
+struct fleet_options {
+  std::vector<std::string> urls;  // --url, repeated
+  std::string urls_file;          // --urls-file
+  std::vector<std::string> tenant_schemas;
+  std::string tenant_schemas_from;  // a query listing them
+  int jobs = 0;                     // 0: the cores, at most 8
+  bool fail_fast = false;
+  int canary = 0;
+  std::string state_file;
+  bool is_fleet() const {
+    return urls.size() > 1 || !urls_file.empty() || !tenant_schemas.empty() ||
+           !tenant_schemas_from.empty();
+  }
+};
+
 // The one subcommand parsed, with its arguments. Subcommands that take the
 // same kind of value share a field.
 struct parsed_command {
@@ -31,6 +47,7 @@ struct parsed_command {
   bool offline = false;  // check --offline
   test_options test;
   lint_options lint;
+  fleet_options fleet;
 };
 
 // Whether the command reaches the database (or the development cluster).
@@ -44,7 +61,15 @@ struct runner_mode {
   // it cannot.
   int (*hand_over)(const runner_config& config, int argc, char** argv) = nullptr;
   database_opener open_database = nullptr;
+  // Runs a command over many targets (fleet_options::is_fleet); null in the
+  // runner users run, which hands those over.
+  int (*run_fleet)(const runner_config& config, const embedded_catalog& catalog,
+                   const global_options& options, const parsed_command& c) = nullptr;
 };
+
+// upgrade, downgrade, current, check and stamp over many targets.
+int fleet_command(const runner_config& config, const embedded_catalog& catalog,
+                  const global_options& options, const parsed_command& c);
 
 int run_runner_as(const runner_config& config, const embedded_catalog& catalog, int argc,
                   char** argv, const runner_mode& mode);

@@ -44,6 +44,9 @@ int branches_command(runner_context& ctx, bool verbose);
 int show_command(runner_context& ctx, const std::string& revision);
 int heads_command(runner_context& ctx, bool verbose);
 int check_command(runner_context& ctx);
+// What check finds, each problem a text; `state` gets the database's state
+// when it could be read.
+std::vector<std::string> check_problems(runner_context& ctx, applied_state& state);
 // `check --offline`: the graph's part of check alone (one head, unless
 // ALLOW_MULTIPLE_HEADS), without a database; the CTest test of add_migrations'
 // GRAPH_TEST runs it.

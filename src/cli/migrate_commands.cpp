@@ -164,6 +164,7 @@ int stamp_command(runner_context& ctx, const std::vector<std::string>& targets, 
   // Setting the version explicitly also ends a failed `transactional false` migration.
   auto failed = read_failed_migrations(ctx);
   pqxx::work tx(conn);
+  ctx.lock_in(tx);
   // Another runner may have moved the rows while this one waited: plan again.
   auto before = state_now([&] { return ctx.books().version_rows(tx); });
   auto p = plan_stamp(graph, before, targets, purge);

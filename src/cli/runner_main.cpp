@@ -196,9 +196,32 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   app.set_version_flag("--version",
                        std::string(config.name) + " (MigrationTools " + cli::version() + ")");
   global_options g;
-  app.add_option("--url", g.url,
+  // One subcommand is parsed: those that take the same kind of value share
+  // the field of parsed_command.
+  parsed_command c;
+  fleet_options& fleet = c.fleet;
+  app.add_option("--url", fleet.urls,
                  "database URL (default: DATABASE_URL, POSTGRES_URL, POSTGRES_*, PG*, the same "
-                 "in .env, add_migrations' DATABASE_URL, else the development database)");
+                 "in .env, add_migrations' DATABASE_URL, else the development database); "
+                 "repeated: each of them (upgrade, downgrade, current, check, stamp)")
+      ->allow_extra_args(false);
+  app.add_option("--urls-file", fleet.urls_file,
+                 "migrate every database listed in FILE, one URL per line, # comments");
+  app.add_option("--tenant-schema", fleet.tenant_schemas,
+                 "schema per tenant: migrate NAME (repeatable), its bookkeeping tables in it "
+                 "and it first on the search_path")
+      ->allow_extra_args(false);
+  app.add_option("--tenant-schemas-from", fleet.tenant_schemas_from,
+                 "schema per tenant: every schema the query SQL lists (first column)");
+  app.add_option("--jobs", fleet.jobs,
+                 "migrate at most N targets at once (default: the cores, at most 8)")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--fail-fast", fleet.fail_fast, "start no other target after one failed");
+  app.add_option("--canary", fleet.canary,
+                 "migrate the first K targets alone, the rest only when they all succeeded")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--state", fleet.state_file,
+                 "record what each target reached in FILE; upgrade --resume skips those done");
   app.add_option("--env-file", g.env_file,
                  "read DATABASE_URL and the other names from FILE (default: ./.env when it "
                  "exists); the environment wins");
@@ -227,6 +250,11 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
                  "accepting connections yet (a database starting beside the application)");
   app.add_option("--lock-wait", g.lock_wait,
                  "how long to wait for another runner's migration lock (default 5m)");
+  app.add_option("--lock", g.lock_mode,
+                 "the migration lock: session (a connection of its own), transaction (in each "
+                 "migration's transaction: through PgBouncer in transaction mode), or auto "
+                 "(transaction on port 6432, else session)")
+      ->check(CLI::IsMember({"auto", "session", "transaction"}));
   // PostgreSQL's own syntax, as in the header keys lock_timeout and statement_timeout.
   auto pg_duration = CLI::Validator(
       [](std::string& text) -> std::string {
@@ -250,6 +278,9 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   app.add_option("--wait-for-idle", g.wait_for_idle,
                  "before a migration locks an existing table ACCESS EXCLUSIVE, wait up to "
                  "DURATION for the transactions on it older than the lock timeout to end");
+  app.add_option("--wait-for-replicas", g.wait_for_replicas,
+                 "after each migration, wait up to DURATION for every streaming standby "
+                 "(pg_stat_replication) to replay it; fail, the lag named, if one has not");
   app.add_option("--statement-timeout", g.statement_timeout,
                  "PostgreSQL statement_timeout of each migration (e.g. 2min); a migration's "
                  "statement_timeout header key wins")
@@ -269,9 +300,6 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
                  "with --from-env: the target when MIGRATE_TARGET is not set (the CMake cache's)")
       ->group("");
 
-  // One subcommand is parsed: those that take the same kind of value share
-  // the field of parsed_command.
-  parsed_command c;
   auto* upgrade = app.add_subcommand("upgrade", "apply migrations up to TARGET (default head)");
   upgrade->add_option("target", c.target, "head, heads, <rev>, +N, <rev>+N");
   auto* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
@@ -286,7 +314,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
         ->needs("--sql");
     sub->add_flag("--resume", c.resume,
                   "continue a transactional-false migration that failed part-way, at its "
-                  "failed statement")
+                  "failed statement; with --state, skip the targets that reached the goal")
         ->excludes("--sql");
   }
   auto* stamp = app.add_subcommand("stamp", "set the version rows without running migrations");
@@ -402,6 +430,7 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
     return rc == 0 ? ok : bad_input;
   }
   for (const auto* sub : app.get_subcommands()) c.name = sub->get_name();
+  if (fleet.urls.size() == 1) g.url = fleet.urls.front();
   if (c.name == "test") {
     c.test.reproduce = shell_word(argv[0]);
     for (int i = 1; i < argc; ++i) c.test.reproduce += " " + shell_word(argv[i]);
@@ -410,7 +439,8 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
   c.history.verbose = c.verbose;
   // The runner users run has no database: it hands the whole command line to
   // the online runner before doing anything that one would do again.
-  if (needs_database(c) && !mode.run_online) return mode.hand_over(config, argc, argv);
+  if ((needs_database(c) || fleet.is_fleet()) && !mode.run_online)
+    return mode.hand_over(config, argc, argv);
   g.command = c.name;
   g.open_database = mode.open_database;
   g.connect_early = needs_database(c) && surely_connects(c);
@@ -459,15 +489,28 @@ int run_runner_as(const runner_config& config, const embedded_catalog& catalog, 
     // way, on this thread alone: the server's answer takes longer than the
     // check, and the server starting its backend needs a processor as much
     // as a helper thread statting files would.
+    auto stale_message = [&](const std::vector<stale_file>& stale) {
+      return "the runner is stale: " + stale_sources(config, stale) +
+             " changed since it was built:" + describe_stale_files(stale) +
+             "\nrebuild it: " + build_command(config, config.name);
+    };
+    if (fleet.is_fleet()) {
+      g.connect_early = false;
+      if (!sources) sources.emplace(config, catalog, /*helper=*/false);
+      auto stale = sources->result();
+      bool changes_database = c.name == "upgrade" || c.name == "downgrade" || c.name == "stamp";
+      if (!stale.empty() && changes_database) throw usage_error(stale_message(stale));
+      if (!stale.empty()) std::cerr << config.name << ": warning: " << stale_message(stale) << "\n";
+      if (!mode.run_fleet) throw std::logic_error("this runner cannot run a fleet");
+      return mode.run_fleet(config, catalog, g, c);
+    }
     if (check_stale && !sources && !g.connect_early) sources.emplace(config, catalog);
     runner_context ctx(config, catalog, g);
     if (check_stale && !sources) sources.emplace(config, catalog, /*helper=*/false);
     if (check_stale) {
       auto stale = sources->result();
       if (!stale.empty()) {
-        std::string message = "the runner is stale: " + stale_sources(config, stale) +
-                              " changed since it was built:" + describe_stale_files(stale) +
-                              "\nrebuild it: " + build_command(config, config.name);
+        std::string message = stale_message(stale);
         bool changes_database = (c.name == "upgrade" || c.name == "downgrade") && !c.sql;
         if (changes_database || c.name == "stamp" || c.name == "repair" || c.autogenerate)
           throw usage_error(message);

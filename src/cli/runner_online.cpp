@@ -5,6 +5,16 @@
 #include "command_line.hpp"
 #include "migration_tools/postgres/errors.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+// libpqxx 6.4 leaks the PGresult of a statement whose connection the server
+// closed (a failover, a shutdown: tests/db/pooler_and_replica_test.cpp), once
+// per broken connection. Not ours to free; the leak check must not fail the
+// runner's exit code for it.
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libpqxx-6.4.so\n";
+}
+#endif
+
 namespace migration_tools {
 
 namespace {
@@ -58,6 +68,7 @@ int run_runner(const runner_config& config, const embedded_catalog& catalog, int
   runner_mode mode;
   mode.run_online = &run_online;
   mode.open_database = &open_postgres_session;
+  mode.run_fleet = &fleet_command;
   // Ends at once (end_runner): a connection begun early (start_connecting)
   // that the command did not need may still be on its way, on a thread that
   // static destructors and exit handlers must not pull libpq's state from.

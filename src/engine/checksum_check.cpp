@@ -107,6 +107,7 @@ std::vector<changed_migration> repair_changed_migrations(runner_context& ctx,
   auto& conn = ctx.connection();
   auto lock = ctx.lock_for_changes();
   pqxx::work tx(conn);
+  ctx.lock_in(tx);
   auto state = state_from_version_rows(g, ctx.books().version_rows(tx));
   auto changed = changed_migrations(ctx, tx, state);
   for (const auto& c : changed)

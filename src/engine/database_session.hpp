@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,16 @@ class database_session {
   virtual bookkeeping& books() = 0;
   // Version rows, or none when the bookkeeping tables do not exist yet.
   virtual std::vector<std::string> version_rows() = 0;
+  // Takes the migration lock for the run (none through a pooler in
+  // transaction mode: see lock_in_transaction) and creates the bookkeeping
+  // tables if needed.
   virtual std::unique_ptr<advisory_lock> lock_for_changes() = 0;
+  // Through a connection pooler in transaction mode (--lock transaction) a
+  // session's advisory lock would stay on a server connection the pooler
+  // hands to others: the lock is taken at the start of each transaction
+  // that changes the database instead, and held to its end.
+  virtual bool locks_per_transaction() { return false; }
+  virtual void lock_in_transaction(pqxx::transaction_base&) {}
   virtual std::string session_defaults() const = 0;
   // A connection no migration uses, idle while the steps run (the one that
   // holds the migration lock), from which the lock guard watches who blocks

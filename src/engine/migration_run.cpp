@@ -7,14 +7,15 @@
 #include <thread>
 
 #include "checksum_check.hpp"
-#include "failed_state.hpp"
 #include "concurrent_statements.hpp"
+#include "failed_state.hpp"
 #include "invalid_index.hpp"
 #include "migration_tools/core/lint.hpp"
 #include "migration_tools/core/section_statements.hpp"
 #include "migration_tools/core/text.hpp"
 #include "migration_tools/migration.hpp"
 #include "migration_tools/postgres/errors.hpp"
+#include "migration_tools/postgres/replica_wait.hpp"
 #include "migration_tools/postgres/step_executor.hpp"
 
 namespace migration_tools::engine {
@@ -22,11 +23,37 @@ namespace migration_tools::engine {
 namespace {
 
 // Everything that would stop a step part-way is found before anything runs.
-void preflight(const revision_graph& graph, const plan& p) {
+// Through a pooler in transaction mode, a migration outside a transaction
+// would run its statements unguarded by the migration lock, each perhaps on
+// another server connection: refused.
+void preflight(const revision_graph& graph, const plan& p, bool lock_per_transaction) {
   std::vector<diagnostic> ds;
-  for (node_id id : p.steps)
+  for (node_id id : p.steps) {
     if (auto blocker = step_blocker(graph, id, p.dir)) ds.push_back(std::move(*blocker));
+    const auto& m = graph.at(id);
+    if (lock_per_transaction && m.kind == migration_kind::sql && !m.transactional)
+      ds.push_back({m.path, m.line_of("transactional"), severity::error,
+                    "revision '" + m.revision +
+                        "' is 'transactional false': through a connection pooler in "
+                        "transaction mode (--lock transaction) its statements would run outside "
+                        "the migration lock, each perhaps on another server connection. Run it "
+                        "on a direct connection to the server (--lock session)"});
+  }
   if (!ds.empty()) throw migration_file_error(std::move(ds));
+}
+
+// Another runner moved the version rows between this runner's plan and a
+// step's transaction (a pooled connection's lock is per transaction).
+struct plan_moved : std::runtime_error {
+  plan_moved() : std::runtime_error("the version rows moved") {}
+};
+
+// "+2", "-1", "abc+1": a target relative to where the database is, which
+// means something else once another runner has moved it.
+bool relative_target(const std::string& target) {
+  size_t sign = target.find_last_of("+-");
+  return sign != std::string::npos && sign + 1 < target.size() &&
+         target.find_first_not_of("0123456789", sign + 1) == std::string::npos;
 }
 
 std::string parents_text(const revision_graph& graph, node_id id) {
@@ -118,6 +145,28 @@ void check_idle_tables(runner_context& ctx, pqxx::connection& observer, const mi
   }
 }
 
+// --wait-for-replicas: the deploy moves on only once every standby has
+// replayed the migration, so that no reader there sees the old schema
+// beside code that expects the new one.
+void wait_until_replayed(runner_context& ctx, pqxx::connection& conn, const migration& m,
+                         std::chrono::milliseconds patience) {
+  auto w = wait_for_replicas(conn, patience);
+  std::string list;
+  for (const auto& s : w.standbys) list += "\n  standby " + describe_standby(s);
+  if (!w.caught_up)
+    throw database_error(
+        m.path + ":" + std::to_string(m.line_of("revision")) + ": error: revision '" + m.revision +
+        "' is applied on the primary, but not every standby had replayed it after " +
+        ctx.options().wait_for_replicas + " (--wait-for-replicas):" + list +
+        "\n  readers of those standbys still see the schema before it; the migrations after it "
+        "were not run. Run upgrade again once the standbys have caught up");
+  if (w.standbys.empty())
+    ctx.info("  no standby is listed in pg_stat_replication: nothing to wait for");
+  else
+    ctx.info("  every standby replayed revision '" + m.revision + "' within " +
+             seconds_text(w.waited) + ":" + list);
+}
+
 }  // namespace
 
 std::optional<diagnostic> step_blocker(const revision_graph& graph, node_id id, direction dir) {
@@ -147,11 +196,15 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
                              const progress_reporting& progress) {
   const auto& graph = ctx.graph();
   auto limits = ctx.migration_timeouts();
+  const bool per_transaction = ctx.database().locks_per_transaction();
   // Plan first without the lock, so that bad input fails without waiting.
   auto state = ctx.current_state();
-  auto p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
-                                     : plan_downgrade(graph, state, target);
-  preflight(graph, p);
+  auto plan_from = [&](const applied_state& from) {
+    return dir == direction::upgrade ? plan_upgrade(graph, from, target)
+                                     : plan_downgrade(graph, from, target);
+  };
+  auto p = plan_from(state);
+  preflight(graph, p, per_transaction);
   // An applied migration that was edited: stop before changing anything.
   if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
 
@@ -159,9 +212,8 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
   auto lock = ctx.lock_for_changes();
   // Another runner may have moved the database while this one waited: plan again.
   state = state_from_version_rows(graph, ctx.books().version_rows());
-  p = dir == direction::upgrade ? plan_upgrade(graph, state, target)
-                                : plan_downgrade(graph, state, target);
-  preflight(graph, p);
+  p = plan_from(state);
+  preflight(graph, p, per_transaction);
   if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
   // A `transactional false` migration that failed part-way stops everything
   // until it is resumed or stamped.
@@ -186,6 +238,9 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
                       std::to_string(options.lock_retries));
   auto first_pause = parse_duration(options.lock_retry_delay, "--lock-retry-delay");
   int tries = 1 + options.lock_retries;
+  std::optional<std::chrono::milliseconds> replica_patience;
+  if (!options.wait_for_replicas.empty())
+    replica_patience = parse_duration(options.wait_for_replicas, "--wait-for-replicas");
   pqxx::connection* observer = ctx.database().observer_connection();
   int backend = conn.backendpid();
   // A CREATE INDEX CONCURRENTLY run again (retried, resumed) first clears
@@ -200,8 +255,23 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     executor.set_lock_timeout_exemption([](const migration& m, const sql_statement& statement) {
       return !m.lock_timeout_ms && waits_without_blocking(statement);
     });
+  // Through a pooler in transaction mode: each step's transaction takes
+  // the lock, then checks that the version rows are still those this plan
+  // started the step from; if another runner moved them, nothing of the step
+  // runs and the plan is made again from where the database is.
+  std::vector<std::string> expected_rows;
+  if (per_transaction)
+    executor.set_transaction_entry([&](pqxx::transaction_base& tx) {
+      ctx.lock_in(tx);
+      auto rows = ctx.books().version_rows(tx);
+      auto wanted = expected_rows;
+      std::sort(rows.begin(), rows.end());
+      std::sort(wanted.begin(), wanted.end());
+      if (rows != wanted) throw plan_moved();
+    });
   auto started = std::chrono::steady_clock::now();
-  for (node_id id : p.steps) {
+  for (size_t k = 0; k < p.steps.size(); ++k) {
+    node_id id = p.steps[k];
     const auto& m = graph.at(id);
     migration_run_step step;
     step.revision = m.revision;
@@ -209,8 +279,8 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     step.path = m.path;
     step.label = dir == direction::upgrade ? parents_text(graph, id) + " -> " + m.revision
                                            : m.revision + " -> " + parents_text(graph, id);
-    if (before_step) before_step(step);
     auto step_started = std::chrono::steady_clock::now();
+    expected_rows = rows_of(graph, state);
     auto change = advance(graph, state, id, dir);
     int first_statement = resumed.first_statement_of(id);
     bool again = resumed.revision == id;
@@ -224,6 +294,7 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     // has rolled back and holds nothing; it is tried again after a pause,
     // while the session that blocked it finishes, instead of queueing the
     // application's queries behind its own wait.
+    bool moved = false;
     for (int attempt = 1;; ++attempt) {
       bool last = attempt >= tries;
       executor.set_retrying_lock_timeouts(!last);
@@ -236,7 +307,11 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
         watch.emplace(*observer, backend, on_progress, progress.after, progress.every);
       }
       try {
+        if (attempt == 1 && before_step) before_step(step);
         executor.run(m, dir, change, ctx.checksum(id), first_statement, again);
+        break;
+      } catch (const plan_moved&) {
+        moved = true;
         break;
       } catch (const migration_failed& e) {
         std::vector<blocking_session> blockers;
@@ -279,6 +354,22 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
         std::this_thread::sleep_for(report.pause);
       }
     }
+    if (moved) {
+      if (relative_target(target))
+        throw database_error("another runner changed the version rows of " +
+                             ctx.books().version_table() + " during this run, so target '" +
+                             target + "' (relative) no longer means what it meant; run again");
+      ctx.info(
+          "another runner applied migrations meanwhile; planning again from where the "
+          "database is");
+      state = state_from_version_rows(graph, ctx.books().version_rows());
+      p = plan_from(state);
+      preflight(graph, p, per_transaction);
+      if (dir == direction::upgrade) refuse_changed_migrations(ctx, state);
+      k = static_cast<size_t>(-1);  // from the new plan's first step
+      continue;
+    }
+    if (replica_patience) wait_until_replayed(ctx, conn, m, *replica_patience);
     step.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - step_started);
     run.steps.push_back(std::move(step));

@@ -2,7 +2,13 @@
 // callback instead of the terminal, returning what it did.
 #include "migration_tools/migrator.hpp"
 
+#include <cstdlib>
+#include <mutex>
+
+#include "fleet_run.hpp"
 #include "migration_run.hpp"
+#include "migration_tools/core/url.hpp"
+#include "migration_tools/postgres/connection_string.hpp"
 #include "runner_context.hpp"
 
 namespace migration_tools {
@@ -96,6 +102,56 @@ upgrade_report migrator::upgrade(pqxx::connection& connection,
   engine::runner_context ctx(config_, catalog_, options_of("", options));
   ctx.adopt_connection(connection);
   return upgrade_in(ctx, options);
+}
+
+std::vector<target_upgrade> migrator::upgrade_all(const std::vector<std::string>& urls,
+                                                  const fleet_upgrade_options& options) const {
+  for (const auto& url : urls) require_url(url);
+  std::vector<engine::fleet_target> targets;
+  for (const auto& url : urls) targets.push_back({url, "", describe_connection(url)});
+  std::vector<target_upgrade> out(urls.size());
+  std::mutex log_mutex;
+  engine::fleet_settings settings;
+  settings.jobs = options.jobs > 0 ? options.jobs : engine::default_fleet_jobs();
+  settings.fail_fast = options.fail_fast;
+  settings.canary = options.canary;
+  settings.goal = "upgrade " + options.upgrade.target;
+  // Each connection sets libpq's default application_name in the
+  // environment once (postgres_session): here, before any thread reads it.
+  ::setenv("PGAPPNAME", (std::string(config_.name) + " upgrade (in-app)").substr(0, 63).c_str(), 0);
+  engine::run_fleet(
+      targets, settings,
+      [&](const engine::fleet_target& t, size_t index, bool) {
+        engine::target_outcome outcome;
+        upgrade_options o = options.upgrade;
+        if (options.upgrade.log)
+          o.log = [&, name = t.name](const std::string& line) {
+            std::lock_guard<std::mutex> lock(log_mutex);
+            options.upgrade.log(name + ": " + line);
+          };
+        try {
+          engine::runner_context ctx(config_, catalog_, options_of(t.url, o));
+          out[index].report = upgrade_in(ctx, o);
+          outcome.steps = static_cast<int>(out[index].report.applied.size());
+        } catch (const usage_error& e) {
+          outcome.exit_code = 2;
+          outcome.message = redact_url(e.what());
+        } catch (const std::exception& e) {
+          outcome.exit_code = 1;
+          outcome.message = redact_url(e.what());
+        }
+        return outcome;
+      },
+      [&](const engine::target_report& r, size_t, size_t) {
+        auto& t = out[r.index];
+        t.target = r.target.name;
+        t.ok = r.status == engine::target_status::ok;
+        t.error = r.status == engine::target_status::not_run
+                      ? "not started: an earlier database failed (fail_fast or canary)"
+                      : r.outcome.message;
+        if (options.on_target) options.on_target(t);
+      });
+  return out;
 }
 
 }  // namespace migration_tools

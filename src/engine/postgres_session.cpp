@@ -17,6 +17,7 @@
 #include "database_settings.hpp"
 #include "migration_tools/postgres/advisory_lock.hpp"
 #include "migration_tools/postgres/bookkeeping.hpp"
+#include "migration_tools/postgres/bookkeeping_sql.hpp"
 #include "migration_tools/postgres/connection_string.hpp"
 #include "migration_tools/postgres/dev_database.hpp"
 #include "migration_tools/postgres/errors.hpp"
@@ -64,6 +65,12 @@ class postgres_session final : public database_session {
   bookkeeping& books() override;
   std::vector<std::string> version_rows() override;
   std::unique_ptr<advisory_lock> lock_for_changes() override;
+  bool locks_per_transaction() override {
+    if (external_) return false;
+    if (!resolved_) resolve(read_database_settings(ctx_.config(), ctx_.options()));
+    return per_transaction_;
+  }
+  void lock_in_transaction(pqxx::transaction_base& tx) override;
   std::string session_defaults() const override;
   pqxx::connection* observer_connection() override { return lock_connection_.get(); }
   void record_failure_elsewhere(const migration& m, const std::string& checksum,
@@ -90,6 +97,7 @@ class postgres_session final : public database_session {
   bool external_ready_ = false;
   std::shared_ptr<pending_connection> pending_;  // start_connecting()
   bool resolved_ = false;                        // url_ and application_name_ are set
+  bool per_transaction_ = false;                 // --lock transaction (or detected)
   std::unique_ptr<notice_printer> notices_;      // of connection_; destroyed before it
   // Holds the migration lock, apart from the migrations' connection.
   std::unique_ptr<pqxx::connection> lock_connection_;
@@ -186,6 +194,22 @@ pqxx::connection& postgres_session::connection() {
 
 void postgres_session::resolve(const database_settings& settings) {
   url_ = resolve_url(settings);
+  const std::string& mode = ctx_.options().lock_mode;
+  if (mode == "transaction") {
+    per_transaction_ = true;
+  } else if (mode == "auto") {
+    // PgBouncer's default port: a pooler that may be in transaction mode.
+    std::string port = connection_parameter(url_, "port");
+    if (port.empty() && std::getenv("PGPORT")) port = std::getenv("PGPORT");
+    per_transaction_ = port == "6432";
+    if (per_transaction_)
+      ctx_.info(
+          "note: port 6432 is PgBouncer's: the migration lock is taken in each "
+          "migration's transaction (--lock transaction; --lock session if this is no "
+          "pooler in transaction mode)");
+  } else if (mode != "session") {
+    throw usage_error("--lock must be session, transaction or auto, not '" + mode + "'");
+  }
   application_name_ = std::string(ctx_.config().name) + " " + ctx_.options().command;
   prepare_environment();
   resolved_ = true;
@@ -256,13 +280,24 @@ std::string postgres_session::session_defaults() const {
   // role default of off would turn a backslash in a migration's literal (or a
   // generated comment) into an escape, and a quote after it into the end of
   // the literal.
-  return "RESET SESSION AUTHORIZATION; RESET ALL; SET standard_conforming_strings = on;"
-         " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
-         " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;\n";
+  std::string sql =
+      "RESET SESSION AUTHORIZATION; RESET ALL; SET standard_conforming_strings = on;"
+      " SELECT pg_catalog.set_config('client_connection_check_interval', '1s', false)"
+      " WHERE pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 140000;\n";
+  // A tenant's schema comes first, before the role's own search_path.
+  if (const auto& tenant = ctx_.options().tenant_schema; !tenant.empty()) {
+    sql += "SELECT pg_catalog.set_config('search_path', pg_catalog.concat(";
+    bookkeeping_sql::append_quoted_literal(sql, bookkeeping_sql::quote_identifier(tenant));
+    sql += "::pg_catalog.text, ', ', pg_catalog.current_setting('search_path')), false);\n";
+  }
+  return sql;
 }
 
 bookkeeping& postgres_session::books() {
-  if (!books_) books_ = std::make_unique<bookkeeping>(connection(), names());
+  if (!books_) {
+    books_ = std::make_unique<bookkeeping>(connection(), names());
+    if (per_transaction_) books_->use_unnamed_statements();
+  }
   return *books_;
 }
 
@@ -280,12 +315,27 @@ void postgres_session::record_failure_elsewhere(const migration& m, const std::s
   tx.commit();
 }
 
+void postgres_session::lock_in_transaction(pqxx::transaction_base& tx) {
+  if (!per_transaction_) return;
+  advisory_lock::take_for_transaction(
+      tx, books().version_table(), parse_duration(ctx_.options().lock_wait, "--lock-wait"),
+      [&](const std::string& holder) {
+        ctx_.info("waiting for the migration lock, held by " + holder);
+      });
+}
+
 std::unique_ptr<advisory_lock> postgres_session::lock_for_changes() {
   auto wait = parse_duration(ctx_.options().lock_wait, "--lock-wait");
   auto say_holder = [&](const std::string& holder) {
     ctx_.info("waiting for the migration lock, held by " + holder);
   };
   connection();
+  if (per_transaction_ && !external_) {
+    // Each transaction that changes the database takes the lock itself;
+    // creating the bookkeeping tables is one of them.
+    books().create([this](pqxx::transaction_base& tx) { lock_in_transaction(tx); });
+    return nullptr;
+  }
   if (external_) {
     // An application's own connection: the lock is taken on it (there is no
     // URL for a second one), so a migration that frees every advisory lock

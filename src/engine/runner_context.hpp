@@ -41,6 +41,11 @@ struct global_options {
   std::string connect_timeout;   // libpq's connect_timeout of each attempt (empty: libpq's)
   std::string wait_for_db;       // retry connecting for this long (empty: once)
   std::string lock_wait = "5m";  // how long to wait for the migration lock
+  // The migration lock: "session" (a session advisory lock on a connection
+  // of its own), "transaction" (a transaction advisory lock in each
+  // migration's transaction, for a pooler in transaction mode), or "auto":
+  // transaction on port 6432 (PgBouncer's), session otherwise.
+  std::string lock_mode = "auto";
   // PostgreSQL lock_timeout of migrations (empty: the lock guard's 3s; "0": none).
   std::string lock_timeout;
   // The lock guard: how many times a step that timed out waiting for a lock
@@ -53,6 +58,12 @@ struct global_options {
   // lock timeout to end (empty: only warn of them).
   std::string wait_for_idle;
   std::string statement_timeout;  // PostgreSQL statement_timeout of migrations
+  // After each migration, wait up to this long for every streaming standby
+  // in pg_stat_replication to replay it (empty: do not wait).
+  std::string wait_for_replicas;
+  // Schema-per-tenant: the tenant's schema, first on every migration's
+  // search_path (the bookkeeping tables live in it too: runner_config.schema).
+  std::string tenant_schema;
   // Where info() goes instead of stderr (the in-app migrator's log callback).
   std::function<void(const std::string&)> log;
   // How to reach the database; none in the runner that hands such commands
@@ -103,6 +114,10 @@ class runner_context {
   // it), then creates the bookkeeping tables if needed. Hold the result while
   // changing the database.
   std::unique_ptr<advisory_lock> lock_for_changes() { return database().lock_for_changes(); }
+  // The migration lock in `tx`, through a pooler in transaction mode
+  // (database_session::lock_in_transaction); nothing otherwise. The first
+  // thing a transaction that changes the database does.
+  void lock_in(pqxx::transaction_base& tx) { database().lock_in_transaction(tx); }
   // The SQL that puts the migrations' session back in the runner's state
   // (step_executor::set_session_defaults).
   std::string session_defaults() { return database().session_defaults(); }

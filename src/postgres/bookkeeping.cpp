@@ -38,8 +38,9 @@ bool bookkeeping::history_exists(pqxx::transaction_base& tx) {
   return exec(tx, bookkeeping_sql::history_table_exists(names_))[0][0].as<bool>();
 }
 
-void bookkeeping::create() {
+void bookkeeping::create(const std::function<void(pqxx::transaction_base&)>& first) {
   pqxx::work tx(connection_);
+  if (first) first(tx);
   // Names in what follows resolve in pg_catalog only, whatever the role's
   // search_path (every statement is qualified as well).
   tx.exec0("SET LOCAL search_path = pg_catalog, pg_temp");
@@ -150,7 +151,7 @@ void bookkeeping::apply_and_record(pqxx::transaction_base& tx, const version_cha
 std::optional<std::string> bookkeeping::step_execute(const version_change& change,
                                                      const history_entry& entry) {
   auto combined = bookkeeping_sql::step_bookkeeping(names_, change, entry);
-  if (!combined) return std::nullopt;
+  if (!combined || unnamed_) return std::nullopt;
   const std::string& name = prepared_name(*combined);
   connection_.prepare_now(name);
   std::string sql = "EXECUTE " + bookkeeping_sql::quote_identifier(name) + " (";
@@ -194,6 +195,7 @@ const std::string& bookkeeping::prepared_name(const bookkeeping_sql::statement& 
 
 pqxx::result bookkeeping::exec_prepared(pqxx::transaction_base& tx,
                                         const bookkeeping_sql::statement& s) {
+  if (unnamed_) return tx.exec_params(s.text, pqxx::prepare::make_dynamic_params(param_values(s)));
   return tx.exec_prepared(prepared_name(s), pqxx::prepare::make_dynamic_params(param_values(s)));
 }
 

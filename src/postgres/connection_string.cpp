@@ -45,6 +45,17 @@ std::string connection_failure_message(const std::string& conninfo, std::string 
   return redact_url(message);
 }
 
+std::string connection_parameter(const std::string& conninfo, const char* key) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, options_deleter> options(
+      PQconninfoParse(conninfo.c_str(), &error));
+  if (error) PQfreemem(error);
+  if (!options) return "";
+  for (PQconninfoOption* o = options.get(); o->keyword; ++o)
+    if (o->val && std::string_view(o->keyword) == key) return o->val;
+  return "";
+}
+
 std::string describe_connection(const std::string& conninfo) {
   char* error = nullptr;
   std::unique_ptr<PQconninfoOption, options_deleter> options(

@@ -404,6 +404,7 @@ void step_executor::run(const migration& m, direction dir, const version_change&
       return;
     }
     pqxx::work tx(connection_);
+    if (entry_ && !outside) entry_(tx);
     std::string prelude = outside ? "" : session_defaults_;
     prelude += bookkeeping_sql::step_marker();
     for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
@@ -432,6 +433,14 @@ void step_executor::run(const migration& m, direction dir, const version_change&
                                      m.revision + "': " + postgres_message(e.what())));
   } catch (const pqxx::sql_error& e) {
     std::string message = located(m.path, m.line_of("revision"), sql_error_text(e));
+    // 57P01-57P03: the server shut down under the migration (a failover,
+    // a restart): its transaction is gone with the session.
+    if (e.sqlstate().rfind("57P", 0) == 0 && m.transactional)
+      throw database_error(
+          message + "\n  the server shut down while revision '" + m.revision +
+          "' ran; its transaction was rolled back with the session, and the revisions before it "
+          "are applied. Run upgrade again against the primary once it is back (after a "
+          "failover: the promoted standby)");
     migration_failed failed(message, e.sqlstate());
     if (!(retrying_lock_timeouts_ && failed.lock_timed_out())) record_failure(m, checksum, message);
     throw failed;
@@ -488,6 +497,12 @@ void step_executor::run_in_transaction(const migration& m, direction dir,
   } guard{tx, connection_};
 
   std::string prelude = "BEGIN;\n" + session_defaults_ + bookkeeping_sql::step_marker();
+  if (entry_) {
+    // Its own round trip: it decides whether the step runs at all.
+    tx.exec0("BEGIN");
+    entry_(tx);
+    prelude = session_defaults_ + bookkeeping_sql::step_marker();
+  }
   for (const auto& set : timeout_statements(m, timeouts_, true)) prelude += set + ";\n";
   try {
     run_sql(tx, m, section, split.statements, std::move(prelude), suffix);

@@ -91,3 +91,27 @@ TEST_CASE("the in-app migrator has the lock guard by default: a blocked migratio
                              "(try 1 of 10): blocked by pid "));
   CHECK(column(url, "SELECT count(*) FROM notes") == std::vector<std::string>{"1"});
 }
+
+TEST_CASE(
+    "the migrator upgrades a fleet of databases, each reported, a failing one not stopping "
+    "the others",
+    "[db][in_app]") {
+  auto a = fresh_database("in_app_fleet_a");
+  auto b = fresh_database("in_app_fleet_b");
+  std::string missing = a;
+  missing.replace(missing.find("/in_app_fleet_a?"), 16, "/in_app_fleet_missing?");
+  auto run = run_process({SELF_MIGRATING_APP, "--fleet", a, missing, b});
+  INFO(run.out << run.err);
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.out, Contains("ok postgresql://postgres@/in_app_fleet_a") &&
+                          Contains("ok postgresql://postgres@/in_app_fleet_b") &&
+                          Contains("failed postgresql://postgres@/in_app_fleet_missing") &&
+                          Contains("applied 2 migration(s)"));
+  // The log lines say which database they are of.
+  CHECK_THAT(run.err, Contains("[migrations] postgresql://postgres@/in_app_fleet_b"));
+  for (const auto& url : {a, b})
+    CHECK(column(url, "SELECT count(*) FROM app_db_version") == std::vector<std::string>{"1"});
+  auto again = run_process({SELF_MIGRATING_APP, "--fleet", a, b});
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("applied 0 migration(s)") && Contains("serving"));
+}

@@ -5,11 +5,17 @@
 #   pg_cluster.sh url DIR DB  the URL of database DB, creating it if needed
 #   pg_cluster.sh crash DIR   stop immediately (no shutdown checkpoint), keep DIR
 #   pg_cluster.sh restart DIR start DIR's cluster again (after crash: recovery)
+#   pg_cluster.sh socket DIR  the directory of DIR's Unix socket
+#   pg_cluster.sh standby DIR PRIMARY_DIR
+#                             a streaming standby of PRIMARY_DIR's cluster
+#                             (pg_basebackup -R), started in DIR
+#   pg_cluster.sh promote DIR promote DIR's standby to a primary
+#   pg_cluster.sh halt DIR    stop (fast: standbys get all WAL first), keep DIR
 # As root the server runs as the postgres account (PostgreSQL refuses root).
 set -euo pipefail
 
-action=${1:?usage: pg_cluster.sh start|stop|url|crash|restart DIR [DB]}
-dir=${2:?usage: pg_cluster.sh start|stop|url|crash|restart DIR [DB]}
+action=${1:?usage: pg_cluster.sh start|stop|url|crash|restart|socket|standby|promote|halt DIR [DB]}
+dir=${2:?usage: pg_cluster.sh start|stop|url|crash|restart|socket|standby|promote|halt DIR [DB]}
 
 bindir=${MIGRATION_TOOLS_PG_BINDIR:-}
 if [[ -z $bindir ]]; then
@@ -53,6 +59,26 @@ case $action in
       as_server "$bindir/pg_ctl" stop -w -m immediate -D "$dir/data" >/dev/null 2>&1 || true
     fi
     rm -rf "$dir" "$sock"
+    ;;
+  socket)
+    socket_dir
+    ;;
+  standby)
+    primary=${3:?usage: pg_cluster.sh standby DIR PRIMARY_DIR}
+    primary_sock=$(dir=$primary; socket_dir)
+    sock=$(socket_dir)
+    rm -rf "$dir" "$sock"
+    mkdir -p "$dir" "$sock"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir" "$sock"; fi
+    as_server "$bindir/pg_basebackup" -h "$primary_sock" -U postgres -D "$dir/data" -R -X stream \
+      --no-sync --checkpoint=fast >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; exit 1; }
+    start_server "$sock"
+    ;;
+  promote)
+    as_server "$bindir/pg_ctl" promote -w -D "$dir/data" >/dev/null
+    ;;
+  halt)
+    as_server "$bindir/pg_ctl" stop -w -m fast -D "$dir/data" >/dev/null
     ;;
   crash)
     as_server "$bindir/pg_ctl" stop -w -m immediate -D "$dir/data" >/dev/null

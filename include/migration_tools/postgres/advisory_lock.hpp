@@ -24,8 +24,18 @@ class advisory_lock {
 
   static long long key_for(const std::string& key_text);
 
+  // The same lock for one transaction (pg_try_advisory_xact_lock, polled
+  // the same way), for a connection pooler in transaction mode, where a
+  // session's lock would stay on a server connection other clients get.
+  // Session and transaction locks of the same key exclude each other.
+  static void take_for_transaction(
+      pqxx::transaction_base& tx, const std::string& key_text, std::chrono::milliseconds timeout,
+      const std::function<void(const std::string&)>& waiting,
+      std::chrono::milliseconds report_every = std::chrono::seconds(5));
+
  private:
-  std::string holder();
+  // Who holds the lock of `key`: pid, application_name, since when.
+  static std::string holder(pqxx::transaction_base& tx, long long key);
   pqxx::connection& connection_;
   long long key_;
 };

@@ -3,6 +3,7 @@
 // comes from bookkeeping_sql.hpp, shared with the offline script writer.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -48,7 +49,9 @@ class bookkeeping {
   // Creates the schema and the tables that are missing, and refuses (throws
   // database_error) existing ones the connected role does not own, that are
   // not tables, or that carry triggers or rules. Call with the lock held.
-  void create();
+  // `first`, when given, runs first in create()'s transaction (the
+  // migration lock of a pooled connection).
+  void create(const std::function<void(pqxx::transaction_base&)>& first = nullptr);
   // Current version rows, sorted.
   std::vector<std::string> version_rows();
   std::vector<std::string> version_rows(pqxx::transaction_base& tx);
@@ -61,6 +64,10 @@ class bookkeeping {
   // apply() and record() of one step, in one round trip when it can.
   // After a statement that may have deallocated them (DISCARD ALL): the next
   // bookkeeping statements are prepared again, under new names.
+  // Through a connection pooler in transaction mode, a statement prepared
+  // on one server connection is unknown on the next: none is prepared, each
+  // is sent with its parameters (unnamed) instead.
+  void use_unnamed_statements() { unnamed_ = true; }
   void forget_prepared_statements() {
     prepared_.clear();
     ++prepared_generation_;
@@ -114,6 +121,7 @@ class bookkeeping {
   std::string version_, history_, progress_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
   int prepared_generation_ = 0;                            // bumped by forget_prepared_statements()
+  bool unnamed_ = false;                                   // use_unnamed_statements()
 };
 
 }  // namespace migration_tools

@@ -19,6 +19,11 @@ std::string describe_connection(const std::string& conninfo);
 // be the password), so every quoted part is masked.
 std::string connection_failure_message(const std::string& conninfo, std::string message);
 
+// The value of parameter `key` ("port", "host") as libpq parses the
+// connection string; "" when it is not given (libpq's default then applies)
+// or the string does not parse.
+std::string connection_parameter(const std::string& conninfo, const char* key);
+
 // `conninfo` with its database replaced by `database` (libpq keyword form).
 std::string with_database(const std::string& conninfo, const std::string& database);
 

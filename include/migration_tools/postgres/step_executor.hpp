@@ -54,6 +54,12 @@ class step_executor {
   // Whether a `transactional false` migration's statement runs without the
   // session's lock_timeout (SET lock_timeout = 0 around it): the caller's
   // say, for statements that wait without making others wait.
+  // Runs first in each migration's transaction, before its statements (the
+  // migration lock of a pooled connection, and the check that the version
+  // rows are still those the plan expects: it throws to roll back).
+  // Migrations with `transactional false` must not be run with it.
+  using transaction_entry = std::function<void(pqxx::transaction_base&)>;
+  void set_transaction_entry(transaction_entry entry) { entry_ = std::move(entry); }
   using lock_timeout_exemption = std::function<bool(const migration&, const sql_statement&)>;
   void set_lock_timeout_exemption(lock_timeout_exemption exempt) { exempt_ = std::move(exempt); }
 
@@ -121,6 +127,7 @@ class step_executor {
   std::string checksum_;  // of the step running
   bool retrying_lock_timeouts_ = false;
   statement_again_hook again_hook_;
+  transaction_entry entry_;
   lock_timeout_exemption exempt_;
 };
 
