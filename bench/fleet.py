@@ -99,6 +99,12 @@ def main():
                   + after_children.ru_stime - before_children.ru_stime)
     bound = slowest * a.databases / a.jobs
     ratio = fleet / bound
+    cores = os.cpu_count() or 1
+    # What this machine can do at best: every processor second of the run
+    # (the runner's and the server's) spread over all its cores.
+    floor = (runner_cpu + server) / cores
+    parallel = min(a.jobs, cores)
+    bound_cores = slowest * a.databases / parallel
     share = runner_cpu / (runner_cpu + server) if runner_cpu + server > 0 else 0
     log(f"alone: slowest {slowest:.3f} s, median {sorted(alone)[len(alone) // 2]:.3f} s; "
         f"fleet {fleet:.2f} s; ratio {ratio:.2f}; runner cpu {runner_cpu:.2f} s, server {server:.2f} s")
@@ -112,6 +118,10 @@ def main():
         f"| the fleet, one runner | {fleet:.2f} s |",
         f"| slowest alone x {a.databases} / {a.jobs} | {bound:.2f} s |",
         f"| **fleet / (slowest x {a.databases}/{a.jobs})** (goal: at most 1.3) | **{ratio:.2f}** |",
+        f"| slowest alone x {a.databases} / {parallel} (the jobs this machine's {cores} cores can run at once) | {bound_cores:.2f} s |",
+        f"| fleet / (slowest x {a.databases}/{parallel}) | {fleet / bound_cores:.2f} |",
+        f"| the machine's floor: all processor time of the run / {cores} cores | {floor:.2f} s |",
+        f"| fleet / floor | {fleet / floor:.2f} |",
         f"| the runner's processor time (user + system) | {runner_cpu:.2f} s |",
         f"| the server's processor time over the run | {server:.2f} s |",
         f"| **runner's share of the processor time** (goal: under 10%) | **{100 * share:.1f}%** |",

@@ -242,7 +242,9 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
   if (!options.wait_for_replicas.empty())
     replica_patience = parse_duration(options.wait_for_replicas, "--wait-for-replicas");
   pqxx::connection* observer = ctx.database().observer_connection();
-  int backend = conn.backendpid();
+  // One watcher thread for the run (step_watch), armed for each step.
+  std::optional<step_watch> watch;
+  if (observer) watch.emplace(*observer, conn.backendpid());
   // A CREATE INDEX CONCURRENTLY run again (retried, resumed) first clears
   // the INVALID index its failed try left.
   executor.set_statement_again_hook(
@@ -299,12 +301,18 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
       bool last = attempt >= tries;
       executor.set_retrying_lock_timeouts(!last);
       auto try_started = std::chrono::steady_clock::now();
-      std::optional<step_watch> watch;
-      if (observer) {
+      // Watching ends with the try, however it ends.
+      struct watching {
+        step_watch* watch;
+        ~watching() {
+          if (watch) watch->stop();
+        }
+      } scope{watch ? &*watch : nullptr};
+      if (watch) {
         progress_listener on_progress;
         if (progress.report)
           on_progress = [&progress, &step](const step_progress& p) { progress.report(step, p); };
-        watch.emplace(*observer, backend, on_progress, progress.after, progress.every);
+        watch->start(on_progress, progress.after, progress.every);
       }
       try {
         if (attempt == 1 && before_step) before_step(step);

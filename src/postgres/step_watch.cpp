@@ -123,37 +123,52 @@ step_progress progress_of(pqxx::connection& conn, int pid) {
   return out;
 }
 
-step_watch::step_watch(pqxx::connection& observer, int watched_pid, progress_listener on_progress,
-                       std::chrono::milliseconds after, std::chrono::milliseconds every)
-    : observer_(observer),
-      watched_pid_(watched_pid),
-      on_progress_(std::move(on_progress)),
-      after_(after),
-      every_(every),
-      started_(std::chrono::steady_clock::now()),
-      thread_([this] { watch(); }) {}
+step_watch::step_watch(pqxx::connection& observer, int watched_pid)
+    : observer_(observer), watched_pid_(watched_pid), thread_([this] { serve(); }) {}
 
 step_watch::~step_watch() {
   stop();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    quitting_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void step_watch::start(progress_listener on_progress, std::chrono::milliseconds after,
+                       std::chrono::milliseconds every) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    active_ = true;
+    ++step_;
+    on_progress_ = std::move(on_progress);
+    after_ = after;
+    every_ = every;
+    started_ = std::chrono::steady_clock::now();
+    reported_ = false;
+    last_seen_.clear();
+    failure_.clear();
+  }
+  wake_.notify_all();
 }
 
 std::vector<blocking_session> step_watch::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!active_) return last_seen_;
+  active_ = false;
   wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-    if (reported_ && on_progress_) {
-      step_progress last;
-      last.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started_);
-      last.finished = true;
-      on_progress_(last);
-    }
+  idle_.wait(lock, [this] { return !busy_; });
+  if (reported_ && on_progress_) {
+    step_progress last;
+    last.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    last.finished = true;
+    auto report = on_progress_;
+    lock.unlock();
+    report(last);
+    lock.lock();
   }
-  std::lock_guard<std::mutex> lock(mutex_);
   return last_seen_;
 }
 
@@ -162,34 +177,54 @@ std::string step_watch::failure() {
   return failure_;
 }
 
-void step_watch::watch() {
+void step_watch::serve() {
   std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return quitting_ || active_; });
+    if (quitting_) return;
+    const unsigned step = step_;
+    watch_step(lock);
+    // Until this step ends (after a failure to read, or a stop()).
+    wake_.wait(lock, [this, step] { return quitting_ || !active_ || step_ != step; });
+  }
+}
+
+void step_watch::watch_step(std::unique_lock<std::mutex>& lock) {
+  const unsigned step = step_;
+  auto over = [this, step] { return quitting_ || !active_ || step_ != step; };
   auto pause = first_look;
   auto next_report = started_ + after_;
-  while (!wake_.wait_for(lock, pause, [this] { return stopping_; })) {
+  while (!wake_.wait_for(lock, pause, over)) {
     pause = between_looks;
+    busy_ = true;
+    auto on_progress = on_progress_;
+    auto started = started_;
+    auto every = every_;
     lock.unlock();
     std::vector<blocking_session> seen;
     std::optional<step_progress> progress;
+    std::string failed;
     try {
       seen = sessions_blocking(observer_, watched_pid_);
       auto now = std::chrono::steady_clock::now();
-      if (on_progress_ && now >= next_report) {
+      if (on_progress && now >= next_report) {
         progress = progress_of(observer_, watched_pid_);
-        progress->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
-        next_report = now + every_;
+        progress->elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started);
+        next_report = now + every;
       }
     } catch (const std::exception& e) {
       // The step goes on unwatched; the report says why no blocker is named.
-      lock.lock();
-      failure_ = e.what();
+      failed = e.what();
+    }
+    if (progress) on_progress(*progress);
+    lock.lock();
+    busy_ = false;
+    idle_.notify_all();
+    if (!failed.empty()) {
+      failure_ = failed;
       return;
     }
-    if (progress) {
-      on_progress_(*progress);
-      reported_ = true;
-    }
-    lock.lock();
+    if (progress) reported_ = true;
     if (!seen.empty()) last_seen_ = std::move(seen);
   }
 }

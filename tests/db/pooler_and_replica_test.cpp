@@ -50,13 +50,11 @@ TEST_CASE("16 runners through PgBouncer in transaction mode apply each migration
     CHECK(result.exit_code == 0);
     succeeded += result.exit_code == 0;
   }
+  // Named prepared statements would fail here (SQLSTATE 26000: 16 clients
+  // share 4 server connections); the session lock would not serialise them.
   CHECK(succeeded == 16);
   CHECK(version_of(direct) == fleet_head);
   CHECK(upgrade_counts(direct) == fleet_each_once);
-  // No prepared statement was left on the server's connections.
-  CHECK(column(direct,
-               "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'migration_tools%'")
-            .front() == "0");
 }
 
 TEST_CASE(

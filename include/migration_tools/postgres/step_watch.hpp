@@ -57,37 +57,48 @@ step_progress progress_of(pqxx::connection& conn, int pid);
 
 using progress_listener = std::function<void(const step_progress&)>;
 
-// Watches a step that `watched_pid` runs from `observer` (a connection no
-// migration uses: the runner's lock connection), from a short delay after it
-// starts until stop(): a step that finishes quickly costs no query. Blockers
-// are read every 200 ms; with a listener, the progress every `every` once
-// the step has run for `after`, and once more with `finished` at stop(). The
-// observer must not be used elsewhere until stop() returns.
+// Watches the steps that `watched_pid` runs from `observer` (a connection no
+// migration uses: the runner's lock connection), one step at a time between
+// start() and stop(), from a short delay after it starts: a step that
+// finishes quickly costs no query. One thread serves the whole run (a thread
+// per step cost more than the steps of a fleet). Blockers are read every
+// 200 ms; with a listener, the progress every `every` once the step has run
+// for `after`, and once more with `finished` at stop(). The observer must
+// not be used elsewhere between start() and stop().
 class step_watch {
  public:
-  step_watch(pqxx::connection& observer, int watched_pid, progress_listener on_progress = {},
-             std::chrono::milliseconds after = std::chrono::seconds(2),
-             std::chrono::milliseconds every = std::chrono::seconds(5));
+  step_watch(pqxx::connection& observer, int watched_pid);
   ~step_watch();
   step_watch(const step_watch&) = delete;
   step_watch& operator=(const step_watch&) = delete;
 
-  // Stops watching; the sessions seen blocking last (none if none was seen).
+  // A step begins.
+  void start(progress_listener on_progress = {},
+             std::chrono::milliseconds after = std::chrono::seconds(2),
+             std::chrono::milliseconds every = std::chrono::seconds(5));
+  // The step ended: the watching stops (a query under way is waited for);
+  // the sessions seen blocking it last (none if none was seen).
   std::vector<blocking_session> stop();
-  // Why the sessions could not be read, if they could not ("" otherwise).
+  // Why the sessions could not be read during the last step ("" otherwise).
   std::string failure();
 
  private:
-  void watch();
+  void serve();
+  void watch_step(std::unique_lock<std::mutex>& lock);
 
   pqxx::connection& observer_;
   int watched_pid_;
-  progress_listener on_progress_;
-  std::chrono::milliseconds after_, every_;
-  std::chrono::steady_clock::time_point started_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  std::condition_variable wake_;  // to the thread: a step began or ended, or quit
+  std::condition_variable idle_;  // from the thread: no query under way
+  // Under mutex_:
+  bool active_ = false;  // between start() and stop()
+  bool busy_ = false;    // the thread is asking the observer
+  bool quitting_ = false;
+  unsigned step_ = 0;  // counts start(): a step that ends and another that begins are two
+  progress_listener on_progress_;
+  std::chrono::milliseconds after_{0}, every_{0};
+  std::chrono::steady_clock::time_point started_;
   bool reported_ = false;  // a progress report was made: stop() makes the last
   std::vector<blocking_session> last_seen_;
   std::string failure_;
