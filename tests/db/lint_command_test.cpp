@@ -47,10 +47,11 @@ TEST_CASE("lint: the findings as compiler-style lines, an error exits 3", "[db][
             "[require-concurrent-index-creation]\n" +
             dir +
             "002_index_emails.sql:9:13: warning: ALTER TABLE accounts runs without a "
-            "lock_timeout: an ACCESS EXCLUSIVE lock waits behind every running query and "
-            "queues all new ones behind itself; instead: give the migration a '-- "
-            "migrate:lock_timeout 5s' header (or SET lock_timeout first) "
-            "[require-lock-timeout]\n" +
+            "lock_timeout: with the lock timeout turned off (a 'lock_timeout 0' header, SET "
+            "lock_timeout = 0, or RESET), an ACCESS EXCLUSIVE lock waits behind every running "
+            "query and queues all new ones behind itself; instead: keep a lock timeout: the "
+            "runner's default (3 s, retried by the lock guard) or a header such as '-- "
+            "migrate:lock_timeout 5s' [require-lock-timeout]\n" +
             dir +
             "002_index_emails.sql:12:1: warning: index accounts_lower_email is dropped "
             "without CONCURRENTLY (downgrade): takes an ACCESS EXCLUSIVE lock on the "

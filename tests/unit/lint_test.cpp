@@ -139,13 +139,23 @@ TEST_CASE("lint: partitions, CLUSTER and VACUUM FULL", "[unit][lint]") {
   CHECK(rules_in("VACUUM t;").empty());
 }
 
-TEST_CASE("lint: an ACCESS EXCLUSIVE lock on an existing table needs a lock_timeout",
-          "[unit][lint]") {
-  CHECK(rules_in("ALTER TABLE t ALTER COLUMN a SET DEFAULT 1;") == ids{"require-lock-timeout"});
-  CHECK(rules_in("ALTER TABLE t ALTER COLUMN a SET DEFAULT 1;", timeout).empty());
-  CHECK(rules_in("SET lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN a SET DEFAULT 1;").empty());
-  CHECK(rules_in("SET LOCAL lock_timeout = '2s';\nALTER TABLE t ALTER COLUMN a SET DEFAULT 1;")
-            .empty());
+TEST_CASE(
+    "lint: an ACCESS EXCLUSIVE lock on an existing table needs a lock_timeout, the runner's "
+    "default or its own",
+    "[unit][lint]") {
+  const std::string alter = "ALTER TABLE t ALTER COLUMN a SET DEFAULT 1;";
+  const std::string no_limit = "-- migrate:lock_timeout 0\n";
+  // The runner's default lock_timeout (the lock guard's 3 s) holds unless
+  // the migration turns it off.
+  CHECK(rules_in(alter).empty());
+  CHECK(rules_in(alter, timeout).empty());
+  CHECK(rules_in(alter, no_limit) == ids{"require-lock-timeout"});
+  CHECK(rules_in("SET lock_timeout = 0;\n" + alter) == ids{"require-lock-timeout"});
+  CHECK(rules_in("SET LOCAL lock_timeout = '0s';\n" + alter) == ids{"require-lock-timeout"});
+  CHECK(rules_in("RESET lock_timeout;\n" + alter) == ids{"require-lock-timeout"});
+  CHECK(rules_in("SET lock_timeout TO DEFAULT;\n" + alter) == ids{"require-lock-timeout"});
+  CHECK(rules_in("SET lock_timeout = '2s';\n" + alter, no_limit).empty());
+  CHECK(rules_in("SET LOCAL lock_timeout = 2000;\n" + alter, no_limit).empty());
   // VALIDATE CONSTRAINT takes a SHARE UPDATE EXCLUSIVE lock: reads and writes go on.
   CHECK(rules_in("ALTER TABLE t VALIDATE CONSTRAINT c;").empty());
 }

@@ -142,8 +142,11 @@ lint_detail::statement_context lint_section(const migration& m, const sql_sectio
     context.upgrade_columns = upgrade->added_columns;
   }
   context.transactional = m.transactional;
-  context.lock_timeout = m.lock_timeout_ms.has_value();
-  context.statement_timeout = m.statement_timeout_ms.has_value();
+  // The runner gives every migration a lock_timeout (the lock guard's 3 s)
+  // unless its header turns it off ("lock_timeout 0"); a statement_timeout
+  // only when the header (or --statement-timeout) sets one.
+  context.lock_timeout = !m.lock_timeout_ms || *m.lock_timeout_ms > 0;
+  context.statement_timeout = m.statement_timeout_ms && *m.statement_timeout_ms > 0;
   for (const auto& statement : section_statements(section)) {
     auto start = position_in(section, statement.offset);
     // `-- lint:ignore ids` on the line before the statement.

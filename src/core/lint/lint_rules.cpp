@@ -61,9 +61,11 @@ const std::vector<lint_rule>& lint_rules() {
        "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock",
        "leave it to maintenance (pg_repack), outside migrations"},
       {"require-lock-timeout", severity::warning,
-       "an ACCESS EXCLUSIVE lock waits behind every running query and queues all new ones "
-       "behind itself",
-       "give the migration a '-- migrate:lock_timeout 5s' header (or SET lock_timeout first)"},
+       "with the lock timeout turned off (a 'lock_timeout 0' header, SET lock_timeout = 0, or "
+       "RESET), an ACCESS EXCLUSIVE lock waits behind every running query and queues all new "
+       "ones behind itself",
+       "keep a lock timeout: the runner's default (3 s, retried by the lock guard) or a header "
+       "such as '-- migrate:lock_timeout 5s'"},
       {"require-statement-timeout", severity::warning,
        "a statement that rewrites or scans a table under a lock runs as long as the table is "
        "big, holding the lock all that time",

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "migration_tools/core/migration.hpp"
+
 namespace migration_tools::lint_detail {
 
 namespace {
@@ -49,6 +51,25 @@ std::string relation_name(const json& range_var) {
 int location_of(const json& node, int fallback = 0) {
   if (node.is_object() && node.contains("location")) return member(node, "location").get<int>();
   return fallback;
+}
+
+// Whether `SET [LOCAL] name = value` leaves a limit in force: a value that
+// is no zero. SET ... TO DEFAULT and RESET fall back to the session's value,
+// which the runner's RESET ALL makes the server's default (none, usually).
+bool sets_a_limit(const json& set) {
+  if (str(set, "kind") != "VAR_SET_VALUE") return false;
+  const json& args = member(set, "args");
+  if (!args.is_array() || args.size() != 1) return true;  // not ours to judge
+  const json& constant = member(args[0], "A_Const");
+  if (constant.contains("ival")) {
+    const json& value = member(member(constant, "ival"), "ival");  // left out when 0
+    return value.is_number() && value.get<long long>() > 0;
+  }
+  if (constant.contains("sval")) {
+    auto ms = parse_postgres_duration(str(member(constant, "sval"), "sval"));
+    return !ms || *ms > 0;
+  }
+  return true;
 }
 
 // Whether a table was created earlier in this migration (by either name).
@@ -344,8 +365,8 @@ void check_statement(const json& node, statement_context& c) {
   } else if (kind == "VacuumStmt") {
     if (has_option(member(s, "options"), "full")) c.report("ban-vacuum-full", 0, "VACUUM FULL");
   } else if (kind == "VariableSetStmt") {
-    if (str(s, "name") == "lock_timeout") c.lock_timeout = true;
-    if (str(s, "name") == "statement_timeout") c.statement_timeout = true;
+    if (str(s, "name") == "lock_timeout") c.lock_timeout = sets_a_limit(s);
+    if (str(s, "name") == "statement_timeout") c.statement_timeout = sets_a_limit(s);
   } else if (kind == "AlterEnumStmt") {
     if (s.contains("newVal")) c.new_enum_values.push_back(member(s, "newVal").get<std::string>());
     return;
