@@ -75,7 +75,12 @@ std::vector<blocking_session> old_transactions_on(pqxx::connection& conn, const 
           " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a"
           " ON a.pid OPERATOR(pg_catalog.=) l.pid"
           " WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'"
-          " AND l.relation OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1::pg_catalog.text)"
+          // The relation, and when it is an index, its table.
+          " AND l.relation OPERATOR(pg_catalog.=) ANY (ARRAY["
+          " pg_catalog.to_regclass($1::pg_catalog.text),"
+          " (SELECT i.indrelid FROM pg_catalog.pg_index i"
+          " WHERE i.indexrelid OPERATOR(pg_catalog.=) "
+          "pg_catalog.to_regclass($1::pg_catalog.text))])"
           " AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
           " AND a.xact_start OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp()"
           " OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => $2::pg_catalog.float8))"

@@ -375,3 +375,28 @@ TEST_CASE(
   CHECK_THAT(asked.out, Contains("SET lock_timeout = 1000;\n"));
   CHECK_THAT(asked.out, !Contains("SET lock_timeout = 0;"));
 }
+
+TEST_CASE(
+    "lock guard: the old transactions a DROP INDEX would wait for are those on its table, "
+    "also when they hold no lock on the index",
+    "[db][lock_guard]") {
+  auto url = fresh_database("lock_guard_index_table");
+  REQUIRE(lock_guard(url, {"upgrade", "lg_c"}).exit_code == 0);
+  auto index = column(url,
+                      "SELECT indexrelid::regclass::text FROM pg_index "
+                      "WHERE indrelid = 'accounts'::regclass AND NOT indisprimary");
+  REQUIRE(index.size() == 1);
+  // A lock on the table alone (a query's planning would lock its indexes too).
+  long_transaction holder(url, "LOCK TABLE accounts IN ACCESS SHARE MODE");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  pqxx::connection observer(url);
+  auto by_index =
+      migration_tools::old_transactions_on(observer, index[0], std::chrono::milliseconds(100));
+  REQUIRE(by_index.size() == 1);
+  CHECK(by_index[0].application == "long-report");
+  CHECK(migration_tools::old_transactions_on(observer, "accounts", std::chrono::milliseconds(100))
+            .size() == 1);
+  CHECK(migration_tools::old_transactions_on(observer, "no_such_table",
+                                             std::chrono::milliseconds(100))
+            .empty());
+}

@@ -261,3 +261,29 @@ TEST_CASE("lint: a written migration carries the rules it breaks on purpose, and
   CHECK(rules_of(lint_text(annotated)) == ids{"ban-concurrent-index-creation-in-transaction"});
   CHECK(with_lint_suppressions("m.sql", "not a migration", "x") == "not a migration");
 }
+
+TEST_CASE("the tables a migration locks ACCESS EXCLUSIVE, for --wait-for-idle", "[unit][lint]") {
+  auto tables = [](const std::string& upgrade, const std::string& downgrade = "") {
+    std::string text = header + "\n-- migrate:upgrade\n" + upgrade + "\n";
+    if (!downgrade.empty()) text += "\n-- migrate:downgrade\n" + downgrade + "\n";
+    std::vector<diagnostic> ds;
+    auto m = parse_migration("migrations/001_m.sql", text, ds);
+    REQUIRE(ds.empty());
+    return std::make_pair(exclusively_locked_tables(m, false), exclusively_locked_tables(m, true));
+  };
+  CHECK(tables("ALTER TABLE a ADD COLUMN n text;").first == ids{"a"});
+  // VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
+  CHECK(tables("ALTER TABLE a VALIDATE CONSTRAINT c;").first.empty());
+  CHECK(tables("TRUNCATE a, s.b;").first == ids{"a", "s.b"});
+  CHECK(tables("LOCK TABLE a;\nLOCK TABLE b IN SHARE MODE;").first == ids{"a"});
+  CHECK(tables("DROP TABLE old_things;").first == ids{"old_things"});
+  CHECK(tables("DROP INDEX a_idx;\nDROP INDEX CONCURRENTLY b_idx;").first == ids{"a_idx"});
+  CHECK(tables("CLUSTER a USING a_pkey;\nVACUUM (FULL) b;\nVACUUM c;").first == ids{"a", "b"});
+  // A table the migration creates is no one's yet; the downgrade's drop of
+  // it is of a table in use by then.
+  auto created =
+      tables("CREATE TABLE n (id bigint);\nALTER TABLE n ADD COLUMN v text;", "DROP TABLE n;");
+  CHECK(created.first.empty());
+  CHECK(created.second == ids{"n"});
+  CHECK(tables("INSERT INTO a VALUES (1);\nUPDATE a SET n = 1;").first.empty());
+}

@@ -55,8 +55,10 @@ std::vector<lint_finding> lint_migration(const migration& m, std::string_view fi
                                          std::set<std::string>* created = nullptr);
 
 // The existing tables a section of `m` (the downgrade's when `downgrade`)
-// locks ACCESS EXCLUSIVE with ALTER TABLE, as written (schema-qualified when
-// it is): those its statements wait for, queueing every query behind them.
+// locks ACCESS EXCLUSIVE (ALTER TABLE, DROP TABLE, TRUNCATE, LOCK TABLE,
+// CLUSTER, VACUUM FULL; for DROP INDEX without CONCURRENTLY the index, whose
+// table it locks), as written (schema-qualified when it is): those its
+// statements wait for, queueing every query behind them.
 std::vector<std::string> exclusively_locked_tables(const migration& m, bool downgrade);
 
 // The rule ids of a migration's `-- migrate:lint_ignore` header line (none

@@ -214,9 +214,13 @@ std::vector<std::string> exclusively_locked_tables(const migration& m, bool down
   context.transactional = m.transactional;
   context.report = [](const char*, int, const std::string&) {};
   for (const auto& statement : section_statements(section)) {
-    // Asked before every step of a run: only an ALTER can be what this looks
-    // for, and the rest (a 10 MB INSERT) is not handed to the parser.
-    if (!starts_with_keyword(statement.text, "alter")) continue;
+    // Asked before every step of a run: only these can be what this looks
+    // for (CREATE: a table made here is no one's yet), and the rest (a 10 MB
+    // INSERT) is not handed to the parser.
+    bool may_lock = false;
+    for (const char* word : {"alter", "drop", "truncate", "lock", "cluster", "vacuum", "create"})
+      may_lock = may_lock || starts_with_keyword(statement.text, word);
+    if (!may_lock) continue;
     auto tree = parse_statement(statement.text);
     if (!tree.is_null()) lint_detail::check_statement(tree, context);
   }

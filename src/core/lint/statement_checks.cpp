@@ -156,6 +156,19 @@ bool has_not_null(const json& column) {
   return false;
 }
 
+// A table (or, for DROP INDEX, an index) the statement locks ACCESS
+// EXCLUSIVE, for exclusively_locked_tables(); new tables are no one's yet.
+void note_exclusive(statement_context& c, const std::string& name) {
+  if (name.empty() || c.created_tables.count(name)) return;
+  if (std::find(c.exclusive_tables.begin(), c.exclusive_tables.end(), name) ==
+      c.exclusive_tables.end())
+    c.exclusive_tables.push_back(name);
+}
+
+void note_exclusive(statement_context& c, const json& range_var) {
+  if (!created_here(c, range_var)) note_exclusive(c, relation_name(range_var));
+}
+
 void check_create_table(const json& s, statement_context& c) {
   std::string table = relation_name(member(s, "relation"));
   if (s.contains("tableElts"))
@@ -264,9 +277,7 @@ void check_alter_table(const json& s, statement_context& c) {
     }
     check_alter_command(command, relation, c, exclusive);
   }
-  if (exclusive && std::find(c.exclusive_tables.begin(), c.exclusive_tables.end(),
-                             relation_name(relation)) == c.exclusive_tables.end())
-    c.exclusive_tables.push_back(relation_name(relation));
+  if (exclusive) note_exclusive(c, relation_name(relation));
   if (exclusive && !c.lock_timeout)
     c.report("require-lock-timeout", location_of(relation),
              "ALTER TABLE " + relation_name(relation) + " runs without a lock_timeout");
@@ -303,10 +314,13 @@ void check_drop(const json& s, statement_context& c) {
     if (concurrent && c.transactional)
       c.report("ban-concurrent-index-creation-in-transaction", 0,
                "DROP INDEX CONCURRENTLY runs in the migration's transaction");
-    if (!concurrent)
+    if (!concurrent) {
       c.report("require-concurrent-index-deletion", 0,
                "index " + list + " is dropped without CONCURRENTLY");
+      for (const auto& n : names) note_exclusive(c, n);  // and its table
+    }
   } else if (type == "OBJECT_TABLE") {
+    for (const auto& n : names) note_exclusive(c, n);
     bool all_new = std::all_of(names.begin(), names.end(), [&](const std::string& n) {
       return c.created_tables.count(n) || c.upgrade_tables.count(n) || c.empty_tables.count(n);
     });
@@ -362,8 +376,20 @@ void check_statement(const json& node, statement_context& c) {
   } else if (kind == "ClusterStmt") {
     c.report("ban-cluster", location_of(member(s, "relation")),
              "CLUSTER " + relation_name(member(s, "relation")));
+    note_exclusive(c, member(s, "relation"));
   } else if (kind == "VacuumStmt") {
-    if (has_option(member(s, "options"), "full")) c.report("ban-vacuum-full", 0, "VACUUM FULL");
+    if (has_option(member(s, "options"), "full")) {
+      c.report("ban-vacuum-full", 0, "VACUUM FULL");
+      for (const auto& r : member(s, "rels"))
+        note_exclusive(c, member(member(r, "VacuumRelation"), "relation"));
+    }
+  } else if (kind == "TruncateStmt") {
+    for (const auto& r : member(s, "relations")) note_exclusive(c, member(r, "RangeVar"));
+  } else if (kind == "LockStmt") {
+    // Mode 8 is ACCESS EXCLUSIVE (PostgreSQL's lockdefs.h), LOCK's default.
+    const json& mode = member(s, "mode");
+    if (mode.is_number() && mode.get<int>() == 8)
+      for (const auto& r : member(s, "relations")) note_exclusive(c, member(r, "RangeVar"));
   } else if (kind == "VariableSetStmt") {
     if (str(s, "name") == "lock_timeout") c.lock_timeout = sets_a_limit(s);
     if (str(s, "name") == "statement_timeout") c.statement_timeout = sets_a_limit(s);
