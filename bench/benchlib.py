@@ -33,3 +33,20 @@ def replace_readme_block(path, name, text, who="bench"):
     readme = re.sub(re.escape(begin) + ".*" + re.escape(end), lambda m: block, readme, flags=re.S)
     with open(path, "w") as f:
         f.write(readme)
+
+
+def cluster_url(cluster, pg_dir, db, who="bench"):
+    """The URL of database `db` of the bench's cluster (tests/support/pg_cluster.sh), created if needed."""
+    return run([cluster, "url", pg_dir, db], stdout=subprocess.PIPE, who=who).stdout.strip()
+
+
+def build_runner(project, build, package, name, who="bench"):
+    """A project of the migrations in PROJECT/migrations, whose runner `bench` is
+    built in Release against the installed package; returns the runner's path."""
+    write(f"{project}/CMakeLists.txt", f"cmake_minimum_required(VERSION 3.18)\nproject({name} "
+          "LANGUAGES CXX)\nfind_package(MigrationTools CONFIG REQUIRED)\nadd_migrations(bench)\n")
+    log("building the runner")
+    run(["cmake", "-S", project, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+         f"-DCMAKE_PREFIX_PATH={package}"], who=who)
+    run(["cmake", "--build", build], who=who)
+    return f"{build}/bench"

@@ -15,10 +15,9 @@ postmaster's own and its reaped backends' times, from /proc) over the fleet run.
 import argparse
 import os
 import resource
-import subprocess
 import time
 
-from benchlib import log, replace_readme_block, run, write
+from benchlib import build_runner, cluster_url, log, replace_readme_block, run, write
 
 
 
@@ -42,12 +41,10 @@ def main():
     a = p.parse_args()
 
     def url(db):
-        return run([a.cluster, "url", a.pg_dir, db], stdout=subprocess.PIPE).stdout.strip()
+        return cluster_url(a.cluster, a.pg_dir, db, "fleet.py")
 
     admin = url("postgres")
     project, build = f"{a.work}/project", f"{a.work}/build"
-    write(f"{project}/CMakeLists.txt", "cmake_minimum_required(VERSION 3.18)\nproject(fleet_bench "
-          "LANGUAGES CXX)\nfind_package(MigrationTools CONFIG REQUIRED)\nadd_migrations(bench)\n")
     parent = "none"
     for i in range(1, a.migrations + 1):
         body = f"CREATE TABLE t{i} (id bigint PRIMARY KEY, name text NOT NULL);\n"
@@ -59,11 +56,7 @@ def main():
               f"-- migrate:revision r{i}\n-- migrate:down_revision {parent}\n\n-- migrate:upgrade\n"
               f"{body}\n-- migrate:downgrade\n{down}")
         parent = f"r{i}"
-    log("building the runner")
-    run(["cmake", "-S", project, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-         f"-DCMAKE_PREFIX_PATH={a.package}"])
-    run(["cmake", "--build", build])
-    runner = f"{build}/bench"
+    runner = build_runner(project, build, a.package, "fleet_bench", "fleet.py")
     env = dict(os.environ, MIGRATE_NO_DEV_DB="1")
     names = [f"fleet_{i:03d}" for i in range(a.databases)]
 

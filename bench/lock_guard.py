@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from benchlib import log, replace_readme_block, run, write
+from benchlib import build_runner, cluster_url, log, replace_readme_block, run, write
 
 
 
@@ -48,12 +48,10 @@ def main():
     a = p.parse_args()
 
     def url(db):
-        return run([a.cluster, "url", a.pg_dir, db], stdout=subprocess.PIPE).stdout.strip()
+        return cluster_url(a.cluster, a.pg_dir, db, "lock_guard.py")
 
     admin = url("postgres")
     project, build = f"{a.work}/project", f"{a.work}/build"
-    write(f"{project}/CMakeLists.txt", "cmake_minimum_required(VERSION 3.18)\nproject(lock_guard_bench "
-          "LANGUAGES CXX)\nfind_package(MigrationTools CONFIG REQUIRED)\nadd_migrations(bench)\n")
     write(f"{project}/migrations/001_accounts.sql",
           "-- migrate:revision a\n-- migrate:down_revision none\n\n-- migrate:upgrade\n"
           "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL DEFAULT 0);\n"
@@ -63,11 +61,7 @@ def main():
           "-- migrate:revision b\n-- migrate:down_revision a\n\n-- migrate:upgrade\n"
           "ALTER TABLE accounts ADD COLUMN note text;\n\n"
           "-- migrate:downgrade\nALTER TABLE accounts DROP COLUMN note;\n")
-    log("building the runner")
-    run(["cmake", "-S", project, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-         f"-DCMAKE_PREFIX_PATH={a.package}"])
-    run(["cmake", "--build", build])
-    runner = f"{build}/bench"
+    runner = build_runner(project, build, a.package, "lock_guard_bench", "lock_guard.py")
     env = dict(os.environ, MIGRATE_NO_DEV_DB="1")
     script = f"{a.work}/traffic.sql"
     write(script, "\\set id random(1, 10000)\nUPDATE accounts SET balance = balance + 1 WHERE id = :id;\n"
