@@ -117,9 +117,17 @@ void check_idle_tables(runner_context& ctx, pqxx::connection& observer, const mi
   bool said = false;
   for (;;) {
     std::vector<std::pair<std::string, blocking_session>> old;
-    for (const auto& table : tables)
-      for (auto& s : old_transactions_on(observer, table, lock_timeout))
-        old.emplace_back(table, std::move(s));
+    for (const auto& table : tables) {
+      std::vector<blocking_session> sessions;
+      try {
+        sessions = old_transactions_on(observer, table, lock_timeout);
+      } catch (const pqxx::sql_error&) {
+        // A name the server cannot read back (to_regclass): not worth
+        // stopping the run for; the lock guard still bounds the wait.
+        continue;
+      }
+      for (auto& s : sessions) old.emplace_back(table, std::move(s));
+    }
     if (old.empty()) {
       if (said) ctx.warn("  the tables are free now; revision '" + m.revision + "' goes on");
       return;

@@ -287,3 +287,18 @@ TEST_CASE("the tables a migration locks ACCESS EXCLUSIVE, for --wait-for-idle", 
   CHECK(created.second == ids{"n"});
   CHECK(tables("INSERT INTO a VALUES (1);\nUPDATE a SET n = 1;").first.empty());
 }
+
+TEST_CASE("the tables a migration locks are named as SQL writes them", "[unit][lint]") {
+  auto upgrade_tables = [](const std::string& upgrade) {
+    std::string text = header + "\n-- migrate:upgrade\n" + upgrade + "\n";
+    std::vector<diagnostic> ds;
+    auto m = parse_migration("migrations/001_m.sql", text, ds);
+    REQUIRE(ds.empty());
+    return exclusively_locked_tables(m, false);
+  };
+  CHECK(upgrade_tables("DROP TABLE \"we\"\"ird 'ta ble\";") == ids{"\"we\"\"ird 'ta ble\""});
+  CHECK(upgrade_tables("ALTER TABLE \"s.b\" ADD COLUMN n text;") == ids{"\"s.b\""});
+  CHECK(upgrade_tables("ALTER TABLE S.\"Mixed\" ADD COLUMN n text;") == ids{"s.\"Mixed\""});
+  CHECK(
+      upgrade_tables("CREATE TABLE \"New\" (a bigint);\nALTER TABLE \"New\" ADD b text;").empty());
+}

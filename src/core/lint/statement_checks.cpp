@@ -41,11 +41,26 @@ std::string last_name(const json& names) {
   return "";
 }
 
+// A name as SQL writes it: in double quotes unless it needs none (lower
+// case letters, digits, _ and $), so that "s.b" (one name) is not s.b and
+// PostgreSQL's to_regclass() reads it back (--wait-for-idle).
+std::string sql_name(const std::string& part) {
+  bool plain =
+      !part.empty() && !std::isdigit(static_cast<unsigned char>(part[0])) && part[0] != '$' &&
+      std::all_of(part.begin(), part.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '$';
+      });
+  if (plain) return part;
+  std::string out = "\"";
+  for (char ch : part) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
 std::string relation_name(const json& range_var) {
   if (!range_var.is_object()) return "";
   std::string schema = str(range_var, "schemaname");
-  std::string name = str(range_var, "relname");
-  return schema.empty() ? name : schema + "." + name;
+  std::string name = sql_name(str(range_var, "relname"));
+  return schema.empty() ? name : sql_name(schema) + "." + name;
 }
 
 int location_of(const json& node, int fallback = 0) {
@@ -75,7 +90,7 @@ bool sets_a_limit(const json& set) {
 // Whether a table was created earlier in this migration (by either name).
 bool created_here(const statement_context& c, const json& range_var) {
   std::string full = relation_name(range_var);
-  std::string bare = range_var.is_object() ? str(range_var, "relname") : "";
+  std::string bare = range_var.is_object() ? sql_name(str(range_var, "relname")) : "";
   return c.created_tables.count(full) || c.created_tables.count(bare) ||
          c.empty_tables.count(full) || c.empty_tables.count(bare);
 }
@@ -178,7 +193,7 @@ void check_create_table(const json& s, statement_context& c) {
       check_column_type(column, c);
     }
   c.created_tables.insert(table);
-  c.created_tables.insert(str(member(s, "relation"), "relname"));
+  c.created_tables.insert(sql_name(str(member(s, "relation"), "relname")));
 }
 
 // An ALTER TABLE subcommand on an existing table.
@@ -305,7 +320,7 @@ void check_drop(const json& s, statement_context& c) {
     if (object.contains("List")) {
       std::string name;
       for (const auto& part : member(member(object, "List"), "items"))
-        name += (name.empty() ? "" : ".") + str(member(part, "String"), "sval");
+        name += (name.empty() ? "" : ".") + sql_name(str(member(part, "String"), "sval"));
       names.push_back(name);
     }
   std::string list;
