@@ -48,11 +48,20 @@ target_work work_failing(std::vector<std::string> failing, std::vector<std::stri
   };
 }
 
-std::string temp_path(const std::string& name) {
-  auto dir =
+// A directory of this process's own, removed when the tests end.
+struct temp_directory {
+  std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("mt-fleet-unit-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  temp_directory() { std::filesystem::create_directories(path); }
+  ~temp_directory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+std::string temp_path(const std::string& name) {
+  static temp_directory directory;
+  return (directory.path / name).string();
 }
 
 }  // namespace
