@@ -204,6 +204,16 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
                              const progress_reporting& progress) {
   const auto& graph = ctx.graph();
   auto limits = ctx.migration_timeouts();
+  // Bad options fail before anything, the bookkeeping tables included, is made.
+  const auto& options = ctx.options();
+  if (options.lock_retries < 0)
+    throw usage_error("--lock-retries must be 0 or more, not " +
+                      std::to_string(options.lock_retries));
+  auto first_pause = parse_duration(options.lock_retry_delay, "--lock-retry-delay");
+  int tries = 1 + options.lock_retries;
+  std::optional<std::chrono::milliseconds> replica_patience;
+  if (!options.wait_for_replicas.empty())
+    replica_patience = parse_duration(options.wait_for_replicas, "--wait-for-replicas");
   const bool per_transaction = ctx.database().locks_per_transaction();
   // Plan first without the lock, so that bad input fails without waiting.
   auto state = ctx.current_state();
@@ -240,15 +250,6 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
       [&ctx](const migration& m, const std::string& checksum, const std::string& message) {
         ctx.record_failure_elsewhere(m, checksum, message);
       });
-  const auto& options = ctx.options();
-  if (options.lock_retries < 0)
-    throw usage_error("--lock-retries must be 0 or more, not " +
-                      std::to_string(options.lock_retries));
-  auto first_pause = parse_duration(options.lock_retry_delay, "--lock-retry-delay");
-  int tries = 1 + options.lock_retries;
-  std::optional<std::chrono::milliseconds> replica_patience;
-  if (!options.wait_for_replicas.empty())
-    replica_patience = parse_duration(options.wait_for_replicas, "--wait-for-replicas");
   pqxx::connection* observer = ctx.database().observer_connection();
   // One watcher thread for the run (step_watch), armed for each step.
   std::optional<step_watch> watch;

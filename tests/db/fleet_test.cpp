@@ -181,3 +181,17 @@ TEST_CASE(
   CHECK(version_of(url, "tenant_4") == "fleet_2");
   CHECK(version_of(url, "tenant_5") == fleet_head);
 }
+
+TEST_CASE("a malformed fleet or replica option is refused before the database is touched") {
+  auto url = fresh_database("fleet_bad_options");
+  auto wait = fleet_runner({"--url", url, "--wait-for-replicas", "soon", "upgrade"});
+  CHECK(wait.exit_code == 2);
+  CHECK_THAT(wait.err, Contains("malformed --wait-for-replicas 'soon'"));
+  auto jobs =
+      fleet_runner({"--url", url, "--url", url + "&application_name=x", "--jobs", "0", "upgrade"});
+  CHECK(jobs.exit_code == 2);
+  auto other = fleet_runner({"--url", url, "--url", url + "&application_name=x", "history"});
+  CHECK(other.exit_code == 2);
+  CHECK_THAT(other.err, Contains("are for upgrade, downgrade, current, check and stamp"));
+  CHECK_FALSE(table_exists(url, "mt_fleet_version"));
+}
