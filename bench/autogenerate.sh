@@ -38,8 +38,7 @@ work=${work:-$here/work/autogenerate}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libprotobuf-c-dev libfmt-dev
-  libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client)
+packages=("${bench_build_packages[@]}" "${bench_server_packages[@]}")
 # Node may come from elsewhere than Debian (NodeSource bundles npm with it).
 command -v npm >/dev/null || packages+=(nodejs npm)
 bench_install_packages autogenerate.sh "${packages[@]}"

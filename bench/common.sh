@@ -1,5 +1,11 @@
-# What bench/run.sh and bench/autogenerate.sh share: installing Debian's
+# What the bench scripts share: installing Debian's
 # packages and a throwaway PostgreSQL cluster. Sourced; expects $repo.
+
+# What building MigrationTools as a package needs (bench_build_package), and
+# the server and psql of the benchmarks that start a cluster.
+bench_build_packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev
+  libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev)
+bench_server_packages=(postgresql postgresql-client)
 
 # bench_install_packages WHO PACKAGE...: installs those not installed yet
 # (dpkg-query asks first), with apt-get as root, else with sudo.

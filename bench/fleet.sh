@@ -38,9 +38,7 @@ work=${work:-$here/work/fleet}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-bench_install_packages fleet.sh cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev \
-  libpg-query-dev libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev \
-  postgresql postgresql-client
+bench_install_packages fleet.sh "${bench_build_packages[@]}" "${bench_server_packages[@]}"
 bench_build_package "$work"
 bench_start_cluster "$work/pg"
 

@@ -36,8 +36,7 @@ work=${work:-$here/work/lint}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-packages=(cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev libpg-query-dev libprotobuf-c-dev libfmt-dev
-  libcli11-dev libssl-dev nlohmann-json3-dev)
+packages=("${bench_build_packages[@]}")
 command -v npm >/dev/null || packages+=(nodejs npm)
 bench_install_packages lint.sh "${packages[@]}"
 if [[ ! -x $work/node/node_modules/.bin/squawk ]]; then

@@ -39,9 +39,7 @@ work=${work:-$here/work/lock-guard}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-bench_install_packages lock_guard.sh cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev \
-  libpg-query-dev libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev \
-  postgresql postgresql-client
+bench_install_packages lock_guard.sh "${bench_build_packages[@]}" "${bench_server_packages[@]}"
 bench_build_package "$work"
 bench_start_cluster "$work/pg"
 

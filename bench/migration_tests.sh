@@ -38,8 +38,7 @@ work=${work:-$here/work/migration-tests}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 
-bench_install_packages migration_tests.sh cmake ninja-build g++ pkg-config libpqxx-dev libpq-dev \
-  libpg-query-dev libprotobuf-c-dev libfmt-dev libcli11-dev libssl-dev nlohmann-json3-dev postgresql postgresql-client
+bench_install_packages migration_tests.sh "${bench_build_packages[@]}" "${bench_server_packages[@]}"
 # MigrationTools as a package, built once in Release; the projects find it.
 bench_build_package "$work"
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "../engine/fleet_run.hpp"
 #include "../engine/migration_run.hpp"
@@ -18,6 +19,7 @@
 #include "migration_tools/core/url.hpp"
 #include "migration_tools/postgres/connection_string.hpp"
 #include "migration_tools/postgres/errors.hpp"
+#include "online_errors.hpp"
 
 namespace migration_tools::cli {
 
@@ -119,10 +121,9 @@ target_outcome run_target(const runner_config& config, const embedded_catalog& c
   } catch (const database_error& e) {
     fail(database_failure, e.what());
   } catch (const pqxx::broken_connection& e) {
-    fail(database_failure, "lost the connection to the database: " + postgres_message(e.what()));
+    fail(database_failure, lost_connection_text(e));
   } catch (const pqxx::sql_error& e) {
-    fail(database_failure, postgres_message(e.what()) +
-                               (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")"));
+    fail(database_failure, server_error_text(e));
   } catch (const std::exception& e) {
     fail(database_failure, e.what());
   }
@@ -195,11 +196,9 @@ std::vector<fleet_target> fleet_targets(const runner_config& config,
   }
   // The same target twice would race itself for its lock: once is enough.
   std::vector<fleet_target> unique;
-  for (auto& t : out) {
-    bool seen = false;
-    for (const auto& u : unique) seen = seen || u.name == t.name;
-    if (!seen) unique.push_back(std::move(t));
-  }
+  std::set<std::string> seen;
+  for (auto& t : out)
+    if (seen.insert(t.name).second) unique.push_back(std::move(t));
   return unique;
 }
 
@@ -276,16 +275,8 @@ int fleet_command(const runner_config& config, const embedded_catalog& catalog,
     throw usage_error("downgrade needs a TARGET: -1, base, a revision, or <rev>-N");
   if (c.name == "stamp" && c.revisions.empty()) throw usage_error("stamp needs a revision");
   // libpq reads these from the environment: set once, before any thread.
-  ::setenv("PGAPPNAME",
-           (std::string(config.name) + " " + c.name + " (fleet)").substr(0, 63).c_str(), 0);
-  if (!g.connect_timeout.empty())
-    ::setenv(
-        "PGCONNECT_TIMEOUT",
-        std::to_string(
-            std::max<long long>(
-                2, (parse_duration(g.connect_timeout, "--connect-timeout").count() + 999) / 1000))
-            .c_str(),
-        1);
+  prepare_libpq_environment(std::string(config.name) + " " + c.name + " (fleet)",
+                            g.connect_timeout);
   global_options quiet = g;
   quiet.quiet = true;
   auto targets = fleet_targets(config, catalog, quiet, f);

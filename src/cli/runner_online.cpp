@@ -3,7 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "command_line.hpp"
-#include "migration_tools/postgres/errors.hpp"
+#include "online_errors.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 // libpqxx 6.4 leaks the PGresult of a statement whose connection the server
@@ -49,14 +49,10 @@ int run_online(runner_context& ctx, const parsed_command& c) {
   try {
     return dispatch(ctx, c);
   } catch (const pqxx::broken_connection& e) {
-    print_error(runner, "lost the connection to the database: " + postgres_message(e.what()));
+    print_error(runner, lost_connection_text(e));
     return database_failure;
   } catch (const pqxx::sql_error& e) {
-    // libpqxx leaves the SQLSTATE empty for some errors: say nothing then.
-    print_error(runner, with_privilege_hint(
-                            ctx.config(),
-                            postgres_message(e.what()) +
-                                (e.sqlstate().empty() ? "" : " (SQLSTATE " + e.sqlstate() + ")")));
+    print_error(runner, with_privilege_hint(ctx.config(), server_error_text(e)));
     return database_failure;
   }
 }

@@ -80,4 +80,11 @@ using database_opener = std::unique_ptr<database_session> (*)(runner_context& ct
 
 std::unique_ptr<database_session> open_postgres_session(runner_context& ctx);
 
+// What libpq reads from the environment: the default application_name
+// (PGAPPNAME, unless set) and --connect-timeout (PGCONNECT_TIMEOUT). setenv
+// is not safe beside another thread's getenv: call it before starting the
+// threads that connect (a fleet's), as each session does on its own thread.
+void prepare_libpq_environment(const std::string& application_name,
+                               const std::string& connect_timeout);
+
 }  // namespace migration_tools::engine

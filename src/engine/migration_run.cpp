@@ -291,7 +291,7 @@ migration_run run_migrations(runner_context& ctx, const std::string& target, dir
     step.label = dir == direction::upgrade ? parents_text(graph, id) + " -> " + m.revision
                                            : m.revision + " -> " + parents_text(graph, id);
     auto step_started = std::chrono::steady_clock::now();
-    expected_rows = rows_of(graph, state);
+    if (per_transaction) expected_rows = rows_of(graph, state);
     auto change = advance(graph, state, id, dir);
     int first_statement = resumed.first_statement_of(id);
     bool again = resumed.revision == id;

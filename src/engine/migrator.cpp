@@ -2,7 +2,6 @@
 // callback instead of the terminal, returning what it did.
 #include "migration_tools/migrator.hpp"
 
-#include <cstdlib>
 #include <mutex>
 
 #include "fleet_run.hpp"
@@ -116,9 +115,8 @@ std::vector<target_upgrade> migrator::upgrade_all(const std::vector<std::string>
   settings.fail_fast = options.fail_fast;
   settings.canary = options.canary;
   settings.goal = "upgrade " + options.upgrade.target;
-  // Each connection sets libpq's default application_name in the
-  // environment once (postgres_session): here, before any thread reads it.
-  ::setenv("PGAPPNAME", (std::string(config_.name) + " upgrade (in-app)").substr(0, 63).c_str(), 0);
+  // Before any thread connects (postgres_session sets it too, on its own).
+  engine::prepare_libpq_environment(std::string(config_.name) + " upgrade (in-app)", "");
   engine::run_fleet(
       targets, settings,
       [&](const engine::fleet_target& t, size_t index, bool) {

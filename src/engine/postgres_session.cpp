@@ -216,17 +216,7 @@ void postgres_session::resolve(const database_settings& settings) {
 }
 
 void postgres_session::prepare_environment() const {
-  const global_options& options = ctx_.options();
-  // libpq's default application_name, unless the user set one: sent at
-  // startup, so that the RESET ALL before each migration keeps it.
-  ::setenv("PGAPPNAME", application_name_.substr(0, 63).c_str(), 0);
-  if (!options.connect_timeout.empty()) {
-    // libpq's own connect_timeout, in whole seconds (at least 2, as libpq
-    // rounds smaller values up); a connect_timeout in the URL wins.
-    auto ms = parse_duration(options.connect_timeout, "--connect-timeout").count();
-    ::setenv("PGCONNECT_TIMEOUT", std::to_string(std::max<long long>(2, (ms + 999) / 1000)).c_str(),
-             1);
-  }
+  prepare_libpq_environment(application_name_, ctx_.options().connect_timeout);
 }
 
 std::unique_ptr<pqxx::connection> postgres_session::connect(const std::string& url) const {
@@ -375,6 +365,20 @@ std::vector<std::string> postgres_session::version_rows() {
 }
 
 }  // namespace
+
+void prepare_libpq_environment(const std::string& application_name,
+                               const std::string& connect_timeout) {
+  // libpq's default application_name, unless the user set one: sent at
+  // startup, so that the RESET ALL before each migration keeps it.
+  ::setenv("PGAPPNAME", application_name.substr(0, 63).c_str(), 0);
+  if (!connect_timeout.empty()) {
+    // libpq's own connect_timeout, in whole seconds (at least 2, as libpq
+    // rounds smaller values up); a connect_timeout in the URL wins.
+    auto ms = parse_duration(connect_timeout, "--connect-timeout").count();
+    ::setenv("PGCONNECT_TIMEOUT", std::to_string(std::max<long long>(2, (ms + 999) / 1000)).c_str(),
+             1);
+  }
+}
 
 std::unique_ptr<database_session> open_postgres_session(runner_context& ctx) {
   return std::make_unique<postgres_session>(ctx);
